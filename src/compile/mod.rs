@@ -1,0 +1,341 @@
+//! Learner source to a runnable [`Program`]: WAT is compiled here, an
+//! uploaded `.wasm` is checked here, and validation errors in WAT are mapped
+//! back to the line and column of the offending instruction.
+
+use crate::sandbox::{ModuleError, Program};
+use std::fmt;
+use wast::core::{FuncKind, ModuleField, ModuleKind};
+use wast::parser::{self, ParseBuffer};
+use wast::Wat;
+
+/// What a learner hands in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Submission {
+    /// WebAssembly text, written in the browser's editor.
+    Wat(String),
+    /// A compiled module, uploaded.
+    Wasm(Vec<u8>),
+}
+
+impl Submission {
+    /// Classifies a file by its bytes (a binary module starts with `\0asm`)
+    /// and, failing that, by its name.
+    ///
+    /// # Errors
+    ///
+    /// Text that is not UTF-8.
+    pub fn from_file(name: &str, bytes: Vec<u8>) -> Result<Submission, CompileError> {
+        if bytes.starts_with(b"\0asm") || name.ends_with(".wasm") {
+            return Ok(Submission::Wasm(bytes));
+        }
+        match String::from_utf8(bytes) {
+            Ok(text) => Ok(Submission::Wat(text)),
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                let text = String::from_utf8_lossy(&e.into_bytes()[..at]).into_owned();
+                let line = text.matches('\n').count() + 1;
+                let column = text.len() - text.rfind('\n').map_or(0, |i| i + 1) + 1;
+                Err(CompileError {
+                    message: format!(
+                        "the file is not UTF-8 text (byte {at} is not valid UTF-8); \
+                         save it as UTF-8, or upload a compiled .wasm"
+                    ),
+                    line: Some(line as u32),
+                    column: Some(column as u32),
+                })
+            }
+        }
+    }
+
+    /// The bytes that identify this submission in a record.
+    pub fn bytes(&self) -> &[u8] {
+        match self {
+            Submission::Wat(text) => text.as_bytes(),
+            Submission::Wasm(bytes) => bytes,
+        }
+    }
+}
+
+/// Why a submission could not be turned into a program.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CompileError {
+    pub message: String,
+    /// 1-based line in the WAT source, when known.
+    pub line: Option<u32>,
+    /// 1-based column, when known.
+    pub column: Option<u32>,
+}
+
+impl fmt::Display for CompileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.line, self.column) {
+            (Some(l), Some(c)) => write!(f, "line {l}, column {c}: {}", self.message),
+            (Some(l), None) => write!(f, "line {l}: {}", self.message),
+            _ => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for CompileError {}
+
+/// A module binary and, for WAT, where each instruction came from.
+#[derive(Clone, Debug)]
+pub struct Binary {
+    pub bytes: Vec<u8>,
+    source: Option<SourceMap>,
+}
+
+/// Byte offsets into the WAT source: per defined function, its header and
+/// each instruction in binary order.
+#[derive(Clone, Debug)]
+struct SourceMap {
+    text: String,
+    funcs: Vec<(usize, Option<Vec<usize>>)>,
+}
+
+/// Turns a submission into module bytes.
+///
+/// # Errors
+///
+/// WAT that does not parse (with line and column), or bytes that are not a
+/// WebAssembly core module.
+pub fn to_binary(submission: &Submission) -> Result<Binary, CompileError> {
+    match submission {
+        Submission::Wat(text) => wat_to_binary(text),
+        Submission::Wasm(bytes) => {
+            check_header(bytes)?;
+            Ok(Binary {
+                bytes: bytes.clone(),
+                source: None,
+            })
+        }
+    }
+}
+
+/// Compiles WAT text to bytes; the plain helper for tests and tools.
+///
+/// # Errors
+///
+/// The text does not parse.
+pub fn wat(text: &str) -> Result<Vec<u8>, CompileError> {
+    wat_to_binary(text).map(|b| b.bytes)
+}
+
+fn wat_to_binary(text: &str) -> Result<Binary, CompileError> {
+    let parse_error = |e: wast::Error| {
+        let (line, col) = e.span().linecol_in(text);
+        CompileError {
+            message: e.message(),
+            line: Some(line as u32 + 1),
+            column: Some(col as u32 + 1),
+        }
+    };
+    let mut buf = ParseBuffer::new(text).map_err(parse_error)?;
+    buf.track_instr_spans(true);
+    let mut wat: Wat<'_> = parser::parse(&buf).map_err(parse_error)?;
+    let bytes = wat.encode().map_err(parse_error)?;
+    let funcs = match &wat {
+        Wat::Module(module) => match &module.kind {
+            ModuleKind::Text(fields) => fields
+                .iter()
+                .filter_map(|field| match field {
+                    ModuleField::Func(func) => match &func.kind {
+                        FuncKind::Inline { expression, .. } => Some((
+                            func.span.offset(),
+                            expression
+                                .instr_spans
+                                .as_ref()
+                                .map(|spans| spans.iter().map(|s| s.offset()).collect()),
+                        )),
+                        FuncKind::Import(..) => None,
+                    },
+                    _ => None,
+                })
+                .collect(),
+            ModuleKind::Binary(_) => Vec::new(),
+        },
+        Wat::Component(_) => {
+            return Err(CompileError {
+                message: "this is a component; sandlab runs core modules: write `(module ...)`"
+                    .into(),
+                line: Some(1),
+                column: Some(1),
+            });
+        }
+    };
+    Ok(Binary {
+        bytes,
+        source: Some(SourceMap {
+            text: text.to_string(),
+            funcs,
+        }),
+    })
+}
+
+fn check_header(bytes: &[u8]) -> Result<(), CompileError> {
+    let error = |message: String| CompileError {
+        message,
+        line: None,
+        column: None,
+    };
+    if bytes.is_empty() {
+        return Err(error("the file is empty: upload the .wasm your compiler produced".into()));
+    }
+    if !bytes.starts_with(b"\0asm") {
+        let hint = if bytes.trim_ascii_start().starts_with(b"(") {
+            " (it looks like WebAssembly text: paste it into the editor instead)"
+        } else {
+            ""
+        };
+        return Err(error(format!(
+            "this is not a WebAssembly module: it does not start with the bytes \\0asm{hint}"
+        )));
+    }
+    if bytes.len() >= 8 && bytes[4..8] != [1, 0, 0, 0] {
+        return Err(error(
+            "this is a WebAssembly component or an unknown version, not a core module; \
+             build for wasm32-wasip1 (or wasm32-unknown-unknown)"
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Validates the binary and prepares it to run.
+///
+/// # Errors
+///
+/// The module does not validate; for WAT the error names the line and column
+/// of the instruction the validator rejected.
+pub fn load(binary: &Binary, stack_depth: u32) -> Result<Program, CompileError> {
+    Program::new(&binary.bytes, stack_depth).map_err(|e| locate(binary, e))
+}
+
+/// Compiles and validates in one step.
+///
+/// # Errors
+///
+/// See [`to_binary`] and [`load`].
+pub fn compile(submission: &Submission, stack_depth: u32) -> Result<Program, CompileError> {
+    load(&to_binary(submission)?, stack_depth)
+}
+
+fn locate(binary: &Binary, error: ModuleError) -> CompileError {
+    let message = error.message.clone();
+    let position = match (&binary.source, error.offset) {
+        (Some(source), Some(offset)) => source_position(&binary.bytes, source, offset),
+        _ => None,
+    };
+    match position {
+        Some((line, column)) => CompileError {
+            message,
+            line: Some(line),
+            column: Some(column),
+        },
+        None => CompileError {
+            message: error.to_string(),
+            line: None,
+            column: None,
+        },
+    }
+}
+
+/// Finds the WAT position of the instruction at `offset` in the binary: the
+/// function body holding it, then the operator's index within that body.
+fn source_position(bytes: &[u8], source: &SourceMap, offset: usize) -> Option<(u32, u32)> {
+    let mut func_index = 0usize;
+    for payload in wasmparser::Parser::new(0).parse_all(bytes) {
+        let wasmparser::Payload::CodeSectionEntry(body) = payload.ok()? else {
+            continue;
+        };
+        let range = body.range();
+        if offset < range.start || offset >= range.end {
+            func_index += 1;
+            continue;
+        }
+        let (header, spans) = source.funcs.get(func_index)?;
+        let mut at = *header;
+        if let (Some(spans), Ok(mut reader)) = (spans, body.get_operators_reader()) {
+            let mut index = 0usize;
+            while !reader.eof() {
+                let Ok((_, op_offset)) = reader.read_with_offset() else {
+                    break;
+                };
+                if op_offset > offset {
+                    break;
+                }
+                // The final `end` has no span of its own: keep the last one.
+                if let Some(span) = spans.get(index) {
+                    at = *span;
+                }
+                index += 1;
+            }
+        }
+        return Some(line_col(&source.text, at));
+    }
+    None
+}
+
+fn line_col(text: &str, offset: usize) -> (u32, u32) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.chars().rev().take_while(|c| *c != '\n').count() + 1;
+    (line as u32, column as u32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error(src: &str) -> CompileError {
+        compile(&Submission::Wat(src.into()), 100).expect_err("should not compile")
+    }
+
+    #[test]
+    fn syntax_error_has_line_and_column() {
+        let e = error("(module\n  (func (export \"f\")\n    i32.const 1\n    drop))\n)");
+        assert_eq!(e.line, Some(5), "{e}");
+        assert_eq!(e.column, Some(1), "{e}");
+    }
+
+    #[test]
+    fn unknown_instruction_is_located() {
+        let e = error("(module\n  (func\n    i32.konst 1\n    drop))");
+        assert_eq!((e.line, e.column), (Some(3), Some(5)), "{e}");
+        assert!(e.message.contains("i32.konst") || e.message.contains("unknown"), "{e}");
+    }
+
+    #[test]
+    fn type_error_points_at_the_instruction() {
+        let src = "(module\n  (func (result i32)\n    i32.const 1\n    i64.const 2\n    i32.add))";
+        let e = error(src);
+        assert_eq!(e.line, Some(5), "{e}");
+        assert_eq!(e.column, Some(5), "{e}");
+        assert!(e.message.contains("type mismatch"), "{e}");
+    }
+
+    #[test]
+    fn type_error_in_second_function_is_located() {
+        let src = "(module\n (func (export \"a\"))\n (func $b (param i32)\n   local.get 0\n   f32.neg\n   drop))";
+        let e = error(src);
+        assert_eq!(e.line, Some(5), "{e}");
+    }
+
+    #[test]
+    fn bad_binaries_say_what_they_are() {
+        let empty = to_binary(&Submission::Wasm(vec![])).unwrap_err();
+        assert!(empty.message.contains("empty"));
+        let text = to_binary(&Submission::Wasm(b"(module)".to_vec())).unwrap_err();
+        assert!(text.message.contains("WebAssembly text"), "{text}");
+        let component = to_binary(&Submission::Wasm(b"\0asm\x0d\0\x01\0".to_vec())).unwrap_err();
+        assert!(component.message.contains("component"), "{component}");
+        let truncated = compile(&Submission::Wasm(b"\0asm\x01\0\0\0\x01\x05".to_vec()), 100).unwrap_err();
+        assert!(!truncated.message.is_empty());
+    }
+
+    #[test]
+    fn non_utf8_text_is_reported_with_position() {
+        let e = Submission::from_file("x.wat", b"(module)\n  \xff".to_vec()).unwrap_err();
+        assert_eq!((e.line, e.column), (Some(2), Some(3)), "{e}");
+    }
+}

@@ -1,0 +1,4 @@
+//! sandlab: hands-on WebAssembly labs that run and grade in the browser.
+
+pub mod compile;
+pub mod sandbox;

@@ -1,0 +1,846 @@
+//! Runs untrusted WebAssembly under hard, deterministic limits.
+//!
+//! The API is small and engine-neutral: compile bytes into a [`Program`],
+//! describe a run with a [`Request`] (what to call, the WASI [`World`] it
+//! sees, its [`Limits`]), and get an [`Outcome`]. Runs can proceed in fuel
+//! slices through [`Execution::advance`], so the browser can yield between
+//! slices and offer a Stop button; slicing never changes the outcome or the
+//! fuel count.
+//!
+//! ```
+//! use sandlab::sandbox::{Program, Request, Entry, End, Value, Limits};
+//! let wasm = wast::parser::parse::<wast::Wat>(
+//!     &wast::parser::ParseBuffer::new(
+//!         r#"(module (func (export "add") (param i32 i32) (result i32)
+//!              local.get 0 local.get 1 i32.add))"#,
+//!     ).unwrap(),
+//! ).unwrap().encode().unwrap();
+//! let program = Program::new(&wasm, Limits::default().stack_depth).unwrap();
+//! let outcome = sandlab::sandbox::run(&program, Request::call("add", vec![Value::I32(2), Value::I32(3)]));
+//! assert_eq!(outcome.end, End::Returned(vec![Value::I32(5)]));
+//! ```
+
+mod value;
+mod wasi;
+
+#[cfg(test)]
+mod tests;
+
+pub use value::{FuncSig, ValType, Value};
+
+use std::collections::BTreeMap;
+use std::fmt;
+use wasi::Host;
+use wasmi::{
+    CompilationMode, Config, Engine, ExternType, Func, Linker, Module, ResumableCall,
+    ResumableCallOutOfFuel, Store, TrapCode, Val,
+};
+
+/// Resource caps for one run. Every cap is deterministic: the same module
+/// and input hit it at the same point on every machine.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Instruction budget, in wasmi fuel units (about one per instruction).
+    pub fuel: u64,
+    /// Linear memory cap in 64 KiB pages.
+    pub memory_pages: u32,
+    /// Maximum call depth.
+    pub stack_depth: u32,
+    /// Cap on all bytes written to stdout, stderr and files together.
+    pub output_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            fuel: 10_000_000,
+            memory_pages: 256,
+            stack_depth: 10_000,
+            output_bytes: 64 * 1024,
+        }
+    }
+}
+
+/// Table elements any module may hold: generous for real programs, small
+/// enough that a hostile `(table 4000000000 funcref)` cannot eat the page.
+const MAX_TABLE_ELEMENTS: usize = 100_000;
+
+/// What a run sees of the outside world through WASI.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct World {
+    /// `argv[0]`.
+    pub program_name: String,
+    /// `argv[1..]`.
+    pub args: Vec<String>,
+    pub env: Vec<(String, String)>,
+    pub stdin: Vec<u8>,
+    /// The files under the preopened directory `.`, by normalised path.
+    pub files: BTreeMap<String, Vec<u8>>,
+    /// Seeds `random_get`.
+    pub seed: u64,
+}
+
+/// What a run calls.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Entry {
+    /// An exported function with arguments.
+    Call { function: String, args: Vec<Value> },
+    /// A WASI command: the exported `_start`.
+    Command,
+}
+
+/// Bytes written into the exported memory before the entry runs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MemoryWrite {
+    pub address: u32,
+    pub bytes: Vec<u8>,
+}
+
+/// A range of the exported memory read back after the run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MemoryRead {
+    pub address: u32,
+    pub len: u32,
+}
+
+/// One run: what to call, in which world, under which limits.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Request {
+    pub entry: Entry,
+    pub world: World,
+    pub limits: Limits,
+    pub memory_writes: Vec<MemoryWrite>,
+    pub memory_reads: Vec<MemoryRead>,
+}
+
+impl Request {
+    /// A call to `function` with default limits and an empty world.
+    pub fn call(function: &str, args: Vec<Value>) -> Request {
+        Request::new(Entry::Call {
+            function: function.to_string(),
+            args,
+        })
+    }
+
+    /// A WASI command run with default limits and an empty world.
+    pub fn command() -> Request {
+        Request::new(Entry::Command)
+    }
+
+    fn new(entry: Entry) -> Request {
+        Request {
+            entry,
+            world: World {
+                program_name: "main.wasm".into(),
+                ..World::default()
+            },
+            limits: Limits::default(),
+            memory_writes: Vec::new(),
+            memory_reads: Vec::new(),
+        }
+    }
+}
+
+/// The kinds of WebAssembly trap, named as the spec's test suite names them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TrapKind {
+    Unreachable,
+    MemoryOutOfBounds,
+    TableOutOfBounds,
+    IndirectCallToNull,
+    DivisionByZero,
+    IntegerOverflow,
+    BadConversionToInteger,
+    BadSignature,
+    /// A WASI call the program made was invalid (bad pointer, no memory…).
+    Host,
+    /// Anything else the engine reported.
+    Other,
+}
+
+impl TrapKind {
+    pub const ALL: [TrapKind; 10] = [
+        TrapKind::Unreachable,
+        TrapKind::MemoryOutOfBounds,
+        TrapKind::TableOutOfBounds,
+        TrapKind::IndirectCallToNull,
+        TrapKind::DivisionByZero,
+        TrapKind::IntegerOverflow,
+        TrapKind::BadConversionToInteger,
+        TrapKind::BadSignature,
+        TrapKind::Host,
+        TrapKind::Other,
+    ];
+
+    /// The stable name used in lab files, reports and records.
+    pub fn name(self) -> &'static str {
+        match self {
+            TrapKind::Unreachable => "unreachable",
+            TrapKind::MemoryOutOfBounds => "out of bounds memory access",
+            TrapKind::TableOutOfBounds => "undefined element",
+            TrapKind::IndirectCallToNull => "uninitialized element",
+            TrapKind::DivisionByZero => "integer divide by zero",
+            TrapKind::IntegerOverflow => "integer overflow",
+            TrapKind::BadConversionToInteger => "invalid conversion to integer",
+            TrapKind::BadSignature => "indirect call type mismatch",
+            TrapKind::Host => "invalid system call",
+            TrapKind::Other => "trap",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<TrapKind> {
+        TrapKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// A sentence that helps a learner find the cause.
+    pub fn explain(self) -> &'static str {
+        match self {
+            TrapKind::Unreachable => "the program executed an `unreachable` instruction",
+            TrapKind::MemoryOutOfBounds => "a load or store went past the end of linear memory",
+            TrapKind::TableOutOfBounds => "call_indirect used an index past the end of the table",
+            TrapKind::IndirectCallToNull => "call_indirect reached an empty table slot",
+            TrapKind::DivisionByZero => "an integer division or remainder had a zero divisor",
+            TrapKind::IntegerOverflow => "a signed division overflowed (the minimum value divided by -1)",
+            TrapKind::BadConversionToInteger => {
+                "a float was NaN or out of range when truncated to an integer"
+            }
+            TrapKind::BadSignature => "call_indirect found a function of a different type",
+            TrapKind::Host => "a system call was given bad arguments",
+            TrapKind::Other => "the engine stopped the program",
+        }
+    }
+}
+
+impl fmt::Display for TrapKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// How a run ended.
+#[derive(Clone, Debug, PartialEq)]
+pub enum End {
+    /// The called function returned these values (a command returned normally: empty).
+    Returned(Vec<Value>),
+    /// The program called `proc_exit`.
+    Exited(i32),
+    Trapped { kind: TrapKind, message: String },
+    OutOfFuel { limit: u64 },
+    MemoryLimit { limit_pages: u32, requested_pages: u64 },
+    TableLimit { limit: u64, requested: u64 },
+    OutputLimit { limit: u64 },
+    StackOverflow { limit: u32 },
+    /// The entry the request names is not exported (or not a function).
+    MissingExport { name: String },
+    /// The export exists but its parameters differ from the arguments given.
+    WrongSignature { name: String, actual: FuncSig, given: Vec<ValType> },
+    /// The module needs an import the sandbox does not provide.
+    LinkError { message: String },
+    /// The run was stopped from outside (the Stop button).
+    Cancelled,
+}
+
+impl fmt::Display for End {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            End::Returned(values) if values.is_empty() => f.write_str("returned"),
+            End::Returned(values) => write!(f, "returned {}", join(values)),
+            End::Exited(code) => write!(f, "exited with code {code}"),
+            End::Trapped { message, .. } => write!(f, "trapped: {message}"),
+            End::OutOfFuel { limit } => write!(
+                f,
+                "ran out of fuel after {limit} instructions (an endless loop?)"
+            ),
+            End::MemoryLimit { limit_pages, requested_pages } => write!(
+                f,
+                "asked for {requested_pages} pages of memory; the limit is {limit_pages} pages ({} KiB)",
+                *limit_pages as u64 * 64
+            ),
+            End::TableLimit { limit, requested } => write!(
+                f,
+                "asked for a table of {requested} elements; the limit is {limit}"
+            ),
+            End::OutputLimit { limit } => write!(
+                f,
+                "wrote more than the output limit of {limit} bytes (a print in a loop?)"
+            ),
+            End::StackOverflow { limit } => write!(
+                f,
+                "exceeded the call depth limit of {limit} (recursion without a base case?)"
+            ),
+            End::MissingExport { name } => write!(f, "the module does not export `{name}`"),
+            End::WrongSignature { name, actual, given } => write!(
+                f,
+                "`{name}` has signature {actual}, but it was called with ({})",
+                given.iter().map(|t| t.name()).collect::<Vec<_>>().join(", ")
+            ),
+            End::LinkError { message } => f.write_str(message),
+            End::Cancelled => f.write_str("stopped"),
+        }
+    }
+}
+
+pub(crate) fn join(values: &[Value]) -> String {
+    values
+        .iter()
+        .map(Value::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Why a host function or the limiter stopped the run.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Stop {
+    Exit(i32),
+    OutputLimit { limit: u64 },
+    MemoryLimit { limit_pages: u32, requested_pages: u64 },
+    TableLimit { limit: u64, requested: u64 },
+    Fault(String),
+}
+
+impl fmt::Display for Stop {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Stop::Exit(code) => write!(f, "exit {code}"),
+            Stop::OutputLimit { limit } => write!(f, "output limit of {limit} bytes"),
+            Stop::MemoryLimit { limit_pages, .. } => write!(f, "memory limit of {limit_pages} pages"),
+            Stop::TableLimit { limit, .. } => write!(f, "table limit of {limit} elements"),
+            Stop::Fault(message) => f.write_str(message),
+        }
+    }
+}
+
+/// Caps memory and tables; on a refused growth it records why and traps, so
+/// the learner reads "memory limit" rather than a puzzling -1 from memory.grow.
+#[derive(Debug)]
+pub(crate) struct Limiter {
+    memory_pages: u32,
+    hit: Option<Stop>,
+}
+
+impl wasmi::ResourceLimiter for Limiter {
+    fn memory_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> Result<bool, wasmi_core::LimiterError> {
+        let requested_pages = (desired / 65536) as u64;
+        if requested_pages > self.memory_pages as u64 {
+            self.hit = Some(Stop::MemoryLimit {
+                limit_pages: self.memory_pages,
+                requested_pages,
+            });
+            return Err(wasmi_core::LimiterError::ResourceLimiterDeniedAllocation);
+        }
+        Ok(true)
+    }
+
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> Result<bool, wasmi_core::LimiterError> {
+        if desired > MAX_TABLE_ELEMENTS {
+            self.hit = Some(Stop::TableLimit {
+                limit: MAX_TABLE_ELEMENTS as u64,
+                requested: desired as u64,
+            });
+            return Err(wasmi_core::LimiterError::ResourceLimiterDeniedAllocation);
+        }
+        Ok(true)
+    }
+
+    fn instances(&self) -> usize {
+        1
+    }
+    fn tables(&self) -> usize {
+        16
+    }
+    fn memories(&self) -> usize {
+        1
+    }
+}
+
+/// A module the sandbox can't use, with where the problem is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ModuleError {
+    pub message: String,
+    /// Byte offset in the module binary, when the engine knows it.
+    pub offset: Option<usize>,
+}
+
+impl fmt::Display for ModuleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.offset {
+            Some(offset) => write!(f, "{} (at byte {offset})", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for ModuleError {}
+
+/// A validated module, ready to run any number of times.
+pub struct Program {
+    module: Module,
+    linker: Linker<Host>,
+    stack_depth: u32,
+    /// Set when the module imports something the sandbox does not offer;
+    /// every run then ends with this link error.
+    link_error: Option<String>,
+}
+
+impl fmt::Debug for Program {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Program")
+            .field("stack_depth", &self.stack_depth)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Program {
+    /// Validates `wasm` and prepares it to run with the given call depth cap
+    /// (the cap is part of the engine's configuration, hence here).
+    ///
+    /// # Errors
+    ///
+    /// The bytes are not a valid module; the message and offset come from the
+    /// validator.
+    pub fn new(wasm: &[u8], stack_depth: u32) -> Result<Program, ModuleError> {
+        let mut config = Config::default();
+        config
+            .consume_fuel(true)
+            // Eager: validation errors surface now, and no translation fuel is
+            // charged mid-run, so fuel counts only executed instructions.
+            .compilation_mode(CompilationMode::Eager)
+            .set_max_recursion_depth(stack_depth as usize)
+            .set_max_stack_height(64 * 1024 * 1024);
+        let engine = Engine::new(&config);
+        let module = Module::new(&engine, wasm).map_err(|e| module_error(&e))?;
+        let mut linker = Linker::new(&engine);
+        wasi::define(&mut linker).map_err(|e| ModuleError {
+            message: format!("internal error defining WASI: {e}"),
+            offset: None,
+        })?;
+        let mut link_error = None;
+        for import in module.imports() {
+            let is_wasi = import.module() == wasi::MODULE;
+            match import.ty() {
+                ExternType::Func(ty) if is_wasi && !wasi::IMPLEMENTED.contains(&import.name()) => {
+                    // A second import of the same name is already stubbed.
+                    let _ = wasi::define_stub(&mut linker, import.name(), ty.clone());
+                }
+                _ if is_wasi && wasi::IMPLEMENTED.contains(&import.name()) => {}
+                _ => {
+                    link_error.get_or_insert_with(|| {
+                        format!(
+                            "the module imports `{}.{}`, which the sandbox does not provide \
+                             (it offers only the WASI functions of `{}`)",
+                            import.module(),
+                            import.name(),
+                            wasi::MODULE
+                        )
+                    });
+                }
+            }
+        }
+        Ok(Program {
+            module,
+            linker,
+            stack_depth,
+            link_error,
+        })
+    }
+
+    pub fn stack_depth(&self) -> u32 {
+        self.stack_depth
+    }
+
+    /// The signature of an exported function, if there is one by that name.
+    pub fn export_sig(&self, name: &str) -> Option<Result<FuncSig, String>> {
+        match self.module.get_export(name)? {
+            ExternType::Func(ty) => Some(sig_of(ty.params(), ty.results())),
+            other => Some(Err(format!("`{name}` is exported as a {}", extern_kind(&other)))),
+        }
+    }
+}
+
+fn extern_kind(ty: &ExternType) -> &'static str {
+    match ty {
+        ExternType::Func(_) => "function",
+        ExternType::Global(_) => "global",
+        ExternType::Memory(_) => "memory",
+        ExternType::Table(_) => "table",
+    }
+}
+
+fn sig_of(params: &[wasmi::ValType], results: &[wasmi::ValType]) -> Result<FuncSig, String> {
+    let conv = |t: &wasmi::ValType| match t {
+        wasmi::ValType::I32 => Ok(ValType::I32),
+        wasmi::ValType::I64 => Ok(ValType::I64),
+        wasmi::ValType::F32 => Ok(ValType::F32),
+        wasmi::ValType::F64 => Ok(ValType::F64),
+        other => Err(format!("uses type {other:?}, which checks cannot pass")),
+    };
+    Ok(FuncSig {
+        params: params.iter().map(conv).collect::<Result<_, _>>()?,
+        results: results.iter().map(conv).collect::<Result<_, _>>()?,
+    })
+}
+
+fn module_error(error: &wasmi::Error) -> ModuleError {
+    let offset = match error.kind() {
+        wasmi::errors::ErrorKind::Wasm(e) => Some(e.offset()),
+        _ => None,
+    };
+    let mut message = error.to_string();
+    // wasmparser appends " (at offset 0x..)"; we carry the offset separately.
+    if let Some(i) = message.find(" (at offset") {
+        message.truncate(i);
+    }
+    ModuleError { message, offset }
+}
+
+/// What a finished run produced.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outcome {
+    pub end: End,
+    /// Fuel consumed, including any start function; equals the limit when
+    /// the run ran out of fuel.
+    pub fuel_used: u64,
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+    /// The file tree after the run.
+    pub files: BTreeMap<String, Vec<u8>>,
+    /// The requested memory ranges, or why one could not be read.
+    pub memory: Vec<Result<Vec<u8>, String>>,
+}
+
+enum State {
+    Ready { func: Func, args: Vec<Val> },
+    Suspended { call: ResumableCallOutOfFuel, required: u64 },
+    Done(End),
+}
+
+/// A run in progress. Drive it with [`Execution::advance`] until it reports
+/// done, then take the [`Outcome`] with [`Execution::finish`].
+pub struct Execution {
+    store: Store<Host>,
+    instance: Option<wasmi::Instance>,
+    limit: u64,
+    used: u64,
+    stack_depth: u32,
+    state: State,
+    outputs: Vec<Val>,
+    reads: Vec<MemoryRead>,
+}
+
+impl Execution {
+    /// Instantiates the program (running its start function, if any, under
+    /// the same fuel limit) and prepares the entry point.
+    pub fn start(program: &Program, request: Request) -> Execution {
+        let limits = request.limits;
+        let limiter = Limiter {
+            memory_pages: limits.memory_pages,
+            hit: None,
+        };
+        let host = Host::new(request.world, limits.output_bytes, limiter);
+        let mut store = Store::new(program.module.engine(), host);
+        store.limiter(|host| &mut host.limiter);
+        let mut exec = Execution {
+            store,
+            instance: None,
+            limit: limits.fuel,
+            used: 0,
+            stack_depth: program.stack_depth,
+            state: State::Done(End::Cancelled),
+            outputs: Vec::new(),
+            reads: request.memory_reads,
+        };
+        exec.state = match exec.prepare(program, request.entry, request.memory_writes) {
+            Ok(state) => state,
+            Err(end) => State::Done(end),
+        };
+        exec
+    }
+
+    fn prepare(
+        &mut self,
+        program: &Program,
+        entry: Entry,
+        writes: Vec<MemoryWrite>,
+    ) -> Result<State, End> {
+        if let Some(message) = &program.link_error {
+            return Err(End::LinkError {
+                message: message.clone(),
+            });
+        }
+        self.store
+            .set_fuel(self.limit)
+            .map_err(|e| self.end_for(&e))?;
+        let instance = program
+            .linker
+            .instantiate_and_start(&mut self.store, &program.module);
+        self.used = self.limit - self.store.get_fuel().unwrap_or(0);
+        let instance = instance.map_err(|e| self.end_for(&e))?;
+        self.instance = Some(instance);
+
+        let (name, args) = match entry {
+            Entry::Call { function, args } => (function, args),
+            Entry::Command => ("_start".to_string(), Vec::new()),
+        };
+        let Some(func) = instance.get_func(&self.store, &name) else {
+            return Err(End::MissingExport { name });
+        };
+        let ty = func.ty(&self.store);
+        let given: Vec<ValType> = args.iter().map(|v| v.ty()).collect();
+        let actual = sig_of(ty.params(), ty.results());
+        match actual {
+            Ok(sig) if sig.params == given => {}
+            Ok(actual) => return Err(End::WrongSignature { name, actual, given }),
+            Err(message) => {
+                return Err(End::Trapped {
+                    kind: TrapKind::Other,
+                    message: format!("`{name}` {message}"),
+                });
+            }
+        }
+        self.outputs = ty.results().iter().map(|t| Val::default_for_ty(*t)).collect();
+
+        if !writes.is_empty() {
+            let memory = instance
+                .get_memory(&self.store, "memory")
+                .ok_or_else(|| End::MissingExport {
+                    name: "memory".into(),
+                })?;
+            let data = memory.data_mut(&mut self.store);
+            for w in writes {
+                let end = w.address as usize + w.bytes.len();
+                if end > data.len() {
+                    return Err(End::Trapped {
+                        kind: TrapKind::MemoryOutOfBounds,
+                        message: format!(
+                            "the check puts {} bytes at address {}, but the exported memory is only {} bytes",
+                            w.bytes.len(),
+                            w.address,
+                            data.len()
+                        ),
+                    });
+                }
+                data[w.address as usize..end].copy_from_slice(&w.bytes);
+            }
+        }
+        let args = args.into_iter().map(to_val).collect();
+        Ok(State::Ready { func, args })
+    }
+
+    /// Fuel consumed so far.
+    pub fn fuel_used(&self) -> u64 {
+        self.used
+    }
+
+    /// The run's fuel limit.
+    pub fn fuel_limit(&self) -> u64 {
+        self.limit
+    }
+
+    pub fn is_done(&self) -> bool {
+        matches!(self.state, State::Done(_))
+    }
+
+    /// Stops the run; it ends as [`End::Cancelled`].
+    pub fn cancel(&mut self) {
+        if !self.is_done() {
+            self.state = State::Done(End::Cancelled);
+        }
+    }
+
+    /// Runs for at most about `slice` fuel (at least what the next block
+    /// needs). Returns `true` once the run is done.
+    pub fn advance(&mut self, slice: u64) -> bool {
+        let state = std::mem::replace(&mut self.state, State::Done(End::Cancelled));
+        let required = match &state {
+            State::Done(_) => {
+                self.state = state;
+                return true;
+            }
+            State::Ready { .. } => 0,
+            State::Suspended { required, .. } => *required,
+        };
+        let remaining = self.limit - self.used;
+        if required > remaining {
+            self.used = self.limit;
+            self.state = State::Done(End::OutOfFuel { limit: self.limit });
+            return true;
+        }
+        let give = slice.max(required).max(1).min(remaining);
+        if let Err(e) = self.store.set_fuel(give) {
+            self.state = State::Done(self.end_for(&e));
+            return true;
+        }
+        let result = match state {
+            State::Ready { func, args } => {
+                func.call_resumable(&mut self.store, &args, &mut self.outputs)
+            }
+            State::Suspended { call, .. } => call.resume(&mut self.store, &mut self.outputs),
+            State::Done(_) => unreachable!("handled above"),
+        };
+        let left = self.store.get_fuel().unwrap_or(0);
+        self.used += give - left;
+        self.state = match result {
+            Ok(ResumableCall::Finished) => State::Done(End::Returned(
+                self.outputs.iter().filter_map(from_val).collect(),
+            )),
+            Ok(ResumableCall::OutOfFuel(call)) => {
+                let required = call.required_fuel();
+                if self.used == self.limit || required > self.limit - self.used {
+                    self.used = self.limit;
+                    State::Done(End::OutOfFuel { limit: self.limit })
+                } else {
+                    State::Suspended { call, required }
+                }
+            }
+            Ok(ResumableCall::HostTrap(trap)) => {
+                let error = trap.into_host_error();
+                State::Done(self.end_for(&error))
+            }
+            Err(e) => State::Done(self.end_for(&e)),
+        };
+        self.is_done()
+    }
+
+    /// Maps an engine error to how the run ended, preferring the reason a
+    /// host function or the limiter recorded.
+    fn end_for(&mut self, error: &wasmi::Error) -> End {
+        let host = self.store.data_mut();
+        if let Some(stop) = host.stop.take().or_else(|| host.limiter.hit.take()) {
+            return match stop {
+                Stop::Exit(code) => End::Exited(code),
+                Stop::OutputLimit { limit } => End::OutputLimit { limit },
+                Stop::MemoryLimit {
+                    limit_pages,
+                    requested_pages,
+                } => End::MemoryLimit {
+                    limit_pages,
+                    requested_pages,
+                },
+                Stop::TableLimit { limit, requested } => End::TableLimit { limit, requested },
+                Stop::Fault(message) => End::Trapped {
+                    kind: TrapKind::Host,
+                    message,
+                },
+            };
+        }
+        if let Some(code) = error.i32_exit_status() {
+            return End::Exited(code);
+        }
+        let kind = match error.as_trap_code() {
+            Some(TrapCode::OutOfFuel) => {
+                self.used = self.limit;
+                return End::OutOfFuel { limit: self.limit };
+            }
+            Some(TrapCode::StackOverflow) => {
+                return End::StackOverflow {
+                    limit: self.stack_depth,
+                };
+            }
+            Some(TrapCode::UnreachableCodeReached) => TrapKind::Unreachable,
+            Some(TrapCode::MemoryOutOfBounds) => TrapKind::MemoryOutOfBounds,
+            Some(TrapCode::TableOutOfBounds) => TrapKind::TableOutOfBounds,
+            Some(TrapCode::IndirectCallToNull) => TrapKind::IndirectCallToNull,
+            Some(TrapCode::IntegerDivisionByZero) => TrapKind::DivisionByZero,
+            Some(TrapCode::IntegerOverflow) => TrapKind::IntegerOverflow,
+            Some(TrapCode::BadConversionToInteger) => TrapKind::BadConversionToInteger,
+            Some(TrapCode::BadSignature) => TrapKind::BadSignature,
+            Some(TrapCode::GrowthOperationLimited) => {
+                return End::MemoryLimit {
+                    limit_pages: self.store.data().limiter.memory_pages,
+                    requested_pages: 0,
+                };
+            }
+            _ => {
+                return End::Trapped {
+                    kind: TrapKind::Other,
+                    message: error.to_string(),
+                };
+            }
+        };
+        End::Trapped {
+            kind,
+            message: kind.explain().to_string(),
+        }
+    }
+
+    /// The outcome of a finished run (a run not yet done ends as cancelled).
+    pub fn finish(mut self) -> Outcome {
+        let end = match std::mem::replace(&mut self.state, State::Done(End::Cancelled)) {
+            State::Done(end) => end,
+            _ => End::Cancelled,
+        };
+        let memory = match self
+            .instance
+            .and_then(|i| i.get_memory(&self.store, "memory"))
+        {
+            Some(mem) => {
+                let data = mem.data(&self.store);
+                self.reads
+                    .iter()
+                    .map(|r| {
+                        let start = r.address as usize;
+                        let end = start + r.len as usize;
+                        data.get(start..end).map(<[u8]>::to_vec).ok_or_else(|| {
+                            format!(
+                                "{} bytes at address {} lie outside memory ({} bytes)",
+                                r.len,
+                                r.address,
+                                data.len()
+                            )
+                        })
+                    })
+                    .collect()
+            }
+            None => self
+                .reads
+                .iter()
+                .map(|_| Err("the module does not export its memory as \"memory\"".to_string()))
+                .collect(),
+        };
+        let host = self.store.into_data();
+        Outcome {
+            end,
+            fuel_used: self.used,
+            stdout: host.stdout,
+            stderr: host.stderr,
+            files: host.files,
+            memory,
+        }
+    }
+}
+
+fn to_val(v: Value) -> Val {
+    match v {
+        Value::I32(x) => Val::I32(x),
+        Value::I64(x) => Val::I64(x),
+        Value::F32(x) => Val::F32(x.into()),
+        Value::F64(x) => Val::F64(x.into()),
+    }
+}
+
+fn from_val(v: &Val) -> Option<Value> {
+    match v {
+        Val::I32(x) => Some(Value::I32(*x)),
+        Val::I64(x) => Some(Value::I64(*x)),
+        Val::F32(x) => Some(Value::F32((*x).into())),
+        Val::F64(x) => Some(Value::F64((*x).into())),
+        _ => None,
+    }
+}
+
+/// Runs `request` to the end in one go.
+pub fn run(program: &Program, request: Request) -> Outcome {
+    let mut exec = Execution::start(program, request);
+    while !exec.advance(u64::MAX) {}
+    exec.finish()
+}

@@ -1,0 +1,225 @@
+//! Typed WebAssembly values and function signatures as sandlab speaks of them.
+//!
+//! These are deliberately independent of wasmi's types: labs, reports and
+//! records name values in these terms, and the engine behind the sandbox can
+//! change without touching them.
+
+use std::fmt;
+
+/// A WebAssembly number type: the only types a check may pass or expect.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ValType {
+    I32,
+    I64,
+    F32,
+    F64,
+}
+
+impl ValType {
+    /// Parses `i32`, `i64`, `f32` or `f64`.
+    pub fn parse(text: &str) -> Option<ValType> {
+        match text {
+            "i32" => Some(ValType::I32),
+            "i64" => Some(ValType::I64),
+            "f32" => Some(ValType::F32),
+            "f64" => Some(ValType::F64),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ValType::I32 => "i32",
+            ValType::I64 => "i64",
+            ValType::F32 => "f32",
+            ValType::F64 => "f64",
+        }
+    }
+}
+
+impl fmt::Display for ValType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A WebAssembly value.
+#[derive(Clone, Copy, Debug)]
+pub enum Value {
+    I32(i32),
+    I64(i64),
+    F32(f32),
+    F64(f64),
+}
+
+impl Value {
+    pub fn ty(self) -> ValType {
+        match self {
+            Value::I32(_) => ValType::I32,
+            Value::I64(_) => ValType::I64,
+            Value::F32(_) => ValType::F32,
+            Value::F64(_) => ValType::F64,
+        }
+    }
+
+    /// Bit-exact equality for integers; for floats, equal within `tolerance`
+    /// (absolute), with NaN equal to NaN and infinities equal only to
+    /// themselves.
+    pub fn matches(self, other: Value, tolerance: f64) -> bool {
+        match (self, other) {
+            (Value::I32(a), Value::I32(b)) => a == b,
+            (Value::I64(a), Value::I64(b)) => a == b,
+            (Value::F32(a), Value::F32(b)) => floats_match(f64::from(a), f64::from(b), tolerance),
+            (Value::F64(a), Value::F64(b)) => floats_match(a, b, tolerance),
+            _ => false,
+        }
+    }
+}
+
+fn floats_match(a: f64, b: f64, tolerance: f64) -> bool {
+    if a.is_nan() || b.is_nan() {
+        return a.is_nan() && b.is_nan();
+    }
+    if a.is_infinite() || b.is_infinite() {
+        return a == b;
+    }
+    a == b || (a - b).abs() <= tolerance
+}
+
+/// Bit-exact equality: two runs that agree on every `Value` agree bit for bit.
+impl PartialEq for Value {
+    fn eq(&self, other: &Value) -> bool {
+        match (*self, *other) {
+            (Value::I32(a), Value::I32(b)) => a == b,
+            (Value::I64(a), Value::I64(b)) => a == b,
+            (Value::F32(a), Value::F32(b)) => a.to_bits() == b.to_bits(),
+            (Value::F64(a), Value::F64(b)) => a.to_bits() == b.to_bits(),
+            _ => false,
+        }
+    }
+}
+
+impl fmt::Display for Value {
+    /// Shows the value as a learner would write it; i32 values whose unsigned
+    /// reading differs are shown both ways because WebAssembly integers have
+    /// no sign of their own.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Value::I32(v) => write!(f, "{v}"),
+            Value::I64(v) => write!(f, "{v}"),
+            Value::F32(v) => write_float(f, f64::from(v)),
+            Value::F64(v) => write_float(f, v),
+        }
+    }
+}
+
+fn write_float(f: &mut fmt::Formatter<'_>, v: f64) -> fmt::Result {
+    if v.is_nan() {
+        f.write_str("nan")
+    } else if v.is_infinite() {
+        f.write_str(if v > 0.0 { "inf" } else { "-inf" })
+    } else if v == v.trunc() && v.abs() < 1e16 {
+        write!(f, "{v:.1}")
+    } else {
+        write!(f, "{v}")
+    }
+}
+
+/// A function signature, written `(i32, i32) -> i32` in lab files.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct FuncSig {
+    pub params: Vec<ValType>,
+    pub results: Vec<ValType>,
+}
+
+impl FuncSig {
+    /// Parses `(i32, i64) -> f32`, `() -> (i32, i32)` or `(i32)` (no results).
+    ///
+    /// # Errors
+    ///
+    /// A sentence saying what is wrong with `text`.
+    pub fn parse(text: &str) -> Result<FuncSig, String> {
+        let text = text.trim();
+        let (params, results) = match text.split_once("->") {
+            Some((p, r)) => (p.trim(), Some(r.trim())),
+            None => (text, None),
+        };
+        let params = parse_type_list(params, true)?;
+        let results = match results {
+            Some(r) => parse_type_list(r, false)?,
+            None => Vec::new(),
+        };
+        Ok(FuncSig { params, results })
+    }
+}
+
+fn parse_type_list(text: &str, parens_required: bool) -> Result<Vec<ValType>, String> {
+    let inner = match text.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
+        Some(inner) => inner,
+        None if parens_required => {
+            return Err(format!(
+                "expected a signature like `(i32, i32) -> i32`, found `{text}`"
+            ));
+        }
+        None => text,
+    };
+    inner
+        .split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(|t| {
+            ValType::parse(t)
+                .ok_or_else(|| format!("`{t}` is not a value type (use i32, i64, f32 or f64)"))
+        })
+        .collect()
+}
+
+impl fmt::Display for FuncSig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let list = |types: &[ValType]| {
+            types
+                .iter()
+                .map(|t| t.name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        write!(f, "({})", list(&self.params))?;
+        match self.results.len() {
+            0 => Ok(()),
+            1 => write!(f, " -> {}", self.results[0]),
+            _ => write!(f, " -> ({})", list(&self.results)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signatures_round_trip() {
+        for text in ["(i32, i32) -> i32", "()", "(f64) -> (i32, i64)", "(i64)"] {
+            let sig = FuncSig::parse(text).expect(text);
+            assert_eq!(sig.to_string(), text);
+        }
+        assert_eq!(
+            FuncSig::parse("(i32,i32)->i32").map(|s| s.to_string()),
+            Ok("(i32, i32) -> i32".to_string())
+        );
+    }
+
+    #[test]
+    fn bad_signatures_say_why() {
+        assert!(FuncSig::parse("i32 -> i32").unwrap_err().contains("signature like"));
+        assert!(FuncSig::parse("(int) -> i32").unwrap_err().contains("`int`"));
+    }
+
+    #[test]
+    fn floats_match_within_tolerance_and_nan_matches_nan() {
+        assert!(Value::F64(1.0).matches(Value::F64(1.0005), 1e-3));
+        assert!(!Value::F64(1.0).matches(Value::F64(1.1), 1e-3));
+        assert!(Value::F32(f32::NAN).matches(Value::F32(f32::NAN), 0.0));
+        assert!(!Value::F64(f64::INFINITY).matches(Value::F64(1e308), 1e308));
+        assert!(!Value::I32(1).matches(Value::I64(1), 0.0));
+    }
+}
