@@ -220,6 +220,34 @@ pub fn compile(submission: &Submission, stack_depth: u32) -> Result<Program, Com
     load(&to_binary(submission)?, stack_depth)
 }
 
+/// What a static check needs to know about a module.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ModuleInfo {
+    /// `(module, name)` of every import.
+    pub imports: Vec<(String, String)>,
+    /// Functions defined by the module (imports not counted).
+    pub functions: u32,
+}
+
+/// Reads imports and the function count from a module binary; whatever does
+/// not parse is left out (validation reports it elsewhere).
+pub fn inspect(bytes: &[u8]) -> ModuleInfo {
+    let mut info = ModuleInfo::default();
+    for payload in wasmparser::Parser::new(0).parse_all(bytes) {
+        match payload {
+            Ok(wasmparser::Payload::ImportSection(reader)) => {
+                for import in reader.into_iter().flatten() {
+                    info.imports.push((import.module.to_string(), import.name.to_string()));
+                }
+            }
+            Ok(wasmparser::Payload::FunctionSection(reader)) => info.functions = reader.count(),
+            Ok(_) => {}
+            Err(_) => break,
+        }
+    }
+    info
+}
+
 fn locate(binary: &Binary, error: ModuleError) -> CompileError {
     let message = error.message.clone();
     let position = match (&binary.source, error.offset) {

@@ -244,7 +244,7 @@ impl fmt::Display for End {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             End::Returned(values) if values.is_empty() => f.write_str("returned"),
-            End::Returned(values) => write!(f, "returned {}", join(values)),
+            End::Returned(values) => write!(f, "returned {}", join_values(values)),
             End::Exited(code) => write!(f, "exited with code {code}"),
             End::Trapped { message, .. } => write!(f, "trapped: {message}"),
             End::OutOfFuel { limit } => write!(
@@ -280,7 +280,8 @@ impl fmt::Display for End {
     }
 }
 
-pub(crate) fn join(values: &[Value]) -> String {
+/// Values as a comma-separated list, as reports show them.
+pub fn join_values(values: &[Value]) -> String {
     values
         .iter()
         .map(Value::to_string)
@@ -456,6 +457,11 @@ impl Program {
 
     pub fn stack_depth(&self) -> u32 {
         self.stack_depth
+    }
+
+    /// Whether the module exports a memory under `name`.
+    pub fn exports_memory(&self, name: &str) -> bool {
+        matches!(self.module.get_export(name), Some(ExternType::Memory(_)))
     }
 
     /// The signature of an exported function, if there is one by that name.

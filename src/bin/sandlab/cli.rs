@@ -1,0 +1,451 @@
+use clap::{Parser, Subcommand};
+use sandlab::compile::{self, Submission};
+use sandlab::grade::{self, Report, Verdict};
+use sandlab::lab::{self, Files, Lab};
+use sandlab::sandbox::{self, End, FuncSig, Limits, Request, ValType, Value};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Hands-on WebAssembly labs: check labs, grade submissions, run modules.
+#[derive(Parser)]
+#[command(name = "sandlab", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Validate every course and lab under DIR: report each problem with
+    /// file:line, prove every reference solution passes every check and every
+    /// starter fails at least one. Exits 0 only if all is well.
+    Check {
+        /// The labs folder.
+        #[arg(default_value = "labs")]
+        dir: PathBuf,
+    },
+    /// Grade a submission (.wat or .wasm) against a lab. Exits 0 if every
+    /// check passed, 1 if some failed, 2 if the lab or the file could not be
+    /// used.
+    Grade {
+        /// The lab's folder (holding lab.toml).
+        lab: PathBuf,
+        /// The submission: WebAssembly text (.wat) or a module (.wasm).
+        file: PathBuf,
+        /// Print one JSON report instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run a module in the sandbox with default limits: a WASI command's
+    /// `_start`, or the function named by --invoke with ARGS as its
+    /// arguments. Prints its stdout and stderr as they are, then the exit
+    /// code and fuel on stderr. Exits with the program's exit code, 125 if
+    /// it trapped or hit a limit, 2 if the file could not be used.
+    Run {
+        /// The module: .wat or .wasm.
+        file: PathBuf,
+        /// A file to use as stdin (default: this tool's own stdin).
+        #[arg(long)]
+        stdin: Option<PathBuf>,
+        /// Call this exported function instead of `_start`.
+        #[arg(long, value_name = "FUNCTION")]
+        invoke: Option<String>,
+        /// Instruction budget.
+        #[arg(long, default_value_t = Limits::default().fuel)]
+        fuel: u64,
+        /// Memory cap in 64 KiB pages.
+        #[arg(long, default_value_t = Limits::default().memory_pages)]
+        memory_pages: u32,
+        /// Command-line arguments for the program (after `--`), or the
+        /// function's arguments with --invoke.
+        #[arg(last = true)]
+        args: Vec<String>,
+    },
+    /// List the courses and labs under DIR.
+    List {
+        #[arg(default_value = "labs")]
+        dir: PathBuf,
+    },
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check { dir } => check(&dir),
+        Command::Grade { lab, file, json } => grade_cmd(&lab, &file, json),
+        Command::Run {
+            file,
+            stdin,
+            invoke,
+            fuel,
+            memory_pages,
+            args,
+        } => run(&file, stdin.as_deref(), invoke, fuel, memory_pages, args),
+        Command::List { dir } => list(&dir),
+    }
+}
+
+/// Largest file read into a lab: larger ones are almost surely a mistake.
+const MAX_LAB_FILE: u64 = 16 * 1024 * 1024;
+/// Largest submission accepted, the same cap the browser applies.
+const MAX_SUBMISSION: u64 = 16 * 1024 * 1024;
+
+/// Reads every file under `root` into a [`Files`] map keyed by relative path.
+fn read_tree(root: &Path) -> Result<Files, String> {
+    let mut files = Files::default();
+    let meta = std::fs::metadata(root).map_err(|e| format!("{}: {e}", root.display()))?;
+    if !meta.is_dir() {
+        return Err(format!("{} is not a folder", root.display()));
+    }
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let entries = std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| format!("{}: {e}", dir.display()))?;
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') || name == "target" || name == "node_modules" {
+                continue;
+            }
+            let meta = entry.metadata().map_err(|e| format!("{}: {e}", path.display()))?;
+            if meta.is_dir() {
+                stack.push(path);
+            } else if meta.is_file() && meta.len() <= MAX_LAB_FILE {
+                let rel = path
+                    .strip_prefix(root)
+                    .map_err(|e| e.to_string())?
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+                files.insert(rel, bytes);
+            }
+        }
+    }
+    Ok(files)
+}
+
+fn prefixed(root: &Path, d: &lab::Diagnostic) -> String {
+    let file = root.join(&d.file);
+    if d.line == 0 {
+        format!("{}: {}", file.display(), d.message)
+    } else {
+        format!("{}:{}:{}: {}", file.display(), d.line, d.column, d.message)
+    }
+}
+
+fn check(dir: &Path) -> ExitCode {
+    let files = match read_tree(dir) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let loaded = lab::load_courses(&files);
+    let mut problems: Vec<String> = loaded.diagnostics.iter().map(|d| prefixed(dir, d)).collect();
+    let mut labs = 0;
+    for course in &loaded.courses {
+        for lab in &course.labs {
+            labs += 1;
+            problems.extend(prove(dir, lab));
+        }
+    }
+    for p in &problems {
+        println!("{p}");
+    }
+    let courses = loaded.courses.len();
+    if problems.is_empty() {
+        println!("checked {courses} course(s), {labs} lab(s): every solution passes, every starter fails");
+        ExitCode::SUCCESS
+    } else {
+        println!("{} problem(s) in {courses} course(s), {labs} lab(s)", problems.len());
+        ExitCode::from(1)
+    }
+}
+
+/// Proves a lab: its solution passes every check, its starter fails one.
+fn prove(root: &Path, lab: &Lab) -> Vec<String> {
+    let toml = root.join(&lab.dir).join("lab.toml");
+    let at = |line: u32| format!("{}:{line}:1", toml.display());
+    let mut lab = lab.clone();
+    if let Err(e) = grade::prepare(&mut lab) {
+        return vec![format!("{}: {e}", toml.display())];
+    }
+    let mut problems = Vec::new();
+    match &lab.solution {
+        Some(solution) => {
+            let report = grade::grade(&lab, solution);
+            if let Some(e) = &report.compile_error {
+                problems.push(format!("{}: the reference solution does not compile: {e}", toml.display()));
+            } else {
+                for (c, check) in report.checks.iter().zip(&lab.checks) {
+                    if !c.verdict.is_pass() {
+                        problems.push(format!(
+                            "{}: check `{}`: the reference solution fails: {}",
+                            at(check.line),
+                            c.name,
+                            c.verdict
+                        ));
+                    }
+                }
+            }
+        }
+        None => problems.push(format!("{}: the lab has no reference solution", toml.display())),
+    }
+    if let Some(starter) = &lab.starter {
+        let report = grade::grade(&lab, starter);
+        if report.passed {
+            problems.push(format!(
+                "{}: the starter already passes every check: learners would have nothing to do",
+                toml.display()
+            ));
+        }
+        if let Some(check) = report.checks.iter().find(|c| c.verdict.is_lab_error()) {
+            problems.push(format!("{}: check `{}`: {}", toml.display(), check.name, check.verdict));
+        }
+    }
+    problems
+}
+
+fn load_one_lab(dir: &Path) -> Result<Lab, String> {
+    let files = read_tree(dir)?;
+    if files.get("lab.toml").is_none() {
+        return Err(format!("{} holds no lab.toml: give the folder of a lab", dir.display()));
+    }
+    let mut lab = lab::load_lab(&files, "").map_err(|ds| {
+        ds.iter().map(|d| prefixed(dir, d)).collect::<Vec<_>>().join("\n")
+    })?;
+    grade::prepare(&mut lab).map_err(|e| format!("{}: {e}", dir.join("lab.toml").display()))?;
+    Ok(lab)
+}
+
+fn read_submission(file: &Path) -> Result<Vec<u8>, String> {
+    let meta = std::fs::metadata(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    if meta.len() > MAX_SUBMISSION {
+        return Err(format!(
+            "{} is {} MB; submissions are limited to {} MB",
+            file.display(),
+            meta.len() / 1_000_000,
+            MAX_SUBMISSION / 1_000_000
+        ));
+    }
+    std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))
+}
+
+fn grade_cmd(lab_dir: &Path, file: &Path, json: bool) -> ExitCode {
+    let lab = match load_one_lab(lab_dir) {
+        Ok(lab) => lab,
+        Err(e) => {
+            eprintln!("error: the lab cannot be used:\n{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let bytes = match read_submission(file) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let name = file.to_string_lossy();
+    let report = match Submission::from_file(&name, bytes) {
+        Ok(submission) => grade::grade(&lab, &submission),
+        Err(e) => grade::compile_failure(&lab, e),
+    };
+    if json {
+        println!("{}", grade::report_json(&report));
+    } else {
+        print_report(&lab, &report, &name);
+    }
+    if report.passed {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn print_report(lab: &Lab, report: &Report, file: &str) {
+    println!("{} ({}): {file}", lab.title, lab.id);
+    if let Some(e) = &report.compile_error {
+        println!("compile error: {file}:{}", e);
+    }
+    for c in &report.checks {
+        let mark = if c.verdict.is_pass() { "ok  " } else { "FAIL" };
+        let fuel = match c.budget {
+            Some(b) => format!("fuel {} (budget {b})", c.fuel),
+            None => format!("fuel {}", c.fuel),
+        };
+        let hidden = if c.hidden { " (hidden)" } else { "" };
+        println!("  {mark} {}{hidden}  [{}/{} pts, {fuel}]", c.name, c.score, c.points);
+        if c.verdict.is_pass() || matches!(c.verdict, Verdict::CompileError(_)) {
+            continue;
+        }
+        if c.hidden {
+            println!("       {}", c.verdict.name());
+        } else {
+            for line in c.verdict.to_string().lines() {
+                println!("       {line}");
+            }
+            if let Some(f) = &c.feedback {
+                println!("       hint: {f}");
+            }
+        }
+    }
+    let failed = report.checks.iter().filter(|c| !c.verdict.is_pass()).count();
+    if failed == 0 {
+        println!("score {}/{}: all {} checks passed", report.score, report.max_score, report.checks.len());
+    } else {
+        println!(
+            "score {}/{}: {failed} of {} checks failed",
+            report.score,
+            report.max_score,
+            report.checks.len()
+        );
+    }
+}
+
+fn parse_arg(text: &str, ty: ValType) -> Result<Value, String> {
+    let bad = || format!("`{text}` is not an {ty}");
+    Ok(match ty {
+        ValType::I32 => Value::I32(
+            text.parse::<i32>()
+                .or_else(|_| text.parse::<u32>().map(|u| u as i32))
+                .map_err(|_| bad())?,
+        ),
+        ValType::I64 => Value::I64(
+            text.parse::<i64>()
+                .or_else(|_| text.parse::<u64>().map(|u| u as i64))
+                .map_err(|_| bad())?,
+        ),
+        ValType::F32 => Value::F32(text.parse().map_err(|_| bad())?),
+        ValType::F64 => Value::F64(text.parse().map_err(|_| bad())?),
+    })
+}
+
+fn run(
+    file: &Path,
+    stdin: Option<&Path>,
+    invoke: Option<String>,
+    fuel: u64,
+    memory_pages: u32,
+    args: Vec<String>,
+) -> ExitCode {
+    let fail = |e: String| {
+        eprintln!("error: {e}");
+        ExitCode::from(2)
+    };
+    let bytes = match read_submission(file) {
+        Ok(b) => b,
+        Err(e) => return fail(e),
+    };
+    let name = file.to_string_lossy().into_owned();
+    let limits = Limits {
+        fuel,
+        memory_pages,
+        ..Limits::default()
+    };
+    let program = match Submission::from_file(&name, bytes).and_then(|s| compile::compile(&s, limits.stack_depth)) {
+        Ok(p) => p,
+        Err(e) => return fail(format!("{name}: {e}")),
+    };
+    let mut request = match &invoke {
+        Some(function) => {
+            let sig: FuncSig = match program.export_sig(function) {
+                Some(Ok(sig)) => sig,
+                Some(Err(e)) => return fail(e),
+                None => return fail(format!("{name} does not export `{function}`")),
+            };
+            if sig.params.len() != args.len() {
+                return fail(format!("`{function}` has signature {sig}: give {} argument(s) after --", sig.params.len()));
+            }
+            let values: Result<Vec<Value>, String> =
+                args.iter().zip(&sig.params).map(|(a, t)| parse_arg(a, *t)).collect();
+            match values {
+                Ok(v) => Request::call(function, v),
+                Err(e) => return fail(e),
+            }
+        }
+        None => {
+            let mut r = Request::command();
+            r.world.args = args;
+            r
+        }
+    };
+    request.limits = limits;
+    request.world.program_name = file
+        .file_name()
+        .map_or("main.wasm".into(), |n| n.to_string_lossy().into_owned());
+    if invoke.is_none() {
+        let input = match stdin {
+            Some(path) => std::fs::read(path).map_err(|e| format!("{}: {e}", path.display())),
+            None => {
+                let mut buf = Vec::new();
+                std::io::stdin()
+                    .read_to_end(&mut buf)
+                    .map(|_| buf)
+                    .map_err(|e| format!("stdin: {e}"))
+            }
+        };
+        match input {
+            Ok(bytes) => request.world.stdin = bytes,
+            Err(e) => return fail(e),
+        }
+    }
+    let outcome = sandbox::run(&program, request);
+    let _ = std::io::stdout().write_all(&outcome.stdout);
+    let _ = std::io::stdout().flush();
+    let _ = std::io::stderr().write_all(&outcome.stderr);
+    let fuel = outcome.fuel_used;
+    match &outcome.end {
+        End::Returned(values) => {
+            if !values.is_empty() {
+                println!("{}", sandbox::join_values(values));
+            }
+            eprintln!("[sandlab] exit code 0, fuel {fuel}");
+            ExitCode::SUCCESS
+        }
+        End::Exited(code) => {
+            eprintln!("[sandlab] exit code {code}, fuel {fuel}");
+            ExitCode::from((*code & 0xff) as u8)
+        }
+        other => {
+            eprintln!("[sandlab] {other} (fuel {fuel})");
+            ExitCode::from(125)
+        }
+    }
+}
+
+fn list(dir: &Path) -> ExitCode {
+    let files = match read_tree(dir) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let loaded = lab::load_courses(&files);
+    for course in &loaded.courses {
+        println!("{} — {} ({} labs)", course.id, course.title, course.labs.len());
+        for lab in &course.labs {
+            println!(
+                "  {:<24} {:<40} {:>3} min  {} pts  {}",
+                lab.id,
+                lab.title,
+                lab.minutes,
+                lab.max_score(),
+                lab.language.name()
+            );
+        }
+    }
+    for d in &loaded.diagnostics {
+        eprintln!("{}", prefixed(dir, d));
+    }
+    if loaded.diagnostics.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}

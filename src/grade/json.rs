@@ -1,0 +1,79 @@
+//! The report as JSON, for `sandlab grade --json` and other tools.
+//!
+//! Built explicitly rather than derived, so the internal [`Report`] can change
+//! without changing what scripts read. Hidden checks carry their name,
+//! verdict, points and fuel, never their data.
+
+use super::{CheckReport, Report, Verdict};
+use serde_json::{json, Map, Value};
+
+/// The report as one JSON object.
+pub fn report_json(report: &Report) -> Value {
+    json!({
+        "lab": report.lab_id,
+        "passed": report.passed,
+        "score": report.score,
+        "max_score": report.max_score,
+        "compile_error": report.compile_error.as_ref().map(|e| json!({
+            "message": e.message,
+            "line": e.line,
+            "column": e.column,
+        })),
+        "checks": report.checks.iter().map(check_json).collect::<Vec<_>>(),
+    })
+}
+
+fn check_json(c: &CheckReport) -> Value {
+    let mut o = Map::new();
+    o.insert("name".into(), json!(c.name));
+    o.insert("kind".into(), json!(c.kind));
+    o.insert("hidden".into(), json!(c.hidden));
+    o.insert("verdict".into(), json!(c.verdict.name()));
+    o.insert("points".into(), json!(c.score));
+    o.insert("max_points".into(), json!(c.points));
+    o.insert("fuel".into(), json!(c.fuel));
+    o.insert("fuel_limit".into(), json!(c.fuel_limit));
+    if let Some(b) = c.budget {
+        o.insert("budget".into(), json!(b));
+    }
+    if !c.hidden {
+        if !c.verdict.is_pass() {
+            o.insert("message".into(), json!(c.verdict.to_string()));
+            o.insert("detail".into(), detail(&c.verdict));
+            if let Some(f) = &c.feedback {
+                o.insert("feedback".into(), json!(f));
+            }
+        }
+        if !c.stdout.is_empty() {
+            o.insert("stdout".into(), json!(c.stdout));
+        }
+        if !c.stderr.is_empty() {
+            o.insert("stderr".into(), json!(c.stderr));
+        }
+    }
+    Value::Object(o)
+}
+
+fn detail(v: &Verdict) -> Value {
+    match v {
+        Verdict::Passed | Verdict::Cancelled => json!({}),
+        Verdict::WrongAnswer(m) => json!({
+            "what": m.what, "expected": m.expected, "actual": m.actual, "diff": m.diff,
+        }),
+        Verdict::CompileError(e) => json!({ "message": e.message, "line": e.line, "column": e.column }),
+        Verdict::MissingExport { name, expected } => json!({ "name": name, "expected": expected }),
+        Verdict::WrongSignature { name, expected, actual } => {
+            json!({ "name": name, "expected": expected, "actual": actual })
+        }
+        Verdict::Trap { kind, message } => json!({ "trap": kind.name(), "message": message }),
+        Verdict::OutOfFuel { limit } => json!({ "limit": limit }),
+        Verdict::OverBudget { used, budget } => json!({ "used": used, "budget": budget }),
+        Verdict::MemoryLimit { limit_pages, requested_pages } => {
+            json!({ "limit_pages": limit_pages, "requested_pages": requested_pages })
+        }
+        Verdict::OutputLimit { limit } => json!({ "limit": limit }),
+        Verdict::StackOverflow { limit } => json!({ "limit": limit }),
+        Verdict::ExitCode { expected, actual } => json!({ "expected": expected, "actual": actual }),
+        Verdict::LinkError { message } | Verdict::LabError { message } => json!({ "message": message }),
+    }
+}
