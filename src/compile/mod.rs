@@ -4,9 +4,9 @@
 
 use crate::sandbox::{ModuleError, Program};
 use std::fmt;
+use wast::Wat;
 use wast::core::{FuncKind, ModuleField, ModuleKind};
 use wast::parser::{self, ParseBuffer};
-use wast::Wat;
 
 /// What a learner hands in.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -125,7 +125,7 @@ fn wat_to_binary(text: &str) -> Result<Binary, CompileError> {
     let parse_error = |e: wast::Error| {
         let (line, col) = e.span().linecol_in(text);
         CompileError {
-            message: e.message(),
+            message: friendlier(e.message()),
             line: Some(line as u32 + 1),
             column: Some(col as u32 + 1),
         }
@@ -172,6 +172,20 @@ fn wat_to_binary(text: &str) -> Result<Binary, CompileError> {
     })
 }
 
+/// Rewords the parser's terser messages for someone new to WAT.
+fn friendlier(message: String) -> String {
+    let extra = match message.as_str() {
+        "extra tokens remaining after parse" => {
+            "unexpected text after the end of the module (one `)` too many?)"
+        }
+        "unexpected end-of-file" | "expected `)`" => {
+            "the text ends before every `(` is closed (a `)` missing?)"
+        }
+        _ => return message,
+    };
+    format!("{extra} [{message}]")
+}
+
 fn check_header(bytes: &[u8]) -> Result<(), CompileError> {
     let error = |message: String| CompileError {
         message,
@@ -179,7 +193,9 @@ fn check_header(bytes: &[u8]) -> Result<(), CompileError> {
         column: None,
     };
     if bytes.is_empty() {
-        return Err(error("the file is empty: upload the .wasm your compiler produced".into()));
+        return Err(error(
+            "the file is empty: upload the .wasm your compiler produced".into(),
+        ));
     }
     if !bytes.starts_with(b"\0asm") {
         let hint = if bytes.trim_ascii_start().starts_with(b"(") {
@@ -237,7 +253,8 @@ pub fn inspect(bytes: &[u8]) -> ModuleInfo {
         match payload {
             Ok(wasmparser::Payload::ImportSection(reader)) => {
                 for import in reader.into_iter().flatten() {
-                    info.imports.push((import.module.to_string(), import.name.to_string()));
+                    info.imports
+                        .push((import.module.to_string(), import.name.to_string()));
                 }
             }
             Ok(wasmparser::Payload::FunctionSection(reader)) => info.functions = reader.count(),
@@ -330,7 +347,10 @@ mod tests {
     fn unknown_instruction_is_located() {
         let e = error("(module\n  (func\n    i32.konst 1\n    drop))");
         assert_eq!((e.line, e.column), (Some(3), Some(5)), "{e}");
-        assert!(e.message.contains("i32.konst") || e.message.contains("unknown"), "{e}");
+        assert!(
+            e.message.contains("i32.konst") || e.message.contains("unknown"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -357,7 +377,8 @@ mod tests {
         assert!(text.message.contains("WebAssembly text"), "{text}");
         let component = to_binary(&Submission::Wasm(b"\0asm\x0d\0\x01\0".to_vec())).unwrap_err();
         assert!(component.message.contains("component"), "{component}");
-        let truncated = compile(&Submission::Wasm(b"\0asm\x01\0\0\0\x01\x05".to_vec()), 100).unwrap_err();
+        let truncated =
+            compile(&Submission::Wasm(b"\0asm\x01\0\0\0\x01\x05".to_vec()), 100).unwrap_err();
         assert!(!truncated.message.is_empty());
     }
 

@@ -5,7 +5,7 @@
 //! verdict, points and fuel, never their data.
 
 use super::{CheckReport, Report, Verdict};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 
 /// The report as one JSON object.
 pub fn report_json(report: &Report) -> Value {
@@ -60,20 +60,31 @@ fn detail(v: &Verdict) -> Value {
         Verdict::WrongAnswer(m) => json!({
             "what": m.what, "expected": m.expected, "actual": m.actual, "diff": m.diff,
         }),
-        Verdict::CompileError(e) => json!({ "message": e.message, "line": e.line, "column": e.column }),
+        Verdict::CompileError(e) => {
+            json!({ "message": e.message, "line": e.line, "column": e.column })
+        }
         Verdict::MissingExport { name, expected } => json!({ "name": name, "expected": expected }),
-        Verdict::WrongSignature { name, expected, actual } => {
+        Verdict::WrongSignature {
+            name,
+            expected,
+            actual,
+        } => {
             json!({ "name": name, "expected": expected, "actual": actual })
         }
         Verdict::Trap { kind, message } => json!({ "trap": kind.name(), "message": message }),
         Verdict::OutOfFuel { limit } => json!({ "limit": limit }),
         Verdict::OverBudget { used, budget } => json!({ "used": used, "budget": budget }),
-        Verdict::MemoryLimit { limit_pages, requested_pages } => {
+        Verdict::MemoryLimit {
+            limit_pages,
+            requested_pages,
+        } => {
             json!({ "limit_pages": limit_pages, "requested_pages": requested_pages })
         }
         Verdict::OutputLimit { limit } => json!({ "limit": limit }),
         Verdict::StackOverflow { limit } => json!({ "limit": limit }),
         Verdict::ExitCode { expected, actual } => json!({ "expected": expected, "actual": actual }),
-        Verdict::LinkError { message } | Verdict::LabError { message } => json!({ "message": message }),
+        Verdict::LinkError { message } | Verdict::LabError { message } => {
+            json!({ "message": message })
+        }
     }
 }

@@ -8,21 +8,17 @@ mod diff;
 mod json;
 mod verdict;
 
-#[cfg(test)]
-mod tests;
-
 pub use diff::line_diff;
 pub use json::report_json;
 pub use verdict::{Mismatch, Verdict};
 
 use crate::compile::{self, Binary, CompileError, Submission};
 use crate::lab::{
-    CallCheck, Check, CheckKind, Compare, Data, ExportExpect, Expect, Lab, ModuleCheck,
+    CallCheck, Check, CheckKind, Compare, Data, Expect, ExportExpect, Lab, ModuleCheck,
     RandomCheck, RunCheck, TextExpect,
 };
 use crate::sandbox::{
-    self, End, Execution, FuncSig, MemoryRead, MemoryWrite, Outcome, Program, Request,
-    Value, World,
+    self, End, Execution, FuncSig, MemoryRead, MemoryWrite, Outcome, Program, Request, Value, World,
 };
 
 /// The result of grading one submission against one lab.
@@ -134,7 +130,12 @@ impl<'l> Grading<'l> {
         if let Some(run) = self.current.take() {
             let check = &self.lab.checks[run.check];
             let outcome = run.exec.finish();
-            self.reports.push(report(check, Verdict::Cancelled, run.fuel_before + outcome.fuel_used, &outcome));
+            self.reports.push(report(
+                check,
+                Verdict::Cancelled,
+                run.fuel_before + outcome.fuel_used,
+                &outcome,
+            ));
         }
         while self.next < self.lab.checks.len() {
             let check = &self.lab.checks[self.next];
@@ -192,7 +193,6 @@ impl<'l> Grading<'l> {
         }
     }
 
-
     fn start_check(&mut self, index: usize) {
         let lab = self.lab;
         let check = &lab.checks[index];
@@ -203,22 +203,42 @@ impl<'l> Grading<'l> {
                 return;
             }
         };
+        if let (Some(message), false) = (
+            program.link_error(),
+            matches!(check.kind, CheckKind::Module(_)),
+        ) {
+            self.reports.push(bare(
+                check,
+                Verdict::LinkError {
+                    message: message.to_string(),
+                },
+            ));
+            return;
+        }
         let request = match &check.kind {
             CheckKind::Module(m) => {
-                let bytes = self.binary.as_ref().map(|b| b.bytes.as_slice()).unwrap_or(&[]);
+                let bytes = self
+                    .binary
+                    .as_ref()
+                    .map(|b| b.bytes.as_slice())
+                    .unwrap_or(&[]);
                 let verdict = module_verdict(m, program, bytes);
                 self.reports.push(bare(check, verdict));
                 return;
             }
             CheckKind::Call(c) => {
-                if let Some(v) = signature_verdict(program, &c.function, lab.exports.get(&c.function)) {
+                if let Some(v) =
+                    signature_verdict(program, &c.function, lab.exports.get(&c.function))
+                {
                     self.reports.push(bare(check, v));
                     return;
                 }
                 call_request(check, c)
             }
             CheckKind::Random(r) => {
-                if let Some(v) = signature_verdict(program, &r.function, lab.exports.get(&r.function)) {
+                if let Some(v) =
+                    signature_verdict(program, &r.function, lab.exports.get(&r.function))
+                {
                     self.reports.push(bare(check, v));
                     return;
                 }
@@ -237,7 +257,8 @@ impl<'l> Grading<'l> {
                     self.reports.push(bare(
                         check,
                         Verdict::LabError {
-                            message: "the random check's expected values do not match its inputs".into(),
+                            message: "the random check's expected values do not match its inputs"
+                                .into(),
                         },
                     ));
                     return;
@@ -277,10 +298,18 @@ impl<'l> Grading<'l> {
             CheckKind::Random(r) => {
                 let inputs = r.inputs();
                 let expected = r.expected.as_deref().unwrap_or_default();
-                let verdict = random_verdict(r, &inputs[run.case], &expected[run.case], &outcome, run.case);
+                let verdict = random_verdict(
+                    r,
+                    &inputs[run.case],
+                    &expected[run.case],
+                    &outcome,
+                    run.case,
+                );
                 if verdict.is_pass() && run.case + 1 < inputs.len() {
                     let case = run.case + 1;
-                    if let Ok(program) = program(&self.binary, &mut self.programs, check.limits.stack_depth) {
+                    if let Ok(program) =
+                        program(&self.binary, &mut self.programs, check.limits.stack_depth)
+                    {
                         self.current = Some(Running {
                             check: run.check,
                             exec: Execution::start(program, random_request(check, r, case)),
@@ -295,7 +324,9 @@ impl<'l> Grading<'l> {
             CheckKind::Module(_) => Verdict::Passed,
         };
         let verdict = match (verdict, check.budget) {
-            (Verdict::Passed, Some(budget)) if fuel > budget => Verdict::OverBudget { used: fuel, budget },
+            (Verdict::Passed, Some(budget)) if fuel > budget => {
+                Verdict::OverBudget { used: fuel, budget }
+            }
             (v, _) => v,
         };
         self.reports.push(report(check, verdict, fuel, &outcome));
@@ -443,11 +474,19 @@ fn abnormal(end: &End) -> Option<Verdict> {
             name: name.clone(),
             expected: None,
         },
-        End::WrongSignature { name, actual, given } => Verdict::WrongSignature {
+        End::WrongSignature {
+            name,
+            actual,
+            given,
+        } => Verdict::WrongSignature {
             name: name.clone(),
             expected: format!(
                 "({})",
-                given.iter().map(|t| t.name()).collect::<Vec<_>>().join(", ")
+                given
+                    .iter()
+                    .map(|t| t.name())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
             actual: actual.to_string(),
         },
@@ -487,18 +526,25 @@ fn expect_verdict(what: String, expect: &Expect, end: &End, tolerance: f64) -> V
             Some(w) if w != kind => mismatch(format!("a trap ({kind})")),
             _ => Verdict::Passed,
         },
-        (Expect::Trap(_), End::Returned(values)) => mismatch(format!("returned {}", sandbox::join_values(values))),
+        (Expect::Trap(_), End::Returned(values)) => {
+            mismatch(format!("returned {}", sandbox::join_values(values)))
+        }
         (Expect::Trap(_), _) | (_, End::Trapped { .. }) => abnormal(end).unwrap_or(Verdict::Passed),
         (_, End::Exited(code)) => Verdict::Trap {
             kind: sandbox::TrapKind::Other,
             message: format!("the function called proc_exit({code}) instead of returning"),
         },
         (Expect::Values(want), End::Returned(got)) => {
-            let same = want.len() == got.len() && want.iter().zip(got).all(|(w, g)| w.matches(*g, tolerance));
+            let same = want.len() == got.len()
+                && want.iter().zip(got).all(|(w, g)| w.matches(*g, tolerance));
             if same {
                 Verdict::Passed
             } else {
-                mismatch(if got.is_empty() { "nothing".into() } else { sandbox::join_values(got) })
+                mismatch(if got.is_empty() {
+                    "nothing".into()
+                } else {
+                    sandbox::join_values(got)
+                })
             }
         }
         (Expect::Anything, End::Returned(_)) => Verdict::Passed,
@@ -507,13 +553,22 @@ fn expect_verdict(what: String, expect: &Expect, end: &End, tolerance: f64) -> V
 }
 
 fn call_verdict(c: &CallCheck, outcome: &Outcome) -> Verdict {
-    let verdict = expect_verdict(call_text(&c.function, &c.args), &c.expect, &outcome.end, c.tolerance);
+    let verdict = expect_verdict(
+        call_text(&c.function, &c.args),
+        &c.expect,
+        &outcome.end,
+        c.tolerance,
+    );
     if !verdict.is_pass() {
         return verdict;
     }
     for (want, got) in c.memory_after.iter().zip(&outcome.memory) {
         let expected_bytes = want.data.to_bytes();
-        let what = format!("memory at address {} after {}", want.at, call_text(&c.function, &c.args));
+        let what = format!(
+            "memory at address {} after {}",
+            want.at,
+            call_text(&c.function, &c.args)
+        );
         match got {
             Err(e) => {
                 return Verdict::WrongAnswer(Mismatch {
@@ -525,13 +580,22 @@ fn call_verdict(c: &CallCheck, outcome: &Outcome) -> Verdict {
             }
             Ok(bytes) if !memory_matches(&want.data, bytes, c.tolerance) => {
                 // Long regions: show a window around the first differing byte.
-                let first = expected_bytes.iter().zip(bytes).position(|(a, b)| a != b).unwrap_or(0);
+                let first = expected_bytes
+                    .iter()
+                    .zip(bytes)
+                    .position(|(a, b)| a != b)
+                    .unwrap_or(0);
                 let (what, range) = if expected_bytes.len() > WINDOW {
                     let unit = want.data.unit();
                     let start = (first.saturating_sub(WINDOW / 4) / unit) * unit;
                     let end = (start + WINDOW).min(expected_bytes.len());
                     (
-                        format!("{what}, first difference at address {}, showing {}..{}", want.at as usize + first, want.at as usize + start, want.at as usize + end),
+                        format!(
+                            "{what}, first difference at address {}, showing {}..{}",
+                            want.at as usize + first,
+                            want.at as usize + start,
+                            want.at as usize + end
+                        ),
                         start..end,
                     )
                 } else {
@@ -556,7 +620,10 @@ const WINDOW: usize = 64;
 fn memory_matches(want: &Data, got: &[u8], tolerance: f64) -> bool {
     match want {
         Data::F32(values) => values.iter().zip(got.chunks_exact(4)).all(|(w, g)| {
-            Value::F32(*w).matches(Value::F32(f32::from_le_bytes([g[0], g[1], g[2], g[3]])), tolerance)
+            Value::F32(*w).matches(
+                Value::F32(f32::from_le_bytes([g[0], g[1], g[2], g[3]])),
+                tolerance,
+            )
         }),
         Data::F64(values) => values.iter().zip(got.chunks_exact(8)).all(|(w, g)| {
             let mut b = [0u8; 8];
@@ -567,8 +634,19 @@ fn memory_matches(want: &Data, got: &[u8], tolerance: f64) -> bool {
     }
 }
 
-fn random_verdict(r: &RandomCheck, input: &[Value], expect: &Expect, outcome: &Outcome, case: usize) -> Verdict {
-    let what = format!("{} (random input {} of {})", call_text(&r.function, input), case + 1, r.count);
+fn random_verdict(
+    r: &RandomCheck,
+    input: &[Value],
+    expect: &Expect,
+    outcome: &Outcome,
+    case: usize,
+) -> Verdict {
+    let what = format!(
+        "{} (random input {} of {})",
+        call_text(&r.function, input),
+        case + 1,
+        r.count
+    );
     expect_verdict(what, expect, &outcome.end, r.tolerance)
 }
 
@@ -597,17 +675,27 @@ fn run_verdict(r: &RunCheck, outcome: &Outcome) -> Verdict {
             diff,
         }))
     };
-    if let Some(v) = r.stdout.as_ref().and_then(|w| text("stdout", w, &outcome.stdout)) {
-        return v;
-    }
-    if let Some(v) = r.stderr.as_ref().and_then(|w| text("stderr", w, &outcome.stderr)) {
-        return v;
-    }
+    // The exit code first: a program that failed says more by its code
+    // than by the output it never wrote.
     if code != r.exit_code {
         return Verdict::ExitCode {
             expected: r.exit_code,
             actual: code,
         };
+    }
+    if let Some(v) = r
+        .stdout
+        .as_ref()
+        .and_then(|w| text("stdout", w, &outcome.stdout))
+    {
+        return v;
+    }
+    if let Some(v) = r
+        .stderr
+        .as_ref()
+        .and_then(|w| text("stderr", w, &outcome.stderr))
+    {
+        return v;
     }
     for (name, want) in &r.files_after {
         match outcome.files.get(name) {
@@ -709,14 +797,18 @@ fn module_verdict(m: &ModuleCheck, program: &Program, bytes: &[u8]) -> Verdict {
 /// The lab has no solution, it does not compile, or it does not return on
 /// some input: the lab is broken, and the message says where.
 pub fn prepare(lab: &mut Lab) -> Result<(), String> {
-    let needs = lab.checks.iter().any(|c| matches!(c.kind, CheckKind::Random(_)));
+    let needs = lab
+        .checks
+        .iter()
+        .any(|c| matches!(c.kind, CheckKind::Random(_)));
     if !needs {
         return Ok(());
     }
     let Some(solution) = &lab.solution else {
         return Err("random checks need the reference solution, and the lab has none".into());
     };
-    let binary = compile::to_binary(solution).map_err(|e| format!("the reference solution does not compile: {e}"))?;
+    let binary = compile::to_binary(solution)
+        .map_err(|e| format!("the reference solution does not compile: {e}"))?;
     for check in &mut lab.checks {
         let limits = check.limits;
         let CheckKind::Random(r) = &mut check.kind else {
@@ -744,4 +836,33 @@ pub fn prepare(lab: &mut Lab) -> Result<(), String> {
         r.expected = Some(expected);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn expect(text: &str, compare: Compare) -> TextExpect {
+        TextExpect {
+            text: text.into(),
+            compare,
+        }
+    }
+
+    #[test]
+    fn trim_ignores_trailing_space_and_blank_lines_only() {
+        let want = expect("a\nb", Compare::Trim);
+        assert!(text_matches(&want, "a  \nb\n\n"));
+        assert!(!text_matches(&want, " a\nb"));
+        assert!(!text_matches(&want, "a\n\nb"));
+        assert!(!text_matches(&expect("a\nb", Compare::Exact), "a\nb\n"));
+    }
+
+    #[test]
+    fn regex_must_match_the_whole_output() {
+        let re = regex::Regex::new("^(?:x+)$").expect("valid");
+        let want = expect("x+", Compare::Regex(re));
+        assert!(text_matches(&want, "xxx"));
+        assert!(!text_matches(&want, "xxxy"));
+    }
 }

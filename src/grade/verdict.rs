@@ -13,22 +13,51 @@ pub enum Verdict {
     /// The submission did not compile.
     CompileError(CompileError),
     /// The module lacks what the check calls.
-    MissingExport { name: String, expected: Option<String> },
+    MissingExport {
+        name: String,
+        expected: Option<String>,
+    },
     /// The export exists with other types.
-    WrongSignature { name: String, expected: String, actual: String },
-    Trap { kind: TrapKind, message: String },
-    OutOfFuel { limit: u64 },
+    WrongSignature {
+        name: String,
+        expected: String,
+        actual: String,
+    },
+    Trap {
+        kind: TrapKind,
+        message: String,
+    },
+    OutOfFuel {
+        limit: u64,
+    },
     /// Correct, but used more fuel than the check's budget allows.
-    OverBudget { used: u64, budget: u64 },
-    MemoryLimit { limit_pages: u32, requested_pages: u64 },
-    OutputLimit { limit: u64 },
-    StackOverflow { limit: u32 },
+    OverBudget {
+        used: u64,
+        budget: u64,
+    },
+    MemoryLimit {
+        limit_pages: u32,
+        requested_pages: u64,
+    },
+    OutputLimit {
+        limit: u64,
+    },
+    StackOverflow {
+        limit: u32,
+    },
     /// A WASI program exited with an unexpected code.
-    ExitCode { expected: i32, actual: i32 },
+    ExitCode {
+        expected: i32,
+        actual: i32,
+    },
     /// The module imports something the sandbox does not offer.
-    LinkError { message: String },
+    LinkError {
+        message: String,
+    },
     /// The lab itself is broken: never the learner's fault.
-    LabError { message: String },
+    LabError {
+        message: String,
+    },
     /// Grading was stopped before this check ran.
     Cancelled,
 }
@@ -82,7 +111,11 @@ impl fmt::Display for Verdict {
         match self {
             Verdict::Passed => f.write_str("passed"),
             Verdict::WrongAnswer(m) => {
-                write!(f, "wrong answer: {}\n  expected: {}\n  actual:   {}", m.what, m.expected, m.actual)?;
+                write!(
+                    f,
+                    "wrong answer: {}\n  expected: {}\n  actual:   {}",
+                    m.what, m.expected, m.actual
+                )?;
                 if let Some(diff) = &m.diff {
                     write!(f, "\n  diff (- expected, + actual):\n")?;
                     for line in diff.lines() {
@@ -95,11 +128,18 @@ impl fmt::Display for Verdict {
             Verdict::MissingExport { name, expected } => {
                 write!(f, "missing export: the module does not export `{name}`")?;
                 if let Some(sig) = expected {
-                    write!(f, "; add (func (export \"{name}\") ...) with signature {sig}")?;
+                    write!(
+                        f,
+                        "; add (func (export \"{name}\") ...) with signature {sig}"
+                    )?;
                 }
                 Ok(())
             }
-            Verdict::WrongSignature { name, expected, actual } => write!(
+            Verdict::WrongSignature {
+                name,
+                expected,
+                actual,
+            } => write!(
                 f,
                 "wrong signature: `{name}` should be {expected}, but it is {actual}"
             ),
@@ -112,7 +152,10 @@ impl fmt::Display for Verdict {
                 f,
                 "over budget: correct, but used {used} fuel where the budget is {budget}; find a faster way"
             ),
-            Verdict::MemoryLimit { limit_pages, requested_pages } => write!(
+            Verdict::MemoryLimit {
+                limit_pages,
+                requested_pages,
+            } => write!(
                 f,
                 "memory limit: asked for {requested_pages} pages of 64 KiB; the limit is {limit_pages} pages"
             ),

@@ -92,7 +92,10 @@ fn load_course(
     let mut labs = Vec::new();
     let mut ids: BTreeMap<String, String> = BTreeMap::new();
     if raw.labs.get_ref().is_empty() {
-        r.at(raw.labs.span().start, "`labs` is empty: list the lab folders in order");
+        r.at(
+            raw.labs.span().start,
+            "`labs` is empty: list the lab folders in order",
+        );
     }
     for entry in raw.labs.get_ref() {
         let name = entry.get_ref();
@@ -105,7 +108,10 @@ fn load_course(
         }
         let lab_dir = join(dir, name);
         if listed.contains(&lab_dir) {
-            r.at(entry.span().start, format!("lab folder `{name}` is listed twice"));
+            r.at(
+                entry.span().start,
+                format!("lab folder `{name}` is listed twice"),
+            );
             continue;
         }
         listed.push(lab_dir.clone());
@@ -195,11 +201,20 @@ fn build_lab(
         }
     };
     let instructions = r
-        .lab_file(files, dir, raw.instructions.as_ref(), "README.md", "instructions")
+        .lab_file(
+            files,
+            dir,
+            raw.instructions.as_ref(),
+            "README.md",
+            "instructions",
+        )
         .and_then(|bytes| match String::from_utf8(bytes) {
             Ok(text) => Some(text),
             Err(_) => {
-                out.push(whole(&join(dir, "README.md"), "the instructions are not UTF-8 text"));
+                out.push(whole(
+                    &join(dir, "README.md"),
+                    "the instructions are not UTF-8 text",
+                ));
                 None
             }
         })
@@ -209,7 +224,13 @@ fn build_lab(
         Language::Wasm => "solution.wasm",
     };
     let solution = r
-        .lab_file(files, dir, raw.solution.as_ref(), default_solution, "solution")
+        .lab_file(
+            files,
+            dir,
+            raw.solution.as_ref(),
+            default_solution,
+            "solution",
+        )
         .map(|bytes| submission(raw.solution.as_ref(), default_solution, bytes));
     let starter = match (&raw.starter, language) {
         (None, Language::Wasm) => None,
@@ -278,19 +299,46 @@ fn submission(named: Option<&S<String>>, default: &str, bytes: Vec<u8>) -> Submi
 /// feedback and limits).
 fn allowed(kind: &str, has_function: bool) -> &'static [&'static str] {
     const CALL: &[&str] = &[
-        "function", "args", "expect", "trap", "tolerance", "memory-before", "memory-after",
+        "function",
+        "args",
+        "expect",
+        "trap",
+        "tolerance",
+        "memory-before",
+        "memory-after",
     ];
     const CALL_BUDGET: &[&str] = &[
-        "function", "args", "expect", "trap", "tolerance", "memory-before", "memory-after",
+        "function",
+        "args",
+        "expect",
+        "trap",
+        "tolerance",
+        "memory-before",
+        "memory-after",
         "budget",
     ];
     const RUN: &[&str] = &[
-        "args", "stdin", "env", "files", "stdout", "stderr", "compare", "exit-code",
+        "args",
+        "stdin",
+        "env",
+        "files",
+        "stdout",
+        "stderr",
+        "compare",
+        "exit-code",
         "files-after",
     ];
     const RUN_BUDGET: &[&str] = &[
-        "args", "stdin", "env", "files", "stdout", "stderr", "compare", "exit-code",
-        "files-after", "budget",
+        "args",
+        "stdin",
+        "env",
+        "files",
+        "stdout",
+        "stderr",
+        "compare",
+        "exit-code",
+        "files-after",
+        "budget",
     ];
     match kind {
         "call" | "memory" => CALL,
@@ -328,7 +376,10 @@ fn build_check(
         if !ok_fields.contains(&field) {
             r.at(
                 at,
-                format!("`{field}` does not apply to a `{kind}` check (it takes: {})", ok_fields.join(", ")),
+                format!(
+                    "`{field}` does not apply to a `{kind}` check (it takes: {})",
+                    ok_fields.join(", ")
+                ),
             );
         }
     }
@@ -352,7 +403,10 @@ fn build_check(
             Some(b)
         }
         (None, "budget") => {
-            r.at(c.kind.span().start, "a `budget` check needs `budget = FUEL`");
+            r.at(
+                c.kind.span().start,
+                "a `budget` check needs `budget = FUEL`",
+            );
             None
         }
         _ => None,
@@ -423,10 +477,19 @@ fn build_call(
     r: &mut Reporter<'_>,
 ) -> Option<CallCheck> {
     let (function, sig) = signature(c, exports, r)?;
-    let args = typed_args(c.args.as_ref(), &sig.params, &function, c.kind.span().start, r)?;
+    let args = typed_args(
+        c.args.as_ref(),
+        &sig.params,
+        &function,
+        c.kind.span().start,
+        r,
+    )?;
     let expect = match (&c.expect, &c.trap) {
         (Some(e), Some(t)) => {
-            r.at(t.span().start, "a check expects either values (`expect`) or a trap (`trap`), not both");
+            r.at(
+                t.span().start,
+                "a check expects either values (`expect`) or a trap (`trap`), not both",
+            );
             let _ = e;
             return None;
         }
@@ -437,7 +500,10 @@ fn build_call(
     let memory_before = memory_list(c.memory_before.as_ref(), r)?;
     let memory_after = memory_list(c.memory_after.as_ref(), r)?;
     if kind == "memory" && memory_after.is_empty() {
-        r.at(c.kind.span().start, "a `memory` check needs `memory-after`: what memory must hold after the call");
+        r.at(
+            c.kind.span().start,
+            "a `memory` check needs `memory-after`: what memory must hold after the call",
+        );
         return None;
     }
     if expect == Expect::Anything && memory_after.is_empty() {
@@ -466,7 +532,10 @@ fn trap_kind(t: &S<String>, r: &mut Reporter<'_>) -> Option<Option<TrapKind>> {
                 let names: Vec<&str> = TrapKind::ALL.iter().map(|k| k.name()).collect();
                 r.at(
                     t.span().start,
-                    format!("`{name}` is not a trap kind: use \"any\" or one of \"{}\"", names.join("\", \"")),
+                    format!(
+                        "`{name}` is not a trap kind: use \"any\" or one of \"{}\"",
+                        names.join("\", \"")
+                    ),
                 );
                 None
             }
@@ -492,7 +561,11 @@ fn typed_args(
             format!(
                 "`{function}` takes {} argument(s) ({}), but {} given",
                 params.len(),
-                params.iter().map(|p| p.name()).collect::<Vec<_>>().join(", "),
+                params
+                    .iter()
+                    .map(|p| p.name())
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 list.len()
             ),
         );
@@ -521,7 +594,11 @@ fn typed_results(
     if items.len() != results.len() {
         r.at(
             e.span().start,
-            format!("`{function}` returns {} value(s), but `expect` has {}", results.len(), items.len()),
+            format!(
+                "`{function}` returns {} value(s), but `expect` has {}",
+                results.len(),
+                items.len()
+            ),
         );
         return None;
     }
@@ -552,10 +629,11 @@ fn value_of(v: &toml::Value, ty: ValType) -> Result<Value, String> {
             }
         }
         (ValType::I64, toml::Value::Integer(i)) => Ok(Value::I64(*i)),
-        (ValType::I64, toml::Value::String(s)) => s
-            .parse::<u64>()
-            .map(|u| Value::I64(u as i64))
-            .map_err(|_| format!("\"{s}\" is not an i64 (write a number, or a string for values above 2^63)")),
+        (ValType::I64, toml::Value::String(s)) => {
+            s.parse::<u64>().map(|u| Value::I64(u as i64)).map_err(|_| {
+                format!("\"{s}\" is not an i64 (write a number, or a string for values above 2^63)")
+            })
+        }
         (ValType::F32, toml::Value::Float(f)) => Ok(Value::F32(*f as f32)),
         (ValType::F32, toml::Value::Integer(i)) => Ok(Value::F32(*i as f32)),
         (ValType::F64, toml::Value::Float(f)) => Ok(Value::F64(*f)),
@@ -589,7 +667,10 @@ fn describe(v: &toml::Value) -> String {
     }
 }
 
-fn memory_list(list: Option<&S<Vec<S<raw::Memory>>>>, r: &mut Reporter<'_>) -> Option<Vec<MemoryData>> {
+fn memory_list(
+    list: Option<&S<Vec<S<raw::Memory>>>>,
+    r: &mut Reporter<'_>,
+) -> Option<Vec<MemoryData>> {
     let Some(list) = list else {
         return Some(Vec::new());
     };
@@ -608,7 +689,11 @@ fn memory_list(list: Option<&S<Vec<S<raw::Memory>>>>, r: &mut Reporter<'_>) -> O
             kinds.push(Data::String(s.clone()));
         }
         if let Some(b) = &m.bytes {
-            match b.iter().map(|x| u8::try_from(*x)).collect::<Result<Vec<u8>, _>>() {
+            match b
+                .iter()
+                .map(|x| u8::try_from(*x))
+                .collect::<Result<Vec<u8>, _>>()
+            {
                 Ok(bytes) => kinds.push(Data::Bytes(bytes)),
                 Err(_) => {
                     fail(r, "`bytes` must be numbers from 0 to 255".into());
@@ -659,12 +744,7 @@ fn memory_list(list: Option<&S<Vec<S<raw::Memory>>>>, r: &mut Reporter<'_>) -> O
     ok.then_some(out)
 }
 
-fn build_run(
-    files: &Files,
-    dir: &str,
-    c: &raw::Check,
-    r: &mut Reporter<'_>,
-) -> Option<RunCheck> {
+fn build_run(files: &Files, dir: &str, c: &raw::Check, r: &mut Reporter<'_>) -> Option<RunCheck> {
     let mut args = Vec::new();
     if let Some(list) = &c.args {
         for a in list.get_ref() {
@@ -672,23 +752,28 @@ fn build_run(
                 toml::Value::String(s) => args.push(s.clone()),
                 other => r.at(
                     a.span().start,
-                    format!("command-line arguments are strings; found {}", describe(other)),
+                    format!(
+                        "command-line arguments are strings; found {}",
+                        describe(other)
+                    ),
                 ),
             }
         }
     }
     let compare = match &c.compare {
         None => "trim",
-        Some(m) => match m.get_ref().as_str() {
-            m @ ("exact" | "trim" | "regex") => m,
-            other => {
-                r.at(
+        Some(m) => {
+            match m.get_ref().as_str() {
+                m @ ("exact" | "trim" | "regex") => m,
+                other => {
+                    r.at(
                     m.span().start,
                     format!("`compare = \"{other}\"` is not known: use \"exact\", \"trim\" or \"regex\""),
                 );
-                "trim"
+                    "trim"
+                }
             }
-        },
+        }
     };
     let text = |t: &S<String>, r: &mut Reporter<'_>| -> Option<TextExpect> {
         let compare = match compare {
@@ -696,7 +781,10 @@ fn build_run(
             "regex" => match regex::Regex::new(&format!("^(?:{})$", t.get_ref())) {
                 Ok(re) => Compare::Regex(re),
                 Err(e) => {
-                    r.at(t.span().start, format!("not a valid regular expression: {e}"));
+                    r.at(
+                        t.span().start,
+                        format!("not a valid regular expression: {e}"),
+                    );
                     return None;
                 }
             },
@@ -718,25 +806,38 @@ fn build_run(
                         files_after.insert(clean, expect);
                     }
                 }
-                None => r.at(t.span().start, format!("`{name}` is not a plain relative path")),
+                None => r.at(
+                    t.span().start,
+                    format!("`{name}` is not a plain relative path"),
+                ),
             }
         }
     }
     let exit_code = match &c.exit_code {
-        Some(e) => r.int_in(e, i32::MIN as i64, i32::MAX as i64, "exit-code").unwrap_or(0) as i32,
+        Some(e) => r
+            .int_in(e, i32::MIN as i64, i32::MAX as i64, "exit-code")
+            .unwrap_or(0) as i32,
         None => 0,
     };
     let mut input_files = BTreeMap::new();
     if let Some(map) = &c.files {
         for (name, v) in map.get_ref() {
             let Some(clean) = clean_path(name) else {
-                r.at(v.span().start, format!("`{name}` is not a plain relative path"));
+                r.at(
+                    v.span().start,
+                    format!("`{name}` is not a plain relative path"),
+                );
                 continue;
             };
             let content = match v.get_ref() {
                 toml::Value::String(s) => Some(s.clone().into_bytes()),
-                toml::Value::Table(t) if t.len() == 1 && t.get("from").is_some_and(toml::Value::is_str) => {
-                    let from = t.get("from").and_then(toml::Value::as_str).unwrap_or_default();
+                toml::Value::Table(t)
+                    if t.len() == 1 && t.get("from").is_some_and(toml::Value::is_str) =>
+                {
+                    let from = t
+                        .get("from")
+                        .and_then(toml::Value::as_str)
+                        .unwrap_or_default();
                     let spanned = S::new(v.span(), from.to_string());
                     r.lab_file(files, dir, Some(&spanned), "", "input file")
                 }
@@ -753,7 +854,12 @@ fn build_run(
             }
         }
     }
-    if stdout.is_none() && stderr.is_none() && files_after.is_empty() && c.exit_code.is_none() && c.kind.get_ref() == "run" {
+    if c.stdout.is_none()
+        && c.stderr.is_none()
+        && c.files_after.is_none()
+        && c.exit_code.is_none()
+        && c.kind.get_ref() == "run"
+    {
         r.at(
             c.kind.span().start,
             "this run check checks nothing: give `stdout`, `stderr`, `exit-code` or `files-after`",
@@ -764,9 +870,18 @@ fn build_run(
         env: c
             .env
             .as_ref()
-            .map(|e| e.get_ref().iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .map(|e| {
+                e.get_ref()
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect()
+            })
             .unwrap_or_default(),
-        stdin: c.stdin.as_ref().map(|s| s.get_ref().clone().into_bytes()).unwrap_or_default(),
+        stdin: c
+            .stdin
+            .as_ref()
+            .map(|s| s.get_ref().clone().into_bytes())
+            .unwrap_or_default(),
         files: input_files,
         stdout,
         stderr,
@@ -803,7 +918,10 @@ fn build_random(
             if list.get_ref().len() != sig.params.len() {
                 r.at(
                     list.span().start,
-                    format!("`{function}` takes {} argument(s); give one [low, high] range for each", sig.params.len()),
+                    format!(
+                        "`{function}` takes {} argument(s); give one [low, high] range for each",
+                        sig.params.len()
+                    ),
                 );
                 return None;
             }
@@ -814,19 +932,29 @@ fn build_random(
                     r.at(range.span().start, "a range is [low, high]");
                     continue;
                 }
-                match (value_of(pair[0].get_ref(), *ty), value_of(pair[1].get_ref(), *ty)) {
+                match (
+                    value_of(pair[0].get_ref(), *ty),
+                    value_of(pair[1].get_ref(), *ty),
+                ) {
                     (Ok(lo), Ok(hi)) => {
                         let ordered = match (lo, hi) {
                             (Value::I32(a), Value::I32(b)) => a <= b,
                             (Value::I64(a), Value::I64(b)) => a <= b,
-                            (Value::F32(a), Value::F32(b)) => a <= b && a.is_finite() && b.is_finite(),
-                            (Value::F64(a), Value::F64(b)) => a <= b && a.is_finite() && b.is_finite(),
+                            (Value::F32(a), Value::F32(b)) => {
+                                a <= b && a.is_finite() && b.is_finite()
+                            }
+                            (Value::F64(a), Value::F64(b)) => {
+                                a <= b && a.is_finite() && b.is_finite()
+                            }
                             _ => false,
                         };
                         if ordered {
                             ranges.push((lo, hi));
                         } else {
-                            r.at(range.span().start, "a range is [low, high] with finite low ≤ high");
+                            r.at(
+                                range.span().start,
+                                "a range is [low, high] with finite low ≤ high",
+                            );
                         }
                     }
                     (Err(e), _) | (_, Err(e)) => r.at(range.span().start, e),
@@ -865,20 +993,36 @@ fn build_module(c: &raw::Check, r: &mut Reporter<'_>) -> Option<ModuleCheck> {
     let mut forbid_imports = Vec::new();
     if let Some(list) = &c.forbid_imports {
         for p in list.get_ref() {
-            if p.get_ref().split_once('.').is_some_and(|(m, n)| !m.is_empty() && !n.is_empty()) {
+            if p.get_ref()
+                .split_once('.')
+                .is_some_and(|(m, n)| !m.is_empty() && !n.is_empty())
+            {
                 forbid_imports.push(p.get_ref().clone());
             } else {
-                r.at(p.span().start, "an import pattern is `module.name` or `module.*`");
+                r.at(
+                    p.span().start,
+                    "an import pattern is `module.name` or `module.*`",
+                );
             }
         }
     }
-    let max_bytes = c.max_bytes.as_ref().and_then(|b| r.int_in(b, 1, i64::MAX, "max-bytes")).map(|b| b as u64);
+    let max_bytes = c
+        .max_bytes
+        .as_ref()
+        .and_then(|b| r.int_in(b, 1, i64::MAX, "max-bytes"))
+        .map(|b| b as u64);
     let max_functions = c
         .max_functions
         .as_ref()
         .and_then(|b| r.int_in(b, 0, u32::MAX as i64, "max-functions"))
         .map(|b| b as u32);
-    if exports.is_empty() && forbid_imports.is_empty() && max_bytes.is_none() && max_functions.is_none() && c.exports.is_none() && c.forbid_imports.is_none() {
+    if exports.is_empty()
+        && forbid_imports.is_empty()
+        && max_bytes.is_none()
+        && max_functions.is_none()
+        && c.exports.is_none()
+        && c.forbid_imports.is_none()
+    {
         r.at(
             c.kind.span().start,
             "this module check checks nothing: give `exports`, `forbid-imports`, `max-bytes` or `max-functions`",
@@ -912,7 +1056,10 @@ impl<'a> Reporter<'a> {
     }
 
     fn line_of(&self, offset: usize) -> u32 {
-        self.text[..offset.min(self.text.len())].matches('\n').count() as u32 + 1
+        self.text[..offset.min(self.text.len())]
+            .matches('\n')
+            .count() as u32
+            + 1
     }
 
     fn at(&mut self, offset: usize, message: impl Into<String>) {
@@ -955,7 +1102,10 @@ impl<'a> Reporter<'a> {
         if *format.get_ref() != FORMAT {
             self.at(
                 format.span().start,
-                format!("format {} is not supported: this sandlab reads format {FORMAT}", format.get_ref()),
+                format!(
+                    "format {} is not supported: this sandlab reads format {FORMAT}",
+                    format.get_ref()
+                ),
             );
         }
     }
@@ -964,7 +1114,8 @@ impl<'a> Reporter<'a> {
         let s = id.get_ref();
         let ok = !s.is_empty()
             && s.len() <= 64
-            && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             && !s.starts_with('-');
         if !ok {
             self.at(
@@ -985,7 +1136,10 @@ impl<'a> Reporter<'a> {
         if (lo..=hi).contains(&x) {
             Some(x)
         } else {
-            self.at(v.span().start, format!("{what} must be between {lo} and {hi}, not {x}"));
+            self.at(
+                v.span().start,
+                format!("{what} must be between {lo} and {hi}, not {x}"),
+            );
             None
         }
     }
@@ -996,7 +1150,9 @@ impl<'a> Reporter<'a> {
         };
         let mut limits = base;
         if let Some(v) = &raw.fuel {
-            limits.fuel = self.int_in(v, 1, 100_000_000_000, "limits.fuel").map_or(base.fuel, |x| x as u64);
+            limits.fuel = self
+                .int_in(v, 1, 100_000_000_000, "limits.fuel")
+                .map_or(base.fuel, |x| x as u64);
         }
         if let Some(v) = &raw.memory_pages {
             limits.memory_pages = self
@@ -1075,7 +1231,10 @@ fn read_text(files: &Files, path: &str, out: &mut Vec<Diagnostic>) -> Option<Str
         Err(e) => {
             out.push(whole(
                 path,
-                format!("the file is not UTF-8 text (byte {} is not valid UTF-8)", e.valid_up_to()),
+                format!(
+                    "the file is not UTF-8 text (byte {} is not valid UTF-8)",
+                    e.valid_up_to()
+                ),
             ));
             None
         }
@@ -1088,7 +1247,10 @@ pub(crate) fn clean_path(path: &str) -> Option<String> {
     if path.starts_with('/') || path.contains('\\') || path.contains(':') {
         return None;
     }
-    let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
+    let parts: Vec<&str> = path
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
     if parts.is_empty() || parts.contains(&"..") {
         return None;
     }
@@ -1104,5 +1266,6 @@ fn join(dir: &str, name: &str) -> String {
 }
 
 fn parent(path: &str) -> String {
-    path.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_string())
+    path.rsplit_once('/')
+        .map_or(String::new(), |(d, _)| d.to_string())
 }

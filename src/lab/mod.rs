@@ -14,7 +14,7 @@ mod raw;
 #[cfg(test)]
 mod tests;
 
-pub use load::{load_courses, load_lab, Loaded};
+pub use load::{Loaded, load_courses, load_lab};
 
 use crate::compile::Submission;
 use crate::sandbox::{FuncSig, Limits, TrapKind, ValType, Value};
@@ -53,7 +53,11 @@ impl fmt::Display for Diagnostic {
         if self.line == 0 {
             write!(f, "{}: {}", self.file, self.message)
         } else {
-            write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)
+            write!(
+                f,
+                "{}:{}:{}: {}",
+                self.file, self.line, self.column, self.message
+            )
         }
     }
 }

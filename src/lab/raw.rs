@@ -11,6 +11,9 @@ use toml::Spanned;
 
 pub(super) type S<T> = Spanned<T>;
 
+/// `[[low, high], ...]`, one pair per parameter.
+pub(super) type Ranges = S<Vec<S<Vec<S<toml::Value>>>>>;
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub(super) struct Course {
@@ -76,7 +79,7 @@ pub(super) struct Check {
     // random
     pub count: Option<S<i64>>,
     pub seed: Option<S<i64>>,
-    pub ranges: Option<S<Vec<S<Vec<S<toml::Value>>>>>>,
+    pub ranges: Option<Ranges>,
 
     // run
     pub stdin: Option<S<String>>,

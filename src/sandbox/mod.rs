@@ -200,7 +200,9 @@ impl TrapKind {
             TrapKind::TableOutOfBounds => "call_indirect used an index past the end of the table",
             TrapKind::IndirectCallToNull => "call_indirect reached an empty table slot",
             TrapKind::DivisionByZero => "an integer division or remainder had a zero divisor",
-            TrapKind::IntegerOverflow => "a signed division overflowed (the minimum value divided by -1)",
+            TrapKind::IntegerOverflow => {
+                "a signed division overflowed (the minimum value divided by -1)"
+            }
             TrapKind::BadConversionToInteger => {
                 "a float was NaN or out of range when truncated to an integer"
             }
@@ -224,18 +226,41 @@ pub enum End {
     Returned(Vec<Value>),
     /// The program called `proc_exit`.
     Exited(i32),
-    Trapped { kind: TrapKind, message: String },
-    OutOfFuel { limit: u64 },
-    MemoryLimit { limit_pages: u32, requested_pages: u64 },
-    TableLimit { limit: u64, requested: u64 },
-    OutputLimit { limit: u64 },
-    StackOverflow { limit: u32 },
+    Trapped {
+        kind: TrapKind,
+        message: String,
+    },
+    OutOfFuel {
+        limit: u64,
+    },
+    MemoryLimit {
+        limit_pages: u32,
+        requested_pages: u64,
+    },
+    TableLimit {
+        limit: u64,
+        requested: u64,
+    },
+    OutputLimit {
+        limit: u64,
+    },
+    StackOverflow {
+        limit: u32,
+    },
     /// The entry the request names is not exported (or not a function).
-    MissingExport { name: String },
+    MissingExport {
+        name: String,
+    },
     /// The export exists but its parameters differ from the arguments given.
-    WrongSignature { name: String, actual: FuncSig, given: Vec<ValType> },
+    WrongSignature {
+        name: String,
+        actual: FuncSig,
+        given: Vec<ValType>,
+    },
     /// The module needs an import the sandbox does not provide.
-    LinkError { message: String },
+    LinkError {
+        message: String,
+    },
     /// The run was stopped from outside (the Stop button).
     Cancelled,
 }
@@ -251,7 +276,10 @@ impl fmt::Display for End {
                 f,
                 "ran out of fuel after {limit} instructions (an endless loop?)"
             ),
-            End::MemoryLimit { limit_pages, requested_pages } => write!(
+            End::MemoryLimit {
+                limit_pages,
+                requested_pages,
+            } => write!(
                 f,
                 "asked for {requested_pages} pages of memory; the limit is {limit_pages} pages ({} KiB)",
                 *limit_pages as u64 * 64
@@ -269,10 +297,18 @@ impl fmt::Display for End {
                 "exceeded the call depth limit of {limit} (recursion without a base case?)"
             ),
             End::MissingExport { name } => write!(f, "the module does not export `{name}`"),
-            End::WrongSignature { name, actual, given } => write!(
+            End::WrongSignature {
+                name,
+                actual,
+                given,
+            } => write!(
                 f,
                 "`{name}` has signature {actual}, but it was called with ({})",
-                given.iter().map(|t| t.name()).collect::<Vec<_>>().join(", ")
+                given
+                    .iter()
+                    .map(|t| t.name())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
             End::LinkError { message } => f.write_str(message),
             End::Cancelled => f.write_str("stopped"),
@@ -293,9 +329,17 @@ pub fn join_values(values: &[Value]) -> String {
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Stop {
     Exit(i32),
-    OutputLimit { limit: u64 },
-    MemoryLimit { limit_pages: u32, requested_pages: u64 },
-    TableLimit { limit: u64, requested: u64 },
+    OutputLimit {
+        limit: u64,
+    },
+    MemoryLimit {
+        limit_pages: u32,
+        requested_pages: u64,
+    },
+    TableLimit {
+        limit: u64,
+        requested: u64,
+    },
     Fault(String),
 }
 
@@ -304,7 +348,9 @@ impl fmt::Display for Stop {
         match self {
             Stop::Exit(code) => write!(f, "exit {code}"),
             Stop::OutputLimit { limit } => write!(f, "output limit of {limit} bytes"),
-            Stop::MemoryLimit { limit_pages, .. } => write!(f, "memory limit of {limit_pages} pages"),
+            Stop::MemoryLimit { limit_pages, .. } => {
+                write!(f, "memory limit of {limit_pages} pages")
+            }
             Stop::TableLimit { limit, .. } => write!(f, "table limit of {limit} elements"),
             Stop::Fault(message) => f.write_str(message),
         }
@@ -459,6 +505,11 @@ impl Program {
         self.stack_depth
     }
 
+    /// Why every run of this module fails to link, if it does.
+    pub fn link_error(&self) -> Option<&str> {
+        self.link_error.as_deref()
+    }
+
     /// Whether the module exports a memory under `name`.
     pub fn exports_memory(&self, name: &str) -> bool {
         matches!(self.module.get_export(name), Some(ExternType::Memory(_)))
@@ -468,7 +519,10 @@ impl Program {
     pub fn export_sig(&self, name: &str) -> Option<Result<FuncSig, String>> {
         match self.module.get_export(name)? {
             ExternType::Func(ty) => Some(sig_of(ty.params(), ty.results())),
-            other => Some(Err(format!("`{name}` is exported as a {}", extern_kind(&other)))),
+            other => Some(Err(format!(
+                "`{name}` is exported as a {}",
+                extern_kind(&other)
+            ))),
         }
     }
 }
@@ -525,8 +579,14 @@ pub struct Outcome {
 }
 
 enum State {
-    Ready { func: Func, args: Vec<Val> },
-    Suspended { call: ResumableCallOutOfFuel, required: u64 },
+    Ready {
+        func: Func,
+        args: Vec<Val>,
+    },
+    Suspended {
+        call: ResumableCallOutOfFuel,
+        required: u64,
+    },
     Done(End),
 }
 
@@ -605,7 +665,13 @@ impl Execution {
         let actual = sig_of(ty.params(), ty.results());
         match actual {
             Ok(sig) if sig.params == given => {}
-            Ok(actual) => return Err(End::WrongSignature { name, actual, given }),
+            Ok(actual) => {
+                return Err(End::WrongSignature {
+                    name,
+                    actual,
+                    given,
+                });
+            }
             Err(message) => {
                 return Err(End::Trapped {
                     kind: TrapKind::Other,
@@ -613,14 +679,19 @@ impl Execution {
                 });
             }
         }
-        self.outputs = ty.results().iter().map(|t| Val::default_for_ty(*t)).collect();
+        self.outputs = ty
+            .results()
+            .iter()
+            .map(|t| Val::default_for_ty(*t))
+            .collect();
 
         if !writes.is_empty() {
-            let memory = instance
-                .get_memory(&self.store, "memory")
-                .ok_or_else(|| End::MissingExport {
-                    name: "memory".into(),
-                })?;
+            let memory =
+                instance
+                    .get_memory(&self.store, "memory")
+                    .ok_or_else(|| End::MissingExport {
+                        name: "memory".into(),
+                    })?;
             let data = memory.data_mut(&mut self.store);
             for w in writes {
                 let end = w.address as usize + w.bytes.len();

@@ -112,8 +112,16 @@ fn traps_are_named() {
     let p = program(src);
     let cases: [(&str, Vec<Value>, TrapKind); 8] = [
         ("unreachable", vec![], TrapKind::Unreachable),
-        ("div", vec![Value::I32(1), Value::I32(0)], TrapKind::DivisionByZero),
-        ("div", vec![Value::I32(i32::MIN), Value::I32(-1)], TrapKind::IntegerOverflow),
+        (
+            "div",
+            vec![Value::I32(1), Value::I32(0)],
+            TrapKind::DivisionByZero,
+        ),
+        (
+            "div",
+            vec![Value::I32(i32::MIN), Value::I32(-1)],
+            TrapKind::IntegerOverflow,
+        ),
         ("oob", vec![], TrapKind::MemoryOutOfBounds),
         ("null", vec![], TrapKind::IndirectCallToNull),
         ("mismatch", vec![], TrapKind::BadSignature),
@@ -167,9 +175,27 @@ fn memory_grow_bomb_hits_the_memory_limit() {
 
 #[test]
 fn huge_initial_memory_and_table_are_refused() {
-    let out = call(r#"(module (memory 60000) (func (export "f")))"#, "f", vec![]);
-    assert!(matches!(out.end, End::MemoryLimit { requested_pages: 60000, .. }), "{:?}", out.end);
-    let out = call(r#"(module (table 10000000 funcref) (func (export "f")))"#, "f", vec![]);
+    let out = call(
+        r#"(module (memory 60000) (func (export "f")))"#,
+        "f",
+        vec![],
+    );
+    assert!(
+        matches!(
+            out.end,
+            End::MemoryLimit {
+                requested_pages: 60000,
+                ..
+            }
+        ),
+        "{:?}",
+        out.end
+    );
+    let out = call(
+        r#"(module (table 10000000 funcref) (func (export "f")))"#,
+        "f",
+        vec![],
+    );
     assert!(matches!(out.end, End::TableLimit { .. }), "{:?}", out.end);
 }
 
@@ -185,15 +211,28 @@ fn endless_start_function_runs_out_of_fuel() {
 #[test]
 fn missing_export_and_wrong_signature() {
     let out = call(FIB, "fibonacci", vec![]);
-    assert_eq!(out.end, End::MissingExport { name: "fibonacci".into() });
+    assert_eq!(
+        out.end,
+        End::MissingExport {
+            name: "fibonacci".into()
+        }
+    );
     let out = call(FIB, "fib", vec![Value::I64(3)]);
-    assert!(matches!(out.end, End::WrongSignature { .. }), "{:?}", out.end);
+    assert!(
+        matches!(out.end, End::WrongSignature { .. }),
+        "{:?}",
+        out.end
+    );
     assert!(out.end.to_string().contains("(i32) -> i32"), "{}", out.end);
 }
 
 #[test]
 fn unknown_imports_are_link_errors() {
-    let out = call(r#"(module (import "env" "print" (func (param i32))) (func (export "f")))"#, "f", vec![]);
+    let out = call(
+        r#"(module (import "env" "print" (func (param i32))) (func (export "f")))"#,
+        "f",
+        vec![],
+    );
     match out.end {
         End::LinkError { message } => assert!(message.contains("env.print"), "{message}"),
         other => panic!("{other:?}"),
@@ -231,11 +270,20 @@ fn output_flood_hits_the_output_limit() {
 
 #[test]
 fn wasi_bad_pointer_is_reported() {
-    let src = HELLO.replace("(i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)", "(i32.const 1) (i32.const 65532) (i32.const 1) (i32.const 8)");
+    let src = HELLO.replace(
+        "(i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)",
+        "(i32.const 1) (i32.const 65532) (i32.const 1) (i32.const 8)",
+    );
     let out = run(&program(&src), Request::command());
     match out.end {
-        End::Trapped { kind: TrapKind::Host, message } => {
-            assert!(message.contains("fd_write") && message.contains("65532"), "{message}")
+        End::Trapped {
+            kind: TrapKind::Host,
+            message,
+        } => {
+            assert!(
+                message.contains("fd_write") && message.contains("65532"),
+                "{message}"
+            )
         }
         other => panic!("{other:?}"),
     }
@@ -273,7 +321,10 @@ fn stdin_args_env_and_files_are_served() {
     req.world.stdin = b"echo me".to_vec();
     req.world.args = vec!["one".into(), "two".into()];
     req.world.env = vec![("A".into(), "b".into())];
-    req.memory_reads = vec![MemoryRead { address: 200, len: 20 }];
+    req.memory_reads = vec![MemoryRead {
+        address: 200,
+        len: 20,
+    }];
     let out = run(&program(src), req);
     assert_eq!(out.end, End::Returned(vec![]));
     assert_eq!(out.stdout, b"echo me");
@@ -291,14 +342,27 @@ fn memory_writes_and_reads() {
       (func (export "inc") (param i32)
         (i32.store8 (local.get 0) (i32.add (i32.load8_u (local.get 0)) (i32.const 1)))))"#;
     let mut req = Request::call("inc", vec![Value::I32(10)]);
-    req.memory_writes = vec![MemoryWrite { address: 10, bytes: vec![41] }];
+    req.memory_writes = vec![MemoryWrite {
+        address: 10,
+        bytes: vec![41],
+    }];
     req.memory_reads = vec![
-        MemoryRead { address: 10, len: 1 },
-        MemoryRead { address: 65535, len: 2 },
+        MemoryRead {
+            address: 10,
+            len: 1,
+        },
+        MemoryRead {
+            address: 65535,
+            len: 2,
+        },
     ];
     let out = run(&program(src), req);
     assert_eq!(out.memory[0], Ok(vec![42]));
-    assert!(out.memory[1].as_ref().is_err_and(|e| e.contains("outside memory")));
+    assert!(
+        out.memory[1]
+            .as_ref()
+            .is_err_and(|e| e.contains("outside memory"))
+    );
 }
 
 #[test]

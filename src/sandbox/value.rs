@@ -210,8 +210,16 @@ mod tests {
 
     #[test]
     fn bad_signatures_say_why() {
-        assert!(FuncSig::parse("i32 -> i32").unwrap_err().contains("signature like"));
-        assert!(FuncSig::parse("(int) -> i32").unwrap_err().contains("`int`"));
+        assert!(
+            FuncSig::parse("i32 -> i32")
+                .unwrap_err()
+                .contains("signature like")
+        );
+        assert!(
+            FuncSig::parse("(int) -> i32")
+                .unwrap_err()
+                .contains("`int`")
+        );
     }
 
     #[test]

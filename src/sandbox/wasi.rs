@@ -154,7 +154,14 @@ fn iovecs(
     iovs: u32,
     count: u32,
 ) -> Result<Vec<std::ops::Range<usize>>, Error> {
-    range(host, mem.len(), call, "the iovec array", iovs, count as u64 * 8)?;
+    range(
+        host,
+        mem.len(),
+        call,
+        "the iovec array",
+        iovs,
+        count as u64 * 8,
+    )?;
     let mut out = Vec::with_capacity(count as usize);
     for i in 0..count {
         let at = iovs + i * 8;
@@ -176,7 +183,14 @@ fn write_string_list(
     let (mem, host) = memory(caller, call)?;
     let mut at = buf;
     for (i, item) in list.iter().enumerate() {
-        write_bytes(mem, host, call, "a pointer", ptrs + 4 * i as u32, &at.to_le_bytes())?;
+        write_bytes(
+            mem,
+            host,
+            call,
+            "a pointer",
+            ptrs + 4 * i as u32,
+            &at.to_le_bytes(),
+        )?;
         let mut bytes = item.clone();
         bytes.push(0);
         write_bytes(mem, host, call, "a string", at, &bytes)?;
@@ -185,16 +199,39 @@ fn write_string_list(
     Ok(ESUCCESS)
 }
 
-fn write_sizes(caller: &mut Cx<'_>, call: &str, list: &[Vec<u8>], count: u32, size: u32) -> Result<i32, Error> {
+fn write_sizes(
+    caller: &mut Cx<'_>,
+    call: &str,
+    list: &[Vec<u8>],
+    count: u32,
+    size: u32,
+) -> Result<i32, Error> {
     let total: usize = list.iter().map(|s| s.len() + 1).sum();
     let (mem, host) = memory(caller, call)?;
-    write_bytes(mem, host, call, "the count", count, &(list.len() as u32).to_le_bytes())?;
-    write_bytes(mem, host, call, "the size", size, &(total as u32).to_le_bytes())?;
+    write_bytes(
+        mem,
+        host,
+        call,
+        "the count",
+        count,
+        &(list.len() as u32).to_le_bytes(),
+    )?;
+    write_bytes(
+        mem,
+        host,
+        call,
+        "the size",
+        size,
+        &(total as u32).to_le_bytes(),
+    )?;
     Ok(ESUCCESS)
 }
 
 fn env_list(host: &Host) -> Vec<Vec<u8>> {
-    host.env.iter().map(|(k, v)| format!("{k}={v}").into_bytes()).collect()
+    host.env
+        .iter()
+        .map(|(k, v)| format!("{k}={v}").into_bytes())
+        .collect()
 }
 
 fn arg_list(host: &Host) -> Vec<Vec<u8>> {
@@ -241,41 +278,75 @@ pub(crate) const IMPLEMENTED: &[&str] = &[
 
 /// Defines the implemented preview1 functions in `linker`.
 pub(crate) fn define(linker: &mut Linker<Host>) -> Result<(), wasmi::errors::LinkerError> {
-    linker.func_wrap(MODULE, "args_sizes_get", |mut c: Cx<'_>, count: u32, size: u32| {
-        let list = arg_list(c.data());
-        write_sizes(&mut c, "args_sizes_get", &list, count, size)
-    })?;
+    linker.func_wrap(
+        MODULE,
+        "args_sizes_get",
+        |mut c: Cx<'_>, count: u32, size: u32| {
+            let list = arg_list(c.data());
+            write_sizes(&mut c, "args_sizes_get", &list, count, size)
+        },
+    )?;
     linker.func_wrap(MODULE, "args_get", |mut c: Cx<'_>, ptrs: u32, buf: u32| {
         let list = arg_list(c.data());
         write_string_list(&mut c, "args_get", list, ptrs, buf)
     })?;
-    linker.func_wrap(MODULE, "environ_sizes_get", |mut c: Cx<'_>, count: u32, size: u32| {
-        let list = env_list(c.data());
-        write_sizes(&mut c, "environ_sizes_get", &list, count, size)
-    })?;
-    linker.func_wrap(MODULE, "environ_get", |mut c: Cx<'_>, ptrs: u32, buf: u32| {
-        let list = env_list(c.data());
-        write_string_list(&mut c, "environ_get", list, ptrs, buf)
-    })?;
-    linker.func_wrap(MODULE, "clock_res_get", |mut c: Cx<'_>, id: u32, out: u32| {
-        if id > 3 {
-            return Ok(EINVAL);
-        }
-        let (mem, host) = memory(&mut c, "clock_res_get")?;
-        write_bytes(mem, host, "clock_res_get", "the result", out, &1000u64.to_le_bytes())?;
-        Ok(ESUCCESS)
-    })?;
-    linker.func_wrap(MODULE, "clock_time_get", |mut c: Cx<'_>, id: u32, _precision: u64, out: u32| {
-        if id > 3 {
-            return Ok(EINVAL);
-        }
-        let host = c.data_mut();
-        host.clock += 1;
-        let now = EPOCH_NANOS + host.clock * 1000;
-        let (mem, host) = memory(&mut c, "clock_time_get")?;
-        write_bytes(mem, host, "clock_time_get", "the result", out, &now.to_le_bytes())?;
-        Ok(ESUCCESS)
-    })?;
+    linker.func_wrap(
+        MODULE,
+        "environ_sizes_get",
+        |mut c: Cx<'_>, count: u32, size: u32| {
+            let list = env_list(c.data());
+            write_sizes(&mut c, "environ_sizes_get", &list, count, size)
+        },
+    )?;
+    linker.func_wrap(
+        MODULE,
+        "environ_get",
+        |mut c: Cx<'_>, ptrs: u32, buf: u32| {
+            let list = env_list(c.data());
+            write_string_list(&mut c, "environ_get", list, ptrs, buf)
+        },
+    )?;
+    linker.func_wrap(
+        MODULE,
+        "clock_res_get",
+        |mut c: Cx<'_>, id: u32, out: u32| {
+            if id > 3 {
+                return Ok(EINVAL);
+            }
+            let (mem, host) = memory(&mut c, "clock_res_get")?;
+            write_bytes(
+                mem,
+                host,
+                "clock_res_get",
+                "the result",
+                out,
+                &1000u64.to_le_bytes(),
+            )?;
+            Ok(ESUCCESS)
+        },
+    )?;
+    linker.func_wrap(
+        MODULE,
+        "clock_time_get",
+        |mut c: Cx<'_>, id: u32, _precision: u64, out: u32| {
+            if id > 3 {
+                return Ok(EINVAL);
+            }
+            let host = c.data_mut();
+            host.clock += 1;
+            let now = EPOCH_NANOS + host.clock * 1000;
+            let (mem, host) = memory(&mut c, "clock_time_get")?;
+            write_bytes(
+                mem,
+                host,
+                "clock_time_get",
+                "the result",
+                out,
+                &now.to_le_bytes(),
+            )?;
+            Ok(ESUCCESS)
+        },
+    )?;
     linker.func_wrap(MODULE, "random_get", |mut c: Cx<'_>, buf: u32, len: u32| {
         let (mem, host) = memory(&mut c, "random_get")?;
         let r = range(host, mem.len(), "random_get", "the buffer", buf, len as u64)?;
@@ -286,154 +357,222 @@ pub(crate) fn define(linker: &mut Linker<Host>) -> Result<(), wasmi::errors::Lin
         Ok(ESUCCESS)
     })?;
     linker.func_wrap(MODULE, "sched_yield", || -> i32 { ESUCCESS })?;
-    linker.func_wrap(MODULE, "proc_exit", |mut c: Cx<'_>, code: i32| -> Result<(), Error> {
-        c.data_mut().stop = Some(Stop::Exit(code));
-        Err(Error::i32_exit(code))
-    })?;
-    linker.func_wrap(MODULE, "fd_write", |mut c: Cx<'_>, fd: u32, iovs: u32, n: u32, out: u32| {
-        let call = "fd_write";
-        let (mem, host) = memory(&mut c, call)?;
-        let bufs = iovecs(mem, host, call, iovs, n)?;
-        let mut written = 0usize;
-        for buf in bufs {
-            let bytes = &mem[buf];
-            if bytes.len() as u64 > host.output_left {
-                // Keep what fits so the learner sees where the flood began.
-                let room = host.output_left as usize;
-                host.output_left = 0;
-                let limit = host.output_limit;
-                if let Some(sink) = sink(host, fd) {
-                    sink.extend_from_slice(&bytes[..room]);
+    linker.func_wrap(
+        MODULE,
+        "proc_exit",
+        |mut c: Cx<'_>, code: i32| -> Result<(), Error> {
+            c.data_mut().stop = Some(Stop::Exit(code));
+            Err(Error::i32_exit(code))
+        },
+    )?;
+    linker.func_wrap(
+        MODULE,
+        "fd_write",
+        |mut c: Cx<'_>, fd: u32, iovs: u32, n: u32, out: u32| {
+            let call = "fd_write";
+            let (mem, host) = memory(&mut c, call)?;
+            let bufs = iovecs(mem, host, call, iovs, n)?;
+            let mut written = 0usize;
+            for buf in bufs {
+                let bytes = &mem[buf];
+                if bytes.len() as u64 > host.output_left {
+                    // Keep what fits so the learner sees where the flood began.
+                    let room = host.output_left as usize;
+                    host.output_left = 0;
+                    let limit = host.output_limit;
+                    if let Some(sink) = sink(host, fd) {
+                        sink.extend_from_slice(&bytes[..room]);
+                    }
+                    return Err(host.halt(Stop::OutputLimit { limit }));
                 }
-                return Err(host.halt(Stop::OutputLimit { limit }));
+                host.output_left -= bytes.len() as u64;
+                match sink(host, fd) {
+                    Some(sink) => sink.extend_from_slice(bytes),
+                    None => return Ok(EBADF),
+                }
+                written += bytes.len();
             }
-            host.output_left -= bytes.len() as u64;
-            match sink(host, fd) {
-                Some(sink) => sink.extend_from_slice(bytes),
-                None => return Ok(EBADF),
-            }
-            written += bytes.len();
-        }
-        write_bytes(mem, host, call, "the result", out, &(written as u32).to_le_bytes())?;
-        Ok(ESUCCESS)
-    })?;
-    linker.func_wrap(MODULE, "fd_read", |mut c: Cx<'_>, fd: u32, iovs: u32, n: u32, out: u32| {
-        let call = "fd_read";
-        let (mem, host) = memory(&mut c, call)?;
-        let bufs = iovecs(mem, host, call, iovs, n)?;
-        let mut read = 0usize;
-        for buf in bufs {
-            let (src, pos): (&[u8], u64) = match fd {
-                0 => (&host.stdin, host.stdin_pos as u64),
-                _ => match host.open.get(&fd) {
-                    Some(f) => match host.files.get(&f.path) {
-                        Some(data) => (data, f.pos),
+            write_bytes(
+                mem,
+                host,
+                call,
+                "the result",
+                out,
+                &(written as u32).to_le_bytes(),
+            )?;
+            Ok(ESUCCESS)
+        },
+    )?;
+    linker.func_wrap(
+        MODULE,
+        "fd_read",
+        |mut c: Cx<'_>, fd: u32, iovs: u32, n: u32, out: u32| {
+            let call = "fd_read";
+            let (mem, host) = memory(&mut c, call)?;
+            let bufs = iovecs(mem, host, call, iovs, n)?;
+            let mut read = 0usize;
+            for buf in bufs {
+                let (src, pos): (&[u8], u64) = match fd {
+                    0 => (&host.stdin, host.stdin_pos as u64),
+                    _ => match host.open.get(&fd) {
+                        Some(f) => match host.files.get(&f.path) {
+                            Some(data) => (data, f.pos),
+                            None => return Ok(EBADF),
+                        },
+                        None if fd == PREOPEN_FD => return Ok(EISDIR),
                         None => return Ok(EBADF),
                     },
-                    None if fd == PREOPEN_FD => return Ok(EISDIR),
+                };
+                let start = (pos as usize).min(src.len());
+                let count = buf.len().min(src.len() - start);
+                let dst_start = buf.start;
+                mem[dst_start..dst_start + count].copy_from_slice(&src[start..start + count]);
+                match fd {
+                    0 => host.stdin_pos += count,
+                    _ => {
+                        if let Some(f) = host.open.get_mut(&fd) {
+                            f.pos += count as u64;
+                        }
+                    }
+                }
+                read += count;
+                if count < buf.len() {
+                    break;
+                }
+            }
+            write_bytes(
+                mem,
+                host,
+                call,
+                "the result",
+                out,
+                &(read as u32).to_le_bytes(),
+            )?;
+            Ok(ESUCCESS)
+        },
+    )?;
+    linker.func_wrap(MODULE, "fd_close", |mut c: Cx<'_>, fd: u32| {
+        let host = c.data_mut();
+        Ok::<i32, Error>(if host.open.remove(&fd).is_some() || fd <= 2 {
+            ESUCCESS
+        } else {
+            EBADF
+        })
+    })?;
+    linker.func_wrap(
+        MODULE,
+        "fd_seek",
+        |mut c: Cx<'_>, fd: u32, offset: i64, whence: u32, out: u32| {
+            let call = "fd_seek";
+            let (mem, host) = memory(&mut c, call)?;
+            let Some(file) = host.open.get(&fd) else {
+                return Ok(if fd <= 2 {
+                    70 /* ESPIPE */
+                } else {
+                    EBADF
+                });
+            };
+            let len = host.files.get(&file.path).map_or(0, |d| d.len()) as i64;
+            let base = match whence {
+                0 => 0,
+                1 => file.pos as i64,
+                2 => len,
+                _ => return Ok(EINVAL),
+            };
+            let Some(new) = base.checked_add(offset).filter(|n| *n >= 0) else {
+                return Ok(EINVAL);
+            };
+            if let Some(f) = host.open.get_mut(&fd) {
+                f.pos = new as u64;
+            }
+            write_bytes(
+                mem,
+                host,
+                call,
+                "the result",
+                out,
+                &(new as u64).to_le_bytes(),
+            )?;
+            Ok(ESUCCESS)
+        },
+    )?;
+    linker.func_wrap(
+        MODULE,
+        "fd_fdstat_get",
+        |mut c: Cx<'_>, fd: u32, out: u32| {
+            let call = "fd_fdstat_get";
+            let (mem, host) = memory(&mut c, call)?;
+            // filetype: 2 character device (stdio), 3 directory, 4 regular file.
+            let filetype: u8 = match fd {
+                0..=2 => 2,
+                PREOPEN_FD => 3,
+                fd if host.open.contains_key(&fd) => 4,
+                _ => return Ok(EBADF),
+            };
+            let mut stat = [0u8; 24];
+            stat[0] = filetype;
+            stat[8..16].copy_from_slice(&u64::MAX.to_le_bytes());
+            stat[16..24].copy_from_slice(&u64::MAX.to_le_bytes());
+            write_bytes(mem, host, call, "the result", out, &stat)?;
+            Ok(ESUCCESS)
+        },
+    )?;
+    linker.func_wrap(
+        MODULE,
+        "fd_filestat_get",
+        |mut c: Cx<'_>, fd: u32, out: u32| {
+            let call = "fd_filestat_get";
+            let (mem, host) = memory(&mut c, call)?;
+            let (filetype, size): (u8, u64) = match fd {
+                0..=2 => (2, 0),
+                PREOPEN_FD => (3, 0),
+                fd => match host.open.get(&fd) {
+                    Some(f) => (4, host.files.get(&f.path).map_or(0, |d| d.len() as u64)),
                     None => return Ok(EBADF),
                 },
             };
-            let start = (pos as usize).min(src.len());
-            let count = buf.len().min(src.len() - start);
-            let dst_start = buf.start;
-            mem[dst_start..dst_start + count].copy_from_slice(&src[start..start + count]);
-            match fd {
-                0 => host.stdin_pos += count,
-                _ => {
-                    if let Some(f) = host.open.get_mut(&fd) {
-                        f.pos += count as u64;
-                    }
-                }
+            let mut stat = [0u8; 64];
+            stat[16] = filetype;
+            stat[24..32].copy_from_slice(&1u64.to_le_bytes());
+            stat[32..40].copy_from_slice(&size.to_le_bytes());
+            write_bytes(mem, host, call, "the result", out, &stat)?;
+            Ok(ESUCCESS)
+        },
+    )?;
+    linker.func_wrap(
+        MODULE,
+        "fd_prestat_get",
+        |mut c: Cx<'_>, fd: u32, out: u32| {
+            if fd != PREOPEN_FD {
+                return Ok(EBADF);
             }
-            read += count;
-            if count < buf.len() {
-                break;
+            let (mem, host) = memory(&mut c, "fd_prestat_get")?;
+            let mut stat = [0u8; 8];
+            stat[4..8].copy_from_slice(&(PREOPEN_NAME.len() as u32).to_le_bytes());
+            write_bytes(mem, host, "fd_prestat_get", "the result", out, &stat)?;
+            Ok(ESUCCESS)
+        },
+    )?;
+    linker.func_wrap(
+        MODULE,
+        "fd_prestat_dir_name",
+        |mut c: Cx<'_>, fd: u32, buf: u32, len: u32| {
+            if fd != PREOPEN_FD {
+                return Ok(EBADF);
             }
-        }
-        write_bytes(mem, host, call, "the result", out, &(read as u32).to_le_bytes())?;
-        Ok(ESUCCESS)
-    })?;
-    linker.func_wrap(MODULE, "fd_close", |mut c: Cx<'_>, fd: u32| {
-        let host = c.data_mut();
-        Ok::<i32, Error>(if host.open.remove(&fd).is_some() || fd <= 2 { ESUCCESS } else { EBADF })
-    })?;
-    linker.func_wrap(MODULE, "fd_seek", |mut c: Cx<'_>, fd: u32, offset: i64, whence: u32, out: u32| {
-        let call = "fd_seek";
-        let (mem, host) = memory(&mut c, call)?;
-        let Some(file) = host.open.get(&fd) else {
-            return Ok(if fd <= 2 { 70 /* ESPIPE */ } else { EBADF });
-        };
-        let len = host.files.get(&file.path).map_or(0, |d| d.len()) as i64;
-        let base = match whence {
-            0 => 0,
-            1 => file.pos as i64,
-            2 => len,
-            _ => return Ok(EINVAL),
-        };
-        let Some(new) = base.checked_add(offset).filter(|n| *n >= 0) else {
-            return Ok(EINVAL);
-        };
-        if let Some(f) = host.open.get_mut(&fd) {
-            f.pos = new as u64;
-        }
-        write_bytes(mem, host, call, "the result", out, &(new as u64).to_le_bytes())?;
-        Ok(ESUCCESS)
-    })?;
-    linker.func_wrap(MODULE, "fd_fdstat_get", |mut c: Cx<'_>, fd: u32, out: u32| {
-        let call = "fd_fdstat_get";
-        let (mem, host) = memory(&mut c, call)?;
-        // filetype: 2 character device (stdio), 3 directory, 4 regular file.
-        let filetype: u8 = match fd {
-            0..=2 => 2,
-            PREOPEN_FD => 3,
-            fd if host.open.contains_key(&fd) => 4,
-            _ => return Ok(EBADF),
-        };
-        let mut stat = [0u8; 24];
-        stat[0] = filetype;
-        stat[8..16].copy_from_slice(&u64::MAX.to_le_bytes());
-        stat[16..24].copy_from_slice(&u64::MAX.to_le_bytes());
-        write_bytes(mem, host, call, "the result", out, &stat)?;
-        Ok(ESUCCESS)
-    })?;
-    linker.func_wrap(MODULE, "fd_filestat_get", |mut c: Cx<'_>, fd: u32, out: u32| {
-        let call = "fd_filestat_get";
-        let (mem, host) = memory(&mut c, call)?;
-        let (filetype, size): (u8, u64) = match fd {
-            0..=2 => (2, 0),
-            PREOPEN_FD => (3, 0),
-            fd => match host.open.get(&fd) {
-                Some(f) => (4, host.files.get(&f.path).map_or(0, |d| d.len() as u64)),
-                None => return Ok(EBADF),
-            },
-        };
-        let mut stat = [0u8; 64];
-        stat[16] = filetype;
-        stat[24..32].copy_from_slice(&1u64.to_le_bytes());
-        stat[32..40].copy_from_slice(&size.to_le_bytes());
-        write_bytes(mem, host, call, "the result", out, &stat)?;
-        Ok(ESUCCESS)
-    })?;
-    linker.func_wrap(MODULE, "fd_prestat_get", |mut c: Cx<'_>, fd: u32, out: u32| {
-        if fd != PREOPEN_FD {
-            return Ok(EBADF);
-        }
-        let (mem, host) = memory(&mut c, "fd_prestat_get")?;
-        let mut stat = [0u8; 8];
-        stat[4..8].copy_from_slice(&(PREOPEN_NAME.len() as u32).to_le_bytes());
-        write_bytes(mem, host, "fd_prestat_get", "the result", out, &stat)?;
-        Ok(ESUCCESS)
-    })?;
-    linker.func_wrap(MODULE, "fd_prestat_dir_name", |mut c: Cx<'_>, fd: u32, buf: u32, len: u32| {
-        if fd != PREOPEN_FD {
-            return Ok(EBADF);
-        }
-        let (mem, host) = memory(&mut c, "fd_prestat_dir_name")?;
-        let n = (len as usize).min(PREOPEN_NAME.len());
-        write_bytes(mem, host, "fd_prestat_dir_name", "the buffer", buf, &PREOPEN_NAME[..n])?;
-        Ok(ESUCCESS)
-    })?;
+            let (mem, host) = memory(&mut c, "fd_prestat_dir_name")?;
+            let n = (len as usize).min(PREOPEN_NAME.len());
+            write_bytes(
+                mem,
+                host,
+                "fd_prestat_dir_name",
+                "the buffer",
+                buf,
+                &PREOPEN_NAME[..n],
+            )?;
+            Ok(ESUCCESS)
+        },
+    )?;
     linker.func_wrap(
         MODULE,
         "path_open",
@@ -450,7 +589,11 @@ pub(crate) fn define(linker: &mut Linker<Host>) -> Result<(), wasmi::errors::Lin
             let call = "path_open";
             let (mem, host) = memory(&mut c, call)?;
             if dirfd != PREOPEN_FD {
-                return Ok(if host.open.contains_key(&dirfd) { ENOTDIR } else { EBADF });
+                return Ok(if host.open.contains_key(&dirfd) {
+                    ENOTDIR
+                } else {
+                    EBADF
+                });
             }
             let r = range(host, mem.len(), call, "the path", path, path_len as u64)?;
             let Ok(text) = std::str::from_utf8(&mem[r]) else {

@@ -108,7 +108,9 @@ fn read_tree(root: &Path) -> Result<Files, String> {
             if name.starts_with('.') || name == "target" || name == "node_modules" {
                 continue;
             }
-            let meta = entry.metadata().map_err(|e| format!("{}: {e}", path.display()))?;
+            let meta = entry
+                .metadata()
+                .map_err(|e| format!("{}: {e}", path.display()))?;
             if meta.is_dir() {
                 stack.push(path);
             } else if meta.is_file() && meta.len() <= MAX_LAB_FILE {
@@ -145,7 +147,11 @@ fn check(dir: &Path) -> ExitCode {
         }
     };
     let loaded = lab::load_courses(&files);
-    let mut problems: Vec<String> = loaded.diagnostics.iter().map(|d| prefixed(dir, d)).collect();
+    let mut problems: Vec<String> = loaded
+        .diagnostics
+        .iter()
+        .map(|d| prefixed(dir, d))
+        .collect();
     let mut labs = 0;
     for course in &loaded.courses {
         for lab in &course.labs {
@@ -158,10 +164,15 @@ fn check(dir: &Path) -> ExitCode {
     }
     let courses = loaded.courses.len();
     if problems.is_empty() {
-        println!("checked {courses} course(s), {labs} lab(s): every solution passes, every starter fails");
+        println!(
+            "checked {courses} course(s), {labs} lab(s): every solution passes, every starter fails"
+        );
         ExitCode::SUCCESS
     } else {
-        println!("{} problem(s) in {courses} course(s), {labs} lab(s)", problems.len());
+        println!(
+            "{} problem(s) in {courses} course(s), {labs} lab(s)",
+            problems.len()
+        );
         ExitCode::from(1)
     }
 }
@@ -179,7 +190,10 @@ fn prove(root: &Path, lab: &Lab) -> Vec<String> {
         Some(solution) => {
             let report = grade::grade(&lab, solution);
             if let Some(e) = &report.compile_error {
-                problems.push(format!("{}: the reference solution does not compile: {e}", toml.display()));
+                problems.push(format!(
+                    "{}: the reference solution does not compile: {e}",
+                    toml.display()
+                ));
             } else {
                 for (c, check) in report.checks.iter().zip(&lab.checks) {
                     if !c.verdict.is_pass() {
@@ -193,7 +207,10 @@ fn prove(root: &Path, lab: &Lab) -> Vec<String> {
                 }
             }
         }
-        None => problems.push(format!("{}: the lab has no reference solution", toml.display())),
+        None => problems.push(format!(
+            "{}: the lab has no reference solution",
+            toml.display()
+        )),
     }
     if let Some(starter) = &lab.starter {
         let report = grade::grade(&lab, starter);
@@ -204,7 +221,12 @@ fn prove(root: &Path, lab: &Lab) -> Vec<String> {
             ));
         }
         if let Some(check) = report.checks.iter().find(|c| c.verdict.is_lab_error()) {
-            problems.push(format!("{}: check `{}`: {}", toml.display(), check.name, check.verdict));
+            problems.push(format!(
+                "{}: check `{}`: {}",
+                toml.display(),
+                check.name,
+                check.verdict
+            ));
         }
     }
     problems
@@ -213,10 +235,16 @@ fn prove(root: &Path, lab: &Lab) -> Vec<String> {
 fn load_one_lab(dir: &Path) -> Result<Lab, String> {
     let files = read_tree(dir)?;
     if files.get("lab.toml").is_none() {
-        return Err(format!("{} holds no lab.toml: give the folder of a lab", dir.display()));
+        return Err(format!(
+            "{} holds no lab.toml: give the folder of a lab",
+            dir.display()
+        ));
     }
     let mut lab = lab::load_lab(&files, "").map_err(|ds| {
-        ds.iter().map(|d| prefixed(dir, d)).collect::<Vec<_>>().join("\n")
+        ds.iter()
+            .map(|d| prefixed(dir, d))
+            .collect::<Vec<_>>()
+            .join("\n")
     })?;
     grade::prepare(&mut lab).map_err(|e| format!("{}: {e}", dir.join("lab.toml").display()))?;
     Ok(lab)
@@ -270,7 +298,10 @@ fn grade_cmd(lab_dir: &Path, file: &Path, json: bool) -> ExitCode {
 fn print_report(lab: &Lab, report: &Report, file: &str) {
     println!("{} ({}): {file}", lab.title, lab.id);
     if let Some(e) = &report.compile_error {
-        println!("compile error: {file}:{}", e);
+        match (e.line, e.column) {
+            (Some(l), Some(c)) => println!("compile error: {file}:{l}:{c}: {}", e.message),
+            _ => println!("compile error: {file}: {}", e.message),
+        }
     }
     for c in &report.checks {
         let mark = if c.verdict.is_pass() { "ok  " } else { "FAIL" };
@@ -279,7 +310,10 @@ fn print_report(lab: &Lab, report: &Report, file: &str) {
             None => format!("fuel {}", c.fuel),
         };
         let hidden = if c.hidden { " (hidden)" } else { "" };
-        println!("  {mark} {}{hidden}  [{}/{} pts, {fuel}]", c.name, c.score, c.points);
+        println!(
+            "  {mark} {}{hidden}  [{}/{} pts, {fuel}]",
+            c.name, c.score, c.points
+        );
         if c.verdict.is_pass() || matches!(c.verdict, Verdict::CompileError(_)) {
             continue;
         }
@@ -294,9 +328,18 @@ fn print_report(lab: &Lab, report: &Report, file: &str) {
             }
         }
     }
-    let failed = report.checks.iter().filter(|c| !c.verdict.is_pass()).count();
+    let failed = report
+        .checks
+        .iter()
+        .filter(|c| !c.verdict.is_pass())
+        .count();
     if failed == 0 {
-        println!("score {}/{}: all {} checks passed", report.score, report.max_score, report.checks.len());
+        println!(
+            "score {}/{}: all {} checks passed",
+            report.score,
+            report.max_score,
+            report.checks.len()
+        );
     } else {
         println!(
             "score {}/{}: {failed} of {} checks failed",
@@ -347,7 +390,9 @@ fn run(
         memory_pages,
         ..Limits::default()
     };
-    let program = match Submission::from_file(&name, bytes).and_then(|s| compile::compile(&s, limits.stack_depth)) {
+    let program = match Submission::from_file(&name, bytes)
+        .and_then(|s| compile::compile(&s, limits.stack_depth))
+    {
         Ok(p) => p,
         Err(e) => return fail(format!("{name}: {e}")),
     };
@@ -359,10 +404,16 @@ fn run(
                 None => return fail(format!("{name} does not export `{function}`")),
             };
             if sig.params.len() != args.len() {
-                return fail(format!("`{function}` has signature {sig}: give {} argument(s) after --", sig.params.len()));
+                return fail(format!(
+                    "`{function}` has signature {sig}: give {} argument(s) after --",
+                    sig.params.len()
+                ));
             }
-            let values: Result<Vec<Value>, String> =
-                args.iter().zip(&sig.params).map(|(a, t)| parse_arg(a, *t)).collect();
+            let values: Result<Vec<Value>, String> = args
+                .iter()
+                .zip(&sig.params)
+                .map(|(a, t)| parse_arg(a, *t))
+                .collect();
             match values {
                 Ok(v) => Request::call(function, v),
                 Err(e) => return fail(e),
@@ -428,7 +479,12 @@ fn list(dir: &Path) -> ExitCode {
     };
     let loaded = lab::load_courses(&files);
     for course in &loaded.courses {
-        println!("{} — {} ({} labs)", course.id, course.title, course.labs.len());
+        println!(
+            "{} — {} ({} labs)",
+            course.id,
+            course.title,
+            course.labs.len()
+        );
         for lab in &course.labs {
             println!(
                 "  {:<24} {:<40} {:>3} min  {} pts  {}",

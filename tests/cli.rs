@@ -1,0 +1,215 @@
+//! The real `sandlab` binary, run as a user would.
+
+use crate::support::fixtures;
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn sandlab(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sandlab"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::null())
+        .output()
+        .expect("sandlab runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+const CALC: &str = "tests/fixtures/labs/course/calc";
+const SUBS: &str = "tests/fixtures/labs/submissions";
+
+#[test]
+fn check_passes_on_the_built_in_labs_and_the_fixtures() {
+    for dir in ["labs", "tests/fixtures/labs/course"] {
+        let out = sandlab(&["check", dir]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{dir}: {}{}",
+            text(&out.stdout),
+            text(&out.stderr)
+        );
+        assert!(text(&out.stdout).contains("every solution passes"));
+    }
+}
+
+#[test]
+fn check_of_a_missing_folder_is_a_usage_error() {
+    let out = sandlab(&["check", "no/such/folder"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("no/such/folder"));
+}
+
+#[test]
+fn grade_exit_codes() {
+    let pass = sandlab(&["grade", CALC, &format!("{CALC}/solution.wat")]);
+    assert_eq!(pass.status.code(), Some(0), "{}", text(&pass.stdout));
+    assert!(text(&pass.stdout).contains("all 8 checks passed"));
+    let fail = sandlab(&["grade", CALC, &format!("{SUBS}/calc_wrong.wat")]);
+    assert_eq!(fail.status.code(), Some(1));
+    let stdout = text(&fail.stdout);
+    assert!(stdout.contains("FAIL returns a pair"), "{stdout}");
+    assert!(stdout.contains("expected: 1, 2"), "{stdout}");
+    let missing = sandlab(&["grade", CALC, "no-such-file.wat"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(text(&missing.stderr).contains("no-such-file.wat"));
+    let bad_lab = sandlab(&[
+        "grade",
+        "tests/fixtures/broken/typo/lab",
+        &format!("{CALC}/solution.wat"),
+    ]);
+    assert_eq!(bad_lab.status.code(), Some(2));
+    assert!(
+        text(&bad_lab.stderr).contains("lab.toml:10:1: unknown field `fule`"),
+        "{}",
+        text(&bad_lab.stderr)
+    );
+}
+
+#[test]
+fn grade_json_report() {
+    let out = sandlab(&["grade", CALC, &format!("{SUBS}/calc_slow.wat"), "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
+    assert_eq!(report["passed"], false);
+    assert_eq!(report["max_score"], 9);
+    assert_eq!(report["score"], 7);
+    let checks = report["checks"].as_array().expect("checks");
+    assert_eq!(checks.len(), 8);
+    for c in checks {
+        for key in ["name", "verdict", "points", "fuel"] {
+            assert!(c.get(key).is_some(), "{key} in {c}");
+        }
+    }
+    let budget = &checks[6];
+    assert_eq!(budget["verdict"], "over budget");
+    assert_eq!(budget["detail"]["budget"], 50);
+    assert_eq!(budget["fuel"], budget["detail"]["used"]);
+}
+
+#[test]
+fn grade_reports_a_compile_error_with_its_position() {
+    let out = sandlab(&["grade", CALC, &format!("{SUBS}/calc_syntax.wat")]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stdout).contains("calc_syntax.wat:5:2:"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = sandlab(&["grade", CALC, &format!("{SUBS}/latin1.wat"), "--json"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(report["compile_error"]["line"], 3);
+}
+
+#[test]
+fn run_prints_output_and_exits_with_the_program_code() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sandlab"))
+        .args(["run", "tests/fixtures/labs/course/echo/solution.wat"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"shout\n")
+        .expect("writes");
+    let out = child.wait_with_output().expect("finishes");
+    assert_eq!(text(&out.stdout), "SHOUT\n");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        text(&out.stderr).contains("exit code 0, fuel"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // Empty stdin: the program writes to stderr and exits 3.
+    let out = sandlab(&["run", "tests/fixtures/labs/course/echo/solution.wat"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(text(&out.stderr).starts_with("empty\n"));
+}
+
+#[test]
+fn run_with_stdin_file_args_and_invoke() {
+    let dir = std::env::temp_dir().join(format!("sandlab-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let input = dir.join("in.txt");
+    std::fs::write(&input, "from a file").expect("write");
+    let out = sandlab(&[
+        "run",
+        "tests/fixtures/labs/course/echo/solution.wat",
+        "--stdin",
+        input.to_str().expect("utf8"),
+    ]);
+    assert_eq!(text(&out.stdout), "FROM A FILE");
+    let out = sandlab(&[
+        "run",
+        "tests/fixtures/labs/course/files/solution.wat",
+        "--",
+        "x",
+        "y",
+        "z",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(4),
+        "argc with argv[0]: {}",
+        text(&out.stderr)
+    );
+    let out = sandlab(&[
+        "run",
+        &format!("{CALC}/solution.wat"),
+        "--invoke",
+        "div",
+        "--",
+        "-9",
+        "2",
+    ]);
+    assert_eq!(text(&out.stdout).trim(), "-4");
+    assert_eq!(out.status.code(), Some(0));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn run_reports_traps_and_limits() {
+    let out = sandlab(&[
+        "run",
+        &format!("{SUBS}/echo_start_loop.wat"),
+        "--fuel",
+        "50000",
+    ]);
+    assert_eq!(out.status.code(), Some(125));
+    assert!(
+        text(&out.stderr).contains("ran out of fuel after 50000"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = sandlab(&["run", &format!("{SUBS}/echo_flood.wat")]);
+    assert_eq!(out.status.code(), Some(125));
+    assert_eq!(out.stdout.len(), 65536);
+    assert!(text(&out.stderr).contains("output limit"));
+    let out = sandlab(&["run", &format!("{SUBS}/garbage.wasm")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("not a WebAssembly module"));
+}
+
+#[test]
+fn list_shows_courses_and_labs() {
+    let out = sandlab(&["list", "labs"]);
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("basics") && stdout.contains("reverse"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn fixture_dir_is_where_the_tests_expect() {
+    assert!(fixtures().join("labs/course/course.toml").is_file());
+}

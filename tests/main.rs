@@ -1,0 +1,19 @@
+//! The integration tests: one binary, fixture folders under `tests/fixtures`.
+//!
+//! - `grading`: every check kind and every verdict, graded through the library
+//!   against the fixture labs in `fixtures/labs/course`, with the submissions
+//!   in `fixtures/labs/submissions`.
+//! - `broken_labs`: each folder in `fixtures/broken` is a labs root with one
+//!   mistake; `expect.txt` lists the diagnostics `sandlab check` must print.
+//! - `cli`: the real `sandlab` binary, run as a user would.
+//! - `regression`: tests that each pin a bug that was found and fixed.
+//!
+//! To add a grading case, put a submission in `fixtures/labs/submissions` and
+//! a `case(...)` line in `grading.rs`; to add a broken-lab case, add a folder
+//! with an `expect.txt`: the test picks it up by itself.
+
+mod broken_labs;
+mod cli;
+mod grading;
+mod regression;
+mod support;
