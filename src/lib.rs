@@ -42,3 +42,5 @@ pub mod compile;
 pub mod grade;
 pub mod lab;
 pub mod sandbox;
+#[cfg(any(target_arch = "wasm32", test))]
+pub mod web;

@@ -213,3 +213,67 @@ fn list_shows_courses_and_labs() {
 fn fixture_dir_is_where_the_tests_expect() {
     assert!(fixtures().join("labs/course/course.toml").is_file());
 }
+
+#[test]
+fn bundle_leaves_solutions_out_and_reads_back() {
+    let dir = std::env::temp_dir().join(format!("sandlab-bundle-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let out = dir.join("bundle.json");
+    let run = sandlab(&["bundle", "labs", "--out", out.to_str().expect("utf8")]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    let bundle = std::fs::read_to_string(&out).expect("written");
+    let json: serde_json::Value = serde_json::from_str(&bundle).expect("json");
+    let paths: Vec<&String> = json["files"].as_object().expect("files").keys().collect();
+    assert!(
+        paths.iter().any(|p| p.ends_with("add/README.md")),
+        "{paths:?}"
+    );
+    assert!(
+        paths.iter().any(|p| p.ends_with("add/starter.wat")),
+        "{paths:?}"
+    );
+    assert!(
+        !paths.iter().any(|p| p.contains("solution")),
+        "a solution is in the bundle: {paths:?}"
+    );
+    // Read back as the browser does: labs load without solutions, and the
+    // random checks carry the expected values computed from them.
+    let loaded = sandlab::lab::read_bundle(&bundle).expect("reads");
+    assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+    let add = loaded.courses[0]
+        .labs
+        .iter()
+        .find(|l| l.id == "add")
+        .expect("add");
+    assert!(add.solution.is_none());
+    let good = sandlab::compile::Submission::Wat(
+        std::fs::read_to_string("labs/basics/add/solution.wat").expect("solution"),
+    );
+    let report = sandlab::grade::grade(add, &good);
+    assert!(
+        report.passed,
+        "the bundle grades like the labs folder: {report:#?}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn committed_binary_solutions_match_their_source() {
+    let dir = std::env::temp_dir().join(format!("sandlab-compile-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let out = dir.join("solution.wasm");
+    let run = sandlab(&[
+        "compile",
+        "labs/basics/upload/solution.wat",
+        "--out",
+        out.to_str().expect("utf8"),
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    let committed = std::fs::read("labs/basics/upload/solution.wasm").expect("committed");
+    assert_eq!(
+        std::fs::read(&out).expect("built"),
+        committed,
+        "rebuild it with `sandlab compile`"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -13,9 +13,21 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// Whether reference solutions must be present: yes for authors and the
+/// CLI; no for the browser bundle, which leaves them out on purpose.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Mode {
+    Full,
+    Bundle,
+}
+
 /// Loads every course under the root of `files` (each folder holding a
 /// `course.toml`), with their labs in order.
 pub fn load_courses(files: &Files) -> Loaded {
+    load_courses_in(files, Mode::Full)
+}
+
+pub(crate) fn load_courses_in(files: &Files, mode: Mode) -> Loaded {
     let mut loaded = Loaded::default();
     let mut listed: Vec<String> = Vec::new();
     let mut course_ids: BTreeMap<String, String> = BTreeMap::new();
@@ -35,7 +47,7 @@ pub fn load_courses(files: &Files) -> Loaded {
     for path in course_files {
         let dir = parent(path);
         let mut out = Vec::new();
-        if let Some(course) = load_course(files, path, &dir, &mut listed, &mut out) {
+        if let Some(course) = load_course(files, path, &dir, mode, &mut listed, &mut out) {
             if let Some(other) = course_ids.insert(course.id.clone(), path.clone()) {
                 out.push(Diagnostic {
                     file: path.clone(),
@@ -73,6 +85,7 @@ fn load_course(
     files: &Files,
     path: &str,
     dir: &str,
+    mode: Mode,
     listed: &mut Vec<String>,
     out: &mut Vec<Diagnostic>,
 ) -> Option<Course> {
@@ -122,7 +135,7 @@ fn load_course(
             );
             continue;
         }
-        match load_lab(files, &lab_dir) {
+        match load_lab_in(files, &lab_dir, mode) {
             Ok(lab) => {
                 if let Some(other) = ids.insert(lab.id.clone(), name.clone()) {
                     r.at(
@@ -153,6 +166,10 @@ fn load_course(
 ///
 /// Every problem found in the lab's files.
 pub fn load_lab(files: &Files, dir: &str) -> Result<Lab, Vec<Diagnostic>> {
+    load_lab_in(files, dir, Mode::Full)
+}
+
+fn load_lab_in(files: &Files, dir: &str, mode: Mode) -> Result<Lab, Vec<Diagnostic>> {
     let path = join(dir, "lab.toml");
     let mut out = Vec::new();
     let Some(text) = read_text(files, &path, &mut out) else {
@@ -166,7 +183,7 @@ pub fn load_lab(files: &Files, dir: &str) -> Result<Lab, Vec<Diagnostic>> {
             return Err(r.done());
         }
     };
-    let lab = build_lab(files, dir, raw, &mut r, &mut out);
+    let lab = build_lab(files, dir, raw, mode, &mut r, &mut out);
     let clean = r.is_clean();
     out.extend(r.done());
     match lab {
@@ -179,6 +196,7 @@ fn build_lab(
     files: &Files,
     dir: &str,
     raw: raw::Lab,
+    mode: Mode,
     r: &mut Reporter<'_>,
     out: &mut Vec<Diagnostic>,
 ) -> Option<Lab> {
@@ -207,6 +225,7 @@ fn build_lab(
             raw.instructions.as_ref(),
             "README.md",
             "instructions",
+            true,
         )
         .and_then(|bytes| match String::from_utf8(bytes) {
             Ok(text) => Some(text),
@@ -223,19 +242,24 @@ fn build_lab(
         Language::Wat => "solution.wat",
         Language::Wasm => "solution.wasm",
     };
-    let solution = r
-        .lab_file(
-            files,
-            dir,
-            raw.solution.as_ref(),
-            default_solution,
-            "solution",
-        )
-        .map(|bytes| submission(raw.solution.as_ref(), default_solution, bytes));
+    let solution = match mode {
+        Mode::Full => r
+            .lab_file(
+                files,
+                dir,
+                raw.solution.as_ref(),
+                default_solution,
+                "solution",
+                false,
+            )
+            .map(|bytes| Some(submission(raw.solution.as_ref(), default_solution, bytes))),
+        // The bundle leaves solutions out on purpose.
+        Mode::Bundle => Some(None),
+    };
     let starter = match (&raw.starter, language) {
         (None, Language::Wasm) => None,
         (starter, _) => r
-            .lab_file(files, dir, starter.as_ref(), "starter.wat", "starter")
+            .lab_file(files, dir, starter.as_ref(), "starter.wat", "starter", true)
             .map(|bytes| submission(starter.as_ref(), "starter.wat", bytes)),
     };
     let mut hints = Vec::new();
@@ -281,7 +305,8 @@ fn build_lab(
         dir: dir.to_string(),
         instructions,
         starter,
-        solution: Some(solution?),
+        solution: solution?,
+        files: r.public.clone(),
         hints,
         exports,
         limits,
@@ -839,7 +864,7 @@ fn build_run(files: &Files, dir: &str, c: &raw::Check, r: &mut Reporter<'_>) -> 
                         .and_then(toml::Value::as_str)
                         .unwrap_or_default();
                     let spanned = S::new(v.span(), from.to_string());
-                    r.lab_file(files, dir, Some(&spanned), "", "input file")
+                    r.lab_file(files, dir, Some(&spanned), "", "input file", true)
                 }
                 _ => {
                     r.at(
@@ -1044,6 +1069,9 @@ struct Reporter<'a> {
     file: String,
     text: &'a str,
     found: Vec<Diagnostic>,
+    /// Files the lab uses that a learner may see (everything but the
+    /// solution): what goes into the browser bundle.
+    public: Vec<String>,
 }
 
 impl<'a> Reporter<'a> {
@@ -1052,6 +1080,7 @@ impl<'a> Reporter<'a> {
             file: file.to_string(),
             text,
             found: Vec::new(),
+            public: vec![file.to_string()],
         }
     }
 
@@ -1180,6 +1209,7 @@ impl<'a> Reporter<'a> {
         named: Option<&S<String>>,
         default: &str,
         what: &str,
+        public: bool,
     ) -> Option<Vec<u8>> {
         let (name, at) = match named {
             Some(n) => (n.get_ref().as_str(), Some(n.span().start)),
@@ -1198,7 +1228,12 @@ impl<'a> Reporter<'a> {
         };
         let path = join(dir, &clean);
         match files.get(&path) {
-            Some(bytes) => Some(bytes.to_vec()),
+            Some(bytes) => {
+                if public {
+                    self.public.push(path.clone());
+                }
+                Some(bytes.to_vec())
+            }
             None => {
                 let hint = if named.is_none() {
                     format!(" (the default; set `{what} = \"FILE\"` to use another name)")

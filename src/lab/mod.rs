@@ -8,12 +8,14 @@
 //! embeds it), so this module does no I/O. Every problem in every file is
 //! reported at once as a [`Diagnostic`] with file, line and column.
 
+mod bundle;
 mod load;
 mod raw;
 
 #[cfg(test)]
 mod tests;
 
+pub use bundle::{BUNDLE_FORMAT, make_bundle, read_bundle, value_from_text, value_text};
 pub use load::{Loaded, load_courses, load_lab};
 
 use crate::compile::Submission;
@@ -105,6 +107,9 @@ pub struct Lab {
     pub starter: Option<Submission>,
     /// The reference solution; absent from the browser bundle.
     pub solution: Option<Submission>,
+    /// The lab's files a learner may see (lab.toml, instructions, starter,
+    /// input files), by path: what the browser bundle holds.
+    pub files: Vec<String>,
     pub hints: Vec<String>,
     /// Signatures of the functions the checks call.
     pub exports: BTreeMap<String, FuncSig>,

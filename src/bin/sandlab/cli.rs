@@ -62,6 +62,24 @@ enum Command {
         #[arg(last = true)]
         args: Vec<String>,
     },
+    /// Write the browser bundle: the labs under DIR without their reference
+    /// solutions, with random checks' expected values computed from them.
+    Bundle {
+        #[arg(default_value = "labs")]
+        dir: PathBuf,
+        /// Where to write the bundle (JSON).
+        #[arg(long, short)]
+        out: PathBuf,
+    },
+    /// Compile WebAssembly text to a binary module (for authors preparing
+    /// `wasm` labs, whose reference solutions are binaries).
+    Compile {
+        /// The .wat file.
+        file: PathBuf,
+        /// Where to write the .wasm.
+        #[arg(long, short)]
+        out: PathBuf,
+    },
     /// List the courses and labs under DIR.
     List {
         #[arg(default_value = "labs")]
@@ -83,6 +101,8 @@ pub fn main() -> ExitCode {
             args,
         } => run(&file, stdin.as_deref(), invoke, fuel, memory_pages, args),
         Command::List { dir } => list(&dir),
+        Command::Bundle { dir, out } => bundle(&dir, &out),
+        Command::Compile { file, out } => compile_cmd(&file, &out),
     }
 }
 
@@ -503,5 +523,82 @@ fn list(dir: &Path) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
+    }
+}
+
+fn bundle(dir: &Path, out: &Path) -> ExitCode {
+    let files = match read_tree(dir) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut loaded = lab::load_courses(&files);
+    let mut problems: Vec<String> = loaded
+        .diagnostics
+        .iter()
+        .map(|d| prefixed(dir, d))
+        .collect();
+    for course in &mut loaded.courses {
+        for lab in &mut course.labs {
+            if let Err(e) = grade::prepare(lab) {
+                problems.push(format!(
+                    "{}: {e}",
+                    dir.join(&lab.dir).join("lab.toml").display()
+                ));
+            }
+        }
+    }
+    if !problems.is_empty() {
+        for p in &problems {
+            eprintln!("{p}");
+        }
+        eprintln!("error: the labs have problems; fix them (see `sandlab check`) before bundling");
+        return ExitCode::from(1);
+    }
+    let text = lab::make_bundle(&files, &loaded.courses);
+    if let Some(parent) = out.parent() {
+        let _ = std::fs::create_dir_all(parent);
+    }
+    match std::fs::write(out, &text) {
+        Ok(()) => {
+            let labs: usize = loaded.courses.iter().map(|c| c.labs.len()).sum();
+            eprintln!(
+                "wrote {} ({} course(s), {labs} lab(s), {} bytes)",
+                out.display(),
+                loaded.courses.len(),
+                text.len()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {}: {e}", out.display());
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn compile_cmd(file: &Path, out: &Path) -> ExitCode {
+    let result = read_submission(file)
+        .and_then(|bytes| {
+            String::from_utf8(bytes).map_err(|_| format!("{} is not UTF-8 text", file.display()))
+        })
+        .and_then(|text| {
+            // Validate too, so a module that would not load is never written.
+            compile::compile(
+                &Submission::Wat(text.clone()),
+                Limits::default().stack_depth,
+            )
+            .map_err(|e| format!("{}: {e}", file.display()))?;
+            compile::wat(&text).map_err(|e| format!("{}: {e}", file.display()))
+        })
+        .and_then(|wasm| std::fs::write(out, &wasm).map_err(|e| format!("{}: {e}", out.display())));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
     }
 }

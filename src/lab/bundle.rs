@@ -1,0 +1,190 @@
+//! The browser bundle: the lab files a learner may see, without reference
+//! solutions, plus the expected values of random checks computed from those
+//! solutions at build time.
+//!
+//! `sandlab bundle` writes it; the web app embeds it and reads it back with
+//! the same loader the CLI uses. Its JSON shape is a format of its own
+//! (`format`, `files`, `expected`), kept apart from the internal model.
+
+use super::{Course, Expect, Files, Loaded, load};
+use crate::lab::CheckKind;
+use crate::sandbox::{TrapKind, Value};
+use serde_json::{Map, Value as Json, json};
+
+/// The bundle format version this build writes and reads.
+pub const BUNDLE_FORMAT: u64 = 1;
+
+/// Builds the bundle for `courses` (loaded from `files` and prepared with
+/// [`crate::grade::prepare`]). Only the files each lab references go in:
+/// course.toml, lab.toml, instructions, starter and input files.
+pub fn make_bundle(files: &Files, courses: &[Course]) -> String {
+    let mut out = Map::new();
+    let mut expected = Map::new();
+    for course in courses {
+        let course_toml = join(&course.dir, "course.toml");
+        if let Some(bytes) = files.get(&course_toml) {
+            out.insert(course_toml, text_or_bytes(bytes));
+        }
+        for lab in &course.labs {
+            for path in &lab.files {
+                if let Some(bytes) = files.get(path) {
+                    out.insert(path.clone(), text_or_bytes(bytes));
+                }
+            }
+            let mut checks = Map::new();
+            for check in &lab.checks {
+                if let CheckKind::Random(r) = &check.kind
+                    && let Some(list) = &r.expected
+                {
+                    checks.insert(
+                        check.name.clone(),
+                        Json::Array(list.iter().map(expect_json).collect()),
+                    );
+                }
+            }
+            if !checks.is_empty() {
+                expected.insert(lab.dir.clone(), Json::Object(checks));
+            }
+        }
+    }
+    json!({ "format": BUNDLE_FORMAT, "files": out, "expected": expected }).to_string()
+}
+
+/// Reads a bundle back into courses, with random checks' expected values
+/// filled in. Solutions are absent, as intended.
+///
+/// # Errors
+///
+/// The text is not a bundle of this format, or its labs do not load.
+pub fn read_bundle(text: &str) -> Result<Loaded, String> {
+    let json: Json =
+        serde_json::from_str(text).map_err(|e| format!("the lab bundle is not valid JSON: {e}"))?;
+    if json["format"].as_u64() != Some(BUNDLE_FORMAT) {
+        return Err(format!(
+            "the lab bundle has format {}, this build reads {BUNDLE_FORMAT}",
+            json["format"]
+        ));
+    }
+    let mut files = Files::default();
+    if let Some(map) = json["files"].as_object() {
+        for (path, content) in map {
+            files.insert(
+                path.clone(),
+                bytes_of(content).ok_or_else(|| format!("bundle file {path} is malformed"))?,
+            );
+        }
+    }
+    let mut loaded = load::load_courses_in(&files, load::Mode::Bundle);
+    let expected = json["expected"].as_object().cloned().unwrap_or_default();
+    for course in &mut loaded.courses {
+        for lab in &mut course.labs {
+            let Some(checks) = expected.get(&lab.dir).and_then(Json::as_object) else {
+                continue;
+            };
+            for check in &mut lab.checks {
+                if let CheckKind::Random(r) = &mut check.kind
+                    && let Some(list) = checks.get(&check.name).and_then(Json::as_array)
+                {
+                    let parsed: Option<Vec<Expect>> = list.iter().map(expect_from_json).collect();
+                    r.expected = parsed.filter(|p| p.len() == r.count as usize);
+                }
+            }
+        }
+    }
+    Ok(loaded)
+}
+
+fn join(dir: &str, name: &str) -> String {
+    if dir.is_empty() {
+        name.to_string()
+    } else {
+        format!("{dir}/{name}")
+    }
+}
+
+fn text_or_bytes(bytes: &[u8]) -> Json {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Json::String(text.to_string()),
+        Err(_) => json!({ "bytes": bytes }),
+    }
+}
+
+fn bytes_of(content: &Json) -> Option<Vec<u8>> {
+    match content {
+        Json::String(s) => Some(s.as_bytes().to_vec()),
+        Json::Object(o) => o
+            .get("bytes")?
+            .as_array()?
+            .iter()
+            .map(|b| b.as_u64().and_then(|b| u8::try_from(b).ok()))
+            .collect(),
+        _ => None,
+    }
+}
+
+/// A value as bit-exact text: `i32:5`, `i64:-3`, `f32:0x3f800000`.
+pub fn value_text(v: Value) -> String {
+    match v {
+        Value::I32(x) => format!("i32:{x}"),
+        Value::I64(x) => format!("i64:{x}"),
+        Value::F32(x) => format!("f32:{:#010x}", x.to_bits()),
+        Value::F64(x) => format!("f64:{:#018x}", x.to_bits()),
+    }
+}
+
+/// Parses [`value_text`] back.
+pub fn value_from_text(text: &str) -> Option<Value> {
+    let (ty, v) = text.split_once(':')?;
+    let hex = |v: &str| u64::from_str_radix(v.strip_prefix("0x")?, 16).ok();
+    Some(match ty {
+        "i32" => Value::I32(v.parse().ok()?),
+        "i64" => Value::I64(v.parse().ok()?),
+        "f32" => Value::F32(f32::from_bits(u32::try_from(hex(v)?).ok()?)),
+        "f64" => Value::F64(f64::from_bits(hex(v)?)),
+        _ => return None,
+    })
+}
+
+fn expect_json(e: &Expect) -> Json {
+    match e {
+        Expect::Values(v) => {
+            json!({ "values": v.iter().map(|x| value_text(*x)).collect::<Vec<_>>() })
+        }
+        Expect::Trap(kind) => json!({ "trap": kind.map_or("any", TrapKind::name) }),
+        Expect::Anything => json!({}),
+    }
+}
+
+fn expect_from_json(j: &Json) -> Option<Expect> {
+    if let Some(values) = j.get("values") {
+        let list: Option<Vec<Value>> = values
+            .as_array()?
+            .iter()
+            .map(|v| v.as_str().and_then(value_from_text))
+            .collect();
+        return Some(Expect::Values(list?));
+    }
+    match j.get("trap")?.as_str()? {
+        "any" => Some(Expect::Trap(None)),
+        name => Some(Expect::Trap(Some(TrapKind::parse(name)?))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_round_trip_bit_exactly() {
+        for v in [
+            Value::I32(-7),
+            Value::I64(i64::MIN),
+            Value::F32(-0.0),
+            Value::F64(f64::NAN),
+            Value::F64(0.1),
+        ] {
+            assert_eq!(value_from_text(&value_text(v)), Some(v), "{v}");
+        }
+        assert_eq!(value_from_text("i33:1"), None);
+    }
+}

@@ -1,0 +1,732 @@
+//! The app: routes, pages and the lab workspace.
+
+use super::editor::Editor;
+use super::markdown;
+use super::progress::{Action, LabStatus, Progress, StorageStatus, lab_key};
+use super::runner::{self, Tick};
+use super::storage;
+use super::views::{Console, CourseList, ReportView, RunView, course_href, course_rows};
+use crate::compile::{self, Submission};
+use crate::grade::Report;
+use crate::lab::{CheckKind, Course, Lab, Language, read_bundle};
+use crate::sandbox::{End, Request};
+use std::cell::Cell;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::spawn_local;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+/// The labs, embedded at build time by `sandlab bundle` (see build.rs).
+static BUNDLE: &str = include_str!(env!("SANDLAB_BUNDLE_PATH"));
+
+/// Largest upload accepted: far above any lab's module, far below what would
+/// strain a slow laptop.
+const MAX_UPLOAD: usize = 16 * 1024 * 1024;
+
+pub fn start() {
+    yew::Renderer::<App>::new().render();
+}
+
+#[derive(Clone, Routable, PartialEq, Debug)]
+pub enum Route {
+    #[at("/")]
+    Catalog,
+    #[at("/course/:course")]
+    Course { course: String },
+    #[at("/lab/:course/:lab")]
+    Lab { course: String, lab: String },
+    #[not_found]
+    #[at("/404")]
+    NotFound,
+}
+
+/// The courses, parsed once.
+pub struct Catalog {
+    pub courses: Vec<Course>,
+    pub problems: Vec<String>,
+}
+
+impl Catalog {
+    fn load() -> Catalog {
+        match read_bundle(BUNDLE) {
+            Ok(loaded) => Catalog {
+                courses: loaded.courses,
+                problems: loaded.diagnostics.iter().map(|d| d.to_string()).collect(),
+            },
+            Err(e) => Catalog {
+                courses: Vec::new(),
+                problems: vec![e],
+            },
+        }
+    }
+
+    fn find(&self, course: &str, lab: &str) -> Option<(&Course, &Lab)> {
+        let c = self.courses.iter().find(|c| c.id == course)?;
+        Some((c, c.labs.iter().find(|l| l.id == lab)?))
+    }
+}
+
+/// What every page can reach.
+#[derive(Clone)]
+pub struct Ctx {
+    pub catalog: Rc<Catalog>,
+    pub progress: UseReducerHandle<Progress>,
+}
+
+impl PartialEq for Ctx {
+    fn eq(&self, other: &Ctx) -> bool {
+        Rc::ptr_eq(&self.catalog, &other.catalog) && self.progress == other.progress
+    }
+}
+
+fn prefers_dark() -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+        .is_some_and(|m| m.matches())
+}
+
+fn set_title(title: &str) {
+    if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+        doc.set_title(&format!("{title} · sandlab"));
+    }
+}
+
+#[component]
+pub fn App() -> Html {
+    let catalog = use_memo((), |_| Catalog::load());
+    let progress = use_reducer(storage::load_progress);
+
+    // Save a moment after the last change, and at once when the page hides.
+    let latest = use_mut_ref(|| None::<Progress>);
+    *latest.borrow_mut() = Some((*progress).clone());
+    {
+        let progress = progress.clone();
+        use_effect_with(progress.revision, move |revision| {
+            let timeout = (*revision > 0).then(|| {
+                let progress = progress.clone();
+                gloo_timers::callback::Timeout::new(400, move || {
+                    let status = match storage::save(&progress) {
+                        Ok(()) => StorageStatus::Saved {
+                            persistent: progress.persistent,
+                        },
+                        Err(e) => StorageStatus::Failed(e),
+                    };
+                    progress.dispatch(Action::Storage(status));
+                })
+            });
+            move || drop(timeout)
+        });
+    }
+    {
+        let latest = latest.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|w| {
+                gloo_events::EventListener::new(&w, "pagehide", move |_| {
+                    if let Some(p) = latest.borrow().as_ref()
+                        && p.storage == StorageStatus::Pending
+                    {
+                        let _ = storage::save(p);
+                    }
+                })
+            });
+            move || drop(listener)
+        });
+    }
+    {
+        let progress = progress.clone();
+        use_effect_with((), move |_| {
+            spawn_local(async move {
+                let granted = storage::request_persistence().await;
+                progress.dispatch(Action::Persistent(granted));
+            });
+        });
+    }
+    let dark = progress.dark.unwrap_or_else(prefers_dark);
+    use_effect_with(dark, |dark| {
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = root.set_attribute("data-theme", if *dark { "dark" } else { "light" });
+        }
+    });
+
+    let ctx = Ctx {
+        catalog: catalog.clone(),
+        progress: progress.clone(),
+    };
+    html! {
+        <ContextProvider<Ctx> context={ctx}>
+            <HashRouter>
+                <a class="skip" href="#main" onclick={Callback::from(|e: MouseEvent| {
+                    e.prevent_default();
+                    if let Some(main) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("main")) {
+                        let _ = main.unchecked_into::<web_sys::HtmlElement>().focus();
+                    }
+                })}>{ "Skip to content" }</a>
+                <Header dark={dark} />
+                <Notices />
+                <main id="main" tabindex="-1">
+                    <Switch<Route> render={switch} />
+                </main>
+            </HashRouter>
+        </ContextProvider<Ctx>>
+    }
+}
+
+fn switch(route: Route) -> Html {
+    match route {
+        Route::Catalog => html! { <CatalogPage /> },
+        Route::Course { course } => html! { <CoursePage {course} /> },
+        Route::Lab { course, lab } => {
+            let key = format!("{course}/{lab}");
+            html! { <LabPage {key} {course} {lab} /> }
+        }
+        Route::NotFound => html! { <NotFound /> },
+    }
+}
+
+#[hook]
+fn use_ctx() -> Ctx {
+    use_context::<Ctx>().expect("the app provides its context")
+}
+
+#[derive(Properties, PartialEq)]
+struct HeaderProps {
+    dark: bool,
+}
+
+#[component]
+fn Header(props: &HeaderProps) -> Html {
+    let ctx = use_ctx();
+    let (label, class) = match &ctx.progress.storage {
+        StorageStatus::Idle => ("Nothing to save yet".to_string(), "idle"),
+        StorageStatus::Pending => ("Saving…".to_string(), "pending"),
+        StorageStatus::Saved { .. } if ctx.progress.persistent => {
+            ("Saved in this browser (persistent)".to_string(), "saved")
+        }
+        StorageStatus::Saved { .. } => ("Saved in this browser".to_string(), "saved"),
+        StorageStatus::Failed(e) => (format!("Not saved: {e}"), "failed"),
+    };
+    let toggle = {
+        let progress = ctx.progress.clone();
+        let dark = props.dark;
+        Callback::from(move |_| progress.dispatch(Action::SetDark(!dark)))
+    };
+    html! {
+        <header class="top">
+            <a class="brand" href="#/">{ "sandlab" }</a>
+            <span class={classes!("storage", class)} role="status" aria-live="polite" data-testid="storage-status">{ label }</span>
+            <button class="theme" onclick={toggle} aria-pressed={props.dark.to_string()}
+                aria-label="Dark theme">{ if props.dark { "☀ Light" } else { "☾ Dark" } }</button>
+        </header>
+    }
+}
+
+#[component]
+fn Notices() -> Html {
+    let ctx = use_ctx();
+    let mut items: Vec<Html> = ctx
+        .catalog
+        .problems
+        .iter()
+        .map(|p| html! { <div class="notice error" role="alert">{ format!("A lab in this build is broken (tell the instructor): {p}") }</div> })
+        .collect();
+    for (i, text) in ctx.progress.notices.iter().enumerate() {
+        let progress = ctx.progress.clone();
+        let dismiss = Callback::from(move |_| progress.dispatch(Action::DismissNotice(i)));
+        items.push(html! {
+            <div class="notice" role="alert">
+                <span>{ text }</span>
+                <button onclick={dismiss} aria-label="Dismiss this message">{ "✕" }</button>
+            </div>
+        });
+    }
+    html! { <>{ for items }</> }
+}
+
+#[component]
+fn CatalogPage() -> Html {
+    let ctx = use_ctx();
+    set_title("Labs");
+    let rows = course_rows(&ctx.catalog.courses, &ctx.progress);
+    html! {
+        <>
+            <h1>{ "Labs" }</h1>
+            <p class="lead">{ "Hands-on WebAssembly labs. Your code runs in this page, is graded instantly, and your progress is saved in this browser." }</p>
+            <CourseList courses={rows} expanded={true} />
+        </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct CourseProps {
+    course: String,
+}
+
+#[component]
+fn CoursePage(props: &CourseProps) -> Html {
+    let ctx = use_ctx();
+    let rows: Vec<_> = course_rows(&ctx.catalog.courses, &ctx.progress)
+        .into_iter()
+        .filter(|c| c.id == props.course)
+        .collect();
+    if rows.is_empty() {
+        return html! { <NotFound /> };
+    }
+    set_title(&rows[0].title);
+    html! {
+        <>
+            <nav class="crumbs" aria-label="Breadcrumb"><a href="#/">{ "Labs" }</a></nav>
+            <CourseList courses={rows} expanded={true} />
+        </>
+    }
+}
+
+#[component]
+fn NotFound() -> Html {
+    set_title("Not found");
+    let ctx = use_ctx();
+    html! {
+        <section class="not-found">
+            <h1>{ "There is no page at this address" }</h1>
+            <p>{ "The link may be mistyped, or the lab may have been renamed. Your saved work is not affected." }</p>
+            <p><a href="#/">{ "Go to all labs" }</a></p>
+            <ul>
+                { for ctx.catalog.courses.iter().map(|c| html! {
+                    <li><a href={course_href(&c.id)}>{ &c.title }</a></li>
+                }) }
+            </ul>
+        </section>
+    }
+}
+
+#[derive(Clone, PartialEq)]
+enum Busy {
+    Idle,
+    Running(Tick),
+    Checking(Tick),
+}
+
+#[derive(Properties, PartialEq)]
+struct LabProps {
+    course: String,
+    lab: String,
+}
+
+/// Marks where a compile error is, for the editor.
+fn error_mark(report: &Option<Report>) -> Option<(u32, u32, String)> {
+    let e = report.as_ref()?.compile_error.as_ref()?;
+    Some((e.line?, e.column.unwrap_or(1), e.message.clone()))
+}
+
+#[component]
+fn LabPage(props: &LabProps) -> Html {
+    let ctx = use_ctx();
+    let busy = use_state(|| Busy::Idle);
+    let report = use_state(|| None::<Report>);
+    let run_view = use_state(|| None::<RunView>);
+    let cancel = use_mut_ref(|| Rc::new(Cell::new(false)));
+    let upload_error = use_state(|| None::<String>);
+    let dragging = use_state(|| false);
+
+    let Some((course, lab)) = ctx.catalog.find(&props.course, &props.lab) else {
+        return html! { <NotFound /> };
+    };
+    set_title(&lab.title);
+    let key = lab_key(&course.id, &lab.id);
+    let saved = ctx.progress.lab(&key);
+    let starter = match &lab.starter {
+        Some(Submission::Wat(text)) => text.clone(),
+        _ => String::new(),
+    };
+    let code = saved.code.clone().unwrap_or_else(|| starter.clone());
+    let dark = ctx.progress.dark.unwrap_or_else(prefers_dark);
+    let is_busy = *busy != Busy::Idle;
+
+    let submission = || -> Option<Submission> {
+        match lab.language {
+            Language::Wat => Some(Submission::Wat(code.clone())),
+            Language::Wasm => saved
+                .upload
+                .as_ref()
+                .map(|(_, bytes)| Submission::Wasm(bytes.clone())),
+        }
+    };
+
+    let on_change = {
+        let progress = ctx.progress.clone();
+        let key = key.clone();
+        Callback::from(move |text: String| {
+            progress.dispatch(Action::Edit {
+                key: key.clone(),
+                code: text,
+            })
+        })
+    };
+
+    let on_check = {
+        let (busy, report, cancel, progress) = (
+            busy.clone(),
+            report.clone(),
+            cancel.clone(),
+            ctx.progress.clone(),
+        );
+        let lab = lab.clone();
+        let key = key.clone();
+        let submission = submission();
+        Callback::from(move |_| {
+            let Some(submission) = submission.clone() else {
+                return;
+            };
+            let flag = Rc::new(Cell::new(false));
+            *cancel.borrow_mut() = flag.clone();
+            busy.set(Busy::Checking(Tick {
+                checks_done: 0,
+                checks_total: lab.checks.len(),
+                fuel: 0,
+                fuel_limit: 0,
+            }));
+            let (busy, report, progress, lab, key) = (
+                busy.clone(),
+                report.clone(),
+                progress.clone(),
+                lab.clone(),
+                key.clone(),
+            );
+            spawn_local(async move {
+                let ticker = busy.clone();
+                let result = runner::grade(&lab, &submission, flag, move |t| {
+                    ticker.set(Busy::Checking(t))
+                })
+                .await;
+                if !result
+                    .checks
+                    .iter()
+                    .any(|c| c.verdict.name() == "cancelled")
+                {
+                    progress.dispatch(Action::Graded {
+                        key,
+                        score: result.score,
+                        max: result.max_score,
+                        passed: result.passed,
+                        at: storage::now_ms(),
+                    });
+                }
+                report.set(Some(result));
+                busy.set(Busy::Idle);
+            });
+        })
+    };
+
+    let on_run = {
+        let (busy, run_view, cancel, report) = (
+            busy.clone(),
+            run_view.clone(),
+            cancel.clone(),
+            report.clone(),
+        );
+        let lab = lab.clone();
+        let submission = submission();
+        Callback::from(move |_| {
+            let Some(submission) = submission.clone() else {
+                return;
+            };
+            let flag = Rc::new(Cell::new(false));
+            *cancel.borrow_mut() = flag.clone();
+            let program = match compile::compile(&submission, lab.limits.stack_depth) {
+                Ok(p) => p,
+                Err(e) => {
+                    report.set(Some(crate::grade::compile_failure(&lab, e)));
+                    run_view.set(None);
+                    return;
+                }
+            };
+            let request = run_request(&lab, &program);
+            let limit = request.limits.fuel;
+            busy.set(Busy::Running(Tick {
+                checks_done: 0,
+                checks_total: 0,
+                fuel: 0,
+                fuel_limit: limit,
+            }));
+            let (busy, run_view) = (busy.clone(), run_view.clone());
+            spawn_local(async move {
+                let ticker = busy.clone();
+                let outcome = runner::run(&program, request, flag, move |t| {
+                    ticker.set(Busy::Running(t))
+                })
+                .await;
+                let end = match &outcome.end {
+                    End::Returned(v) if v.is_empty() => "finished (exit code 0)".to_string(),
+                    End::Returned(v) => format!("returned {}", crate::sandbox::join_values(v)),
+                    other => other.to_string(),
+                };
+                run_view.set(Some(RunView {
+                    stdout: String::from_utf8_lossy(&outcome.stdout).into_owned(),
+                    stderr: String::from_utf8_lossy(&outcome.stderr).into_owned(),
+                    end,
+                    fuel: outcome.fuel_used,
+                    fuel_limit: limit,
+                }));
+                busy.set(Busy::Idle);
+            });
+        })
+    };
+
+    let on_stop = {
+        let cancel = cancel.clone();
+        Callback::from(move |_| cancel.borrow().set(true))
+    };
+    let on_reset = {
+        let progress = ctx.progress.clone();
+        let key = key.clone();
+        let report = report.clone();
+        Callback::from(move |_| {
+            let sure = web_sys::window()
+                .and_then(|w| {
+                    w.confirm_with_message("Reset your code to the starter? You can undo this.")
+                        .ok()
+                })
+                .unwrap_or(false);
+            if sure {
+                progress.dispatch(Action::Reset { key: key.clone() });
+                report.set(None);
+            }
+        })
+    };
+    let on_undo = {
+        let progress = ctx.progress.clone();
+        let key = key.clone();
+        Callback::from(move |_| progress.dispatch(Action::UndoReset { key: key.clone() }))
+    };
+    let on_hint = {
+        let progress = ctx.progress.clone();
+        let key = key.clone();
+        let total = lab.hints.len() as u32;
+        Callback::from(move |_| {
+            progress.dispatch(Action::RevealHint {
+                key: key.clone(),
+                total,
+            })
+        })
+    };
+
+    let accept_file = {
+        let progress = ctx.progress.clone();
+        let key = key.clone();
+        let upload_error = upload_error.clone();
+        Callback::from(move |file: web_sys::File| {
+            let size = file.size() as usize;
+            if size > MAX_UPLOAD {
+                upload_error.set(Some(format!(
+                    "{} is {:.1} MB; uploads are limited to {} MB. Build in release mode (and strip debug info) to make it smaller.",
+                    file.name(),
+                    size as f64 / 1e6,
+                    MAX_UPLOAD / 1_000_000
+                )));
+                return;
+            }
+            let (progress, key, upload_error) =
+                (progress.clone(), key.clone(), upload_error.clone());
+            spawn_local(async move {
+                match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
+                    Ok(buffer) => {
+                        let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+                        upload_error.set(None);
+                        progress.dispatch(Action::Upload {
+                            key,
+                            name: file.name(),
+                            bytes,
+                        });
+                    }
+                    Err(_) => upload_error.set(Some(format!("{} could not be read", file.name()))),
+                }
+            });
+        })
+    };
+    let on_pick = {
+        let accept_file = accept_file.clone();
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            if let Some(file) = input.files().and_then(|f| f.get(0)) {
+                accept_file.emit(file);
+            }
+        })
+    };
+    let on_drop = {
+        let (accept_file, dragging) = (accept_file.clone(), dragging.clone());
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            dragging.set(false);
+            if let Some(file) = e
+                .data_transfer()
+                .and_then(|d| d.files())
+                .and_then(|f| f.get(0))
+            {
+                accept_file.emit(file);
+            }
+        })
+    };
+    let on_drag_over = {
+        let dragging = dragging.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            dragging.set(true);
+        })
+    };
+    let on_drag_leave = {
+        let dragging = dragging.clone();
+        Callback::from(move |_: DragEvent| dragging.set(false))
+    };
+
+    let status = saved.status();
+    let hints_shown = (saved.hints_shown as usize).min(lab.hints.len());
+    let instructions =
+        Html::from_html_unchecked(AttrValue::from(markdown::to_safe_html(&lab.instructions)));
+    let has_submission = submission().is_some();
+
+    html! {
+        <div class="lab-page">
+            <nav class="crumbs" aria-label="Breadcrumb">
+                <a href="#/">{ "Labs" }</a>{ " / " }
+                <a href={course_href(&course.id)}>{ &course.title }</a>
+            </nav>
+            <div class="lab-head">
+                <h1>{ &lab.title }</h1>
+                <span class={classes!("badge", match status { LabStatus::Passed => "passed", LabStatus::InProgress => "in-progress", LabStatus::NotStarted => "not-started" })}
+                    data-testid="lab-status">{ status.label() }</span>
+                <span class="meta">{ format!("{}/{} pts · {} attempt(s) · about {} min", saved.best_score, lab.max_score(), saved.attempts, lab.minutes) }</span>
+            </div>
+            <div class="workspace">
+                <section class="instructions" aria-label="Instructions">
+                    { instructions }
+                    if !lab.hints.is_empty() {
+                        <div class="hints">
+                            <h2>{ "Hints" }</h2>
+                            <ol>
+                                { for lab.hints.iter().take(hints_shown).map(|h| html! { <li>{ h }</li> }) }
+                            </ol>
+                            if hints_shown < lab.hints.len() {
+                                <button onclick={on_hint}>{ format!("Show a hint ({} left)", lab.hints.len() - hints_shown) }</button>
+                            }
+                        </div>
+                    }
+                    <LabChecksSummary lab={lab.clone()} />
+                </section>
+                <section class="work" aria-label="Your solution">
+                    if lab.language == Language::Wat {
+                        <Editor code={AttrValue::from(code.clone())} on_change={on_change}
+                            error={error_mark(&report)} dark={dark} label="WebAssembly text editor" />
+                    } else {
+                        <div class={classes!("dropzone", (*dragging).then_some("dragging"))}
+                            ondrop={on_drop} ondragover={on_drag_over} ondragleave={on_drag_leave}>
+                            <p>{ "Build your program for wasm32-wasip1 (for Rust: cargo build --release --target wasm32-wasip1) and upload the .wasm file." }</p>
+                            <label class="file-label">{ "Choose a .wasm file" }
+                                <input type="file" accept=".wasm,application/wasm" onchange={on_pick} />
+                            </label>
+                            <p class="upload-name" role="status">{ match &saved.upload {
+                                Some((name, bytes)) => format!("Uploaded: {name} ({} bytes)", bytes.len()),
+                                None => "Or drop the file here.".to_string(),
+                            } }</p>
+                            if let Some(e) = &*upload_error { <p class="error" role="alert">{ e }</p> }
+                        </div>
+                    }
+                    <div class="actions">
+                        <button class="primary" onclick={on_check} disabled={is_busy || !has_submission}>{ "Check" }</button>
+                        <button onclick={on_run} disabled={is_busy || !has_submission}>{ "Run" }</button>
+                        if is_busy { <button class="stop" onclick={on_stop}>{ "Stop" }</button> }
+                        if lab.language == Language::Wat {
+                            <button onclick={on_reset} disabled={is_busy || saved.code.is_none()}>{ "Reset" }</button>
+                            if saved.before_reset.is_some() {
+                                <button onclick={on_undo} disabled={is_busy}>{ "Undo reset" }</button>
+                            }
+                        }
+                    </div>
+                    { busy_view(&busy) }
+                    <div class="results" aria-live="polite">
+                        if let Some(r) = &*report { <ReportView report={r.clone()} /> }
+                        <Console run={(*run_view).clone()} />
+                    </div>
+                </section>
+            </div>
+        </div>
+    }
+}
+
+fn busy_view(busy: &Busy) -> Html {
+    match busy {
+        Busy::Idle => html! {},
+        Busy::Checking(t) => html! {
+            <div class="busy" role="status">
+                <progress max={t.checks_total.max(1).to_string()} value={t.checks_done.to_string()} aria-label="Checks done"></progress>
+                <span>{ format!("Checking… {} of {} checks done", t.checks_done, t.checks_total) }</span>
+                if t.fuel_limit > 0 { <span class="fuel">{ format!(" · fuel {} of {}", t.fuel, t.fuel_limit) }</span> }
+            </div>
+        },
+        Busy::Running(t) => html! {
+            <div class="busy" role="status">
+                <progress max={t.fuel_limit.max(1).to_string()} value={t.fuel.to_string()} aria-label="Fuel used"></progress>
+                <span>{ format!("Running… fuel {} of {}", t.fuel, t.fuel_limit) }</span>
+            </div>
+        },
+    }
+}
+
+/// What Run does: the WASI `_start` with the first run check's input, or
+/// else the first call check's function and arguments.
+fn run_request(lab: &Lab, program: &crate::sandbox::Program) -> Request {
+    let mut request = if program.export_sig("_start").is_some() {
+        let mut r = Request::command();
+        if let Some(run) = lab.checks.iter().find_map(|c| match &c.kind {
+            CheckKind::Run(r) => Some(r),
+            _ => None,
+        }) {
+            r.world.args = run.args.clone();
+            r.world.env = run.env.clone();
+            r.world.stdin = run.stdin.clone();
+            r.world.files = run.files.clone();
+        }
+        r
+    } else {
+        let call = lab.checks.iter().find_map(|c| match &c.kind {
+            CheckKind::Call(call) => Some((call.function.clone(), call.args.clone())),
+            CheckKind::Random(r) => r.inputs().first().map(|a| (r.function.clone(), a.clone())),
+            _ => None,
+        });
+        match call {
+            Some((function, args)) => Request::call(&function, args),
+            None => Request::command(),
+        }
+    };
+    request.limits = lab.limits;
+    request
+}
+
+#[derive(Properties)]
+struct ChecksSummaryProps {
+    lab: Lab,
+}
+
+impl PartialEq for ChecksSummaryProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.lab.id == other.lab.id && self.lab.dir == other.lab.dir
+    }
+}
+
+/// The lab's checks by name and points, so the learner knows what is asked.
+#[component]
+fn LabChecksSummary(props: &ChecksSummaryProps) -> Html {
+    html! {
+        <details class="check-list">
+            <summary>{ format!("{} checks, {} points", props.lab.checks.len(), props.lab.max_score()) }</summary>
+            <ul>
+                { for props.lab.checks.iter().map(|c| html! {
+                    <li>{ format!("{} ({}, {} pt{})", c.name, c.kind_name(), c.points, if c.points == 1 { "" } else { "s" }) }
+                        if c.hidden { <span class="badge hidden-badge">{ "hidden" }</span> }</li>
+                }) }
+            </ul>
+        </details>
+    }
+}

@@ -1,0 +1,25 @@
+//! The browser app: a Yew front end over the same core the CLI uses.
+//!
+//! The pure parts (`markdown`, `progress`, `views`) compile natively too and
+//! are tested there; the parts that touch the browser (`app`, `editor`,
+//! `storage`, `runner`) exist only on wasm32 and are exercised by the
+//! end-to-end test in a real Chromium (`web/e2e`).
+
+pub mod markdown;
+pub mod progress;
+pub mod views;
+
+#[cfg(target_arch = "wasm32")]
+mod app;
+#[cfg(target_arch = "wasm32")]
+mod editor;
+#[cfg(target_arch = "wasm32")]
+mod runner;
+#[cfg(target_arch = "wasm32")]
+mod storage;
+
+#[cfg(target_arch = "wasm32")]
+pub use app::start;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,123 @@
+//! Browser storage for progress: localStorage under one key, with damaged or
+//! newer saved state kept aside under its own key, never overwritten.
+
+use super::progress::{self, LoadError, Progress, StorageStatus};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+/// Where progress lives. The schema number is inside the value.
+pub const KEY: &str = "sandlab:progress";
+
+fn local_storage() -> Result<web_sys::Storage, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    match window.local_storage() {
+        Ok(Some(s)) => Ok(s),
+        Ok(None) => Err("this browser offers no local storage".into()),
+        Err(_) => Err(
+            "local storage is blocked (private browsing, or cookies disabled for this site)".into(),
+        ),
+    }
+}
+
+pub fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// Loads saved progress. Whatever cannot be restored is copied aside and the
+/// learner is told where; nothing is thrown away.
+pub fn load_progress() -> Progress {
+    let storage = match local_storage() {
+        Ok(s) => s,
+        Err(e) => {
+            return Progress {
+                storage: StorageStatus::Failed(e.clone()),
+                notices: vec![format!(
+                    "Your progress cannot be saved: {e}. It lives only in this tab until you close it."
+                )],
+                ..Progress::default()
+            };
+        }
+    };
+    let text = match storage.get_item(KEY) {
+        Ok(Some(text)) => text,
+        Ok(None) => return Progress::default(),
+        Err(_) => {
+            return Progress {
+                storage: StorageStatus::Failed("reading local storage failed".into()),
+                ..Progress::default()
+            };
+        }
+    };
+    match progress::load(&text) {
+        Ok(mut p) => {
+            p.storage = StorageStatus::Saved { persistent: false };
+            p
+        }
+        Err(error) => {
+            let aside = format!("{KEY}:kept-aside:{}", now_ms() as u64);
+            let kept = storage.set_item(&aside, &text).is_ok();
+            let why = match error {
+                LoadError::Corrupt(e) => format!("could not be read ({e})"),
+                LoadError::Newer(n) => format!("was saved by a newer sandlab (schema {n})"),
+            };
+            let where_ = if kept {
+                format!(
+                    "A copy was kept in this browser's storage under \"{aside}\"; nothing was deleted."
+                )
+            } else {
+                "Keeping a copy aside failed too, so the saved text was left untouched and new progress will not be saved over it.".into()
+            };
+            let mut p = Progress {
+                notices: vec![format!(
+                    "Your saved progress {why}. You are starting fresh. {where_}"
+                )],
+                ..Progress::default()
+            };
+            if !kept {
+                p.storage =
+                    StorageStatus::Failed("the old saved progress could not be kept aside".into());
+            }
+            p
+        }
+    }
+}
+
+/// Saves progress now.
+///
+/// # Errors
+///
+/// Storage is unavailable or full; the message says which.
+pub fn save(progress: &Progress) -> Result<(), String> {
+    if matches!(&progress.storage, StorageStatus::Failed(e) if e.contains("kept aside")) {
+        return Err("not saving over progress that could not be kept aside".into());
+    }
+    let storage = local_storage()?;
+    storage.set_item(KEY, &progress::save(progress)).map_err(|e| {
+        let name = e
+            .dyn_ref::<js_sys::Error>()
+            .map(|e| String::from(e.name()))
+            .unwrap_or_default();
+        if name.contains("Quota") {
+            "browser storage is full: free some space (or export your work) so progress can be saved".to_string()
+        } else {
+            format!("saving failed: {}", name)
+        }
+    })
+}
+
+/// Asks the browser to keep our storage through clean-ups; resolves to
+/// whether it agreed.
+pub async fn request_persistence() -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let storage = window.navigator().storage();
+    match storage.persist() {
+        Ok(promise) => JsFuture::from(promise)
+            .await
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false),
+        Err(_) => false,
+    }
+}

@@ -1,0 +1,332 @@
+// End-to-end tests of the built app (dist/) in a real headless Chromium.
+//
+// Run by scripts/e2e after `trunk build --release`. Serves dist/ on a
+// loopback port of its own, drives Debian's Chromium with playwright-core,
+// and saves a screenshot of each page under target/screenshots/ for review.
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import http from "node:http";
+import fs from "node:fs";
+import path from "node:path";
+import os from "node:os";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, "../..");
+const dist = path.join(root, "dist");
+const shots = path.join(root, "target/screenshots");
+const axeSource = fs.readFileSync(path.join(here, "../node_modules/axe-core/axe.min.js"), "utf8");
+
+let server;
+let base;
+let browser;
+let userDataDir;
+
+const types = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript",
+  ".wasm": "application/wasm",
+  ".css": "text/css",
+};
+
+before(async () => {
+  assert.ok(fs.existsSync(path.join(dist, "index.html")), "dist/ is built (trunk build --release)");
+  fs.mkdirSync(shots, { recursive: true });
+  server = http.createServer((req, res) => {
+    const url = new URL(req.url, "http://x");
+    let file = path.join(dist, decodeURIComponent(url.pathname));
+    if (!file.startsWith(dist)) {
+      res.writeHead(403).end();
+      return;
+    }
+    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, "index.html");
+    if (!fs.existsSync(file)) {
+      res.writeHead(404).end("not found");
+      return;
+    }
+    res.writeHead(200, { "content-type": types[path.extname(file)] ?? "application/octet-stream" });
+    fs.createReadStream(file).pipe(res);
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${server.address().port}/`;
+  userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "sandlab-e2e-"));
+  browser = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+    viewport: { width: 1280, height: 900 },
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+  if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
+});
+
+/// A page that fails the test on any uncaught error, and records requests.
+async function open(hash = "") {
+  const page = await browser.newPage();
+  const errors = [];
+  const requests = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("request", (r) => requests.push(r.url()));
+  await page.goto(base + hash);
+  await page.waitForSelector("header.top");
+  return { page, errors, requests };
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+}
+
+/// Serious or critical accessibility violations on the current page.
+async function axe(page) {
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { resultTypes: ["violations"] });
+    return r.violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
+  });
+  return result;
+}
+
+/// Replaces the editor's text by typing, as a learner would.
+async function typeCode(page, code) {
+  await page.click(".cm-content");
+  await page.keyboard.press("Control+A");
+  await page.keyboard.press("Delete");
+  // insertText: one input event, no auto-closed brackets doubling up.
+  await page.keyboard.insertText(code);
+}
+
+async function check(page) {
+  await page.click("button.primary");
+  await page.waitForSelector(".report-summary");
+  return page.textContent(".report-summary");
+}
+
+const ADD_WRONG = `(module
+  (func (export "add") (param i32 i32) (result i32)
+    local.get 0
+    local.get 1
+    i32.sub))`;
+const ADD_RIGHT = `(module
+  (func (export "add") (param i32 i32) (result i32)
+    local.get 0
+    local.get 1
+    i32.add))`;
+const ADD_LOOP = `(module
+  (func (export "add") (param i32 i32) (result i32)
+    (loop br 0)
+    i32.const 0))`;
+
+test("catalog lists the built-in course and its labs", async () => {
+  const { page, errors } = await open();
+  await page.waitForSelector(".course");
+  const text = await page.textContent("main");
+  assert.match(text, /WebAssembly basics/);
+  assert.match(text, /Add two numbers/);
+  assert.match(text, /0 of 5 labs passed/);
+  await shot(page, "catalog");
+  assert.deepEqual(await axe(page), []);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("a learner fails, then passes a lab, and it survives a reload", async () => {
+  const { page, errors, requests } = await open();
+  await page.click("text=Add two numbers");
+  await page.waitForSelector(".cm-content");
+  assert.match(await page.textContent(".instructions"), /stack machine/);
+  assert.equal(await page.textContent("[data-testid=lab-status]"), "not started");
+
+  await typeCode(page, ADD_WRONG);
+  const failed = await check(page);
+  assert.match(failed, /checks failed/);
+  const report = await page.textContent(".report");
+  assert.match(report, /wrong answer/);
+  assert.match(report, /add\(2, 3\)/);
+  assert.match(report, /expected\s*5/);
+  await shot(page, "lab-failing");
+  assert.deepEqual(await axe(page), []);
+
+  await typeCode(page, ADD_RIGHT);
+  const passed = await check(page);
+  assert.match(passed, /Lab passed/);
+  assert.equal(await page.textContent("[data-testid=lab-status]"), "passed");
+  await page.waitForSelector(".storage.saved");
+  await shot(page, "lab-passed");
+
+  const before = requests.length;
+  await page.reload();
+  await page.waitForSelector(".cm-content");
+  assert.match(await page.textContent(".cm-content"), /i32\.add/);
+  assert.equal(await page.textContent("[data-testid=lab-status]"), "passed");
+  // Nothing but the app's own files was ever requested.
+  for (const url of requests) assert.ok(url.startsWith(base), `request left the page: ${url}`);
+  assert.ok(requests.length > before, "the reload fetched the app again");
+
+  await page.goto(base);
+  await page.waitForSelector(".course");
+  assert.match(await page.textContent("main"), /1 of 5 labs passed/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("an endless loop can be stopped and ends as out of fuel if left alone", async () => {
+  const { page, errors } = await open("#/lab/basics/add");
+  await page.waitForSelector(".cm-content");
+  await typeCode(page, ADD_LOOP);
+  await page.click("button.primary");
+  await page.waitForSelector("button.stop");
+  // The page answers while the loop runs.
+  const t0 = Date.now();
+  assert.equal(await page.evaluate(() => 6 * 7), 42);
+  assert.ok(Date.now() - t0 < 1000, "the page stayed responsive");
+  await shot(page, "lab-running");
+  await page.click("button.stop");
+  await page.waitForSelector(".report-summary");
+  assert.match(await page.textContent(".report"), /cancelled/);
+
+  // Left alone, the same loop runs into the fuel limit.
+  await check(page);
+  assert.match(await page.textContent(".report"), /out of fuel/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("compile errors are shown with their line and marked in the editor", async () => {
+  const { page } = await open("#/lab/basics/add");
+  await page.waitForSelector(".cm-content");
+  await typeCode(page, "(module\n  (func (export \"add\") (param i32 i32) (result i32)\n    local.get 0\n    i32.konst 1\n    i32.add))");
+  await check(page);
+  assert.match(await page.textContent(".compile-error"), /line 4, column 5/);
+  await page.waitForSelector(".cm-lintRange-error");
+  await shot(page, "lab-compile-error");
+  await page.close();
+});
+
+test("hints reveal one at a time, reset asks and can be undone", async () => {
+  const { page } = await open("#/lab/basics/reverse");
+  await page.waitForSelector(".cm-content");
+  assert.equal(await page.locator(".hints li").count(), 0);
+  await page.click("text=Show a hint");
+  assert.equal(await page.locator(".hints li").count(), 1);
+  await page.click("text=Show a hint");
+  assert.equal(await page.locator(".hints li").count(), 2);
+
+  await typeCode(page, "(module) ;; my attempt");
+  page.once("dialog", (d) => d.accept());
+  await page.click("text=Reset");
+  await page.waitForFunction(() => document.querySelector(".cm-content").textContent.includes("Your code here"));
+  await page.click("text=Undo reset");
+  await page.waitForFunction(() => document.querySelector(".cm-content").textContent.includes("my attempt"));
+  await page.close();
+});
+
+test("a wasm lab accepts an uploaded module", async () => {
+  const { page } = await open("#/lab/basics/upload");
+  await page.waitForSelector("input[type=file]");
+  assert.equal(await page.isDisabled("button.primary"), true, "nothing to check before an upload");
+  await page.setInputFiles("input[type=file]", path.join(root, "labs/basics/upload/solution.wasm"));
+  await page.waitForSelector("text=Uploaded: solution.wasm");
+  assert.match(await check(page), /Lab passed/);
+  await page.setInputFiles("input[type=file]", {
+    name: "notes.wasm",
+    mimeType: "application/wasm",
+    buffer: Buffer.from("this is not a module"),
+  });
+  await page.waitForSelector("text=Uploaded: notes.wasm");
+  await check(page);
+  assert.match(await page.textContent(".compile-error"), /not a WebAssembly module/);
+  await shot(page, "lab-upload");
+  await page.close();
+});
+
+test("unknown routes show a helpful page", async () => {
+  const { page } = await open("#/no/such/page");
+  await page.waitForSelector(".not-found");
+  assert.match(await page.textContent(".not-found"), /no page at this address/);
+  assert.ok(await page.isVisible("a[href='#/course/basics']"));
+  await shot(page, "not-found");
+  const { page: lab } = await open("#/lab/basics/nope");
+  await lab.waitForSelector(".not-found");
+  await page.close();
+  await lab.close();
+});
+
+test("dark theme and narrow screens", async () => {
+  const { page } = await open("#/lab/basics/hello");
+  await page.waitForSelector(".cm-content");
+  await page.click("button.theme");
+  assert.equal(await page.getAttribute("html", "data-theme"), "dark");
+  await page.setViewportSize({ width: 390, height: 844 });
+  await shot(page, "lab-dark-narrow");
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `no sideways scrolling on a phone (overflow ${overflow}px)`);
+  assert.deepEqual(await axe(page), []);
+  await page.click("button.theme");
+  await page.close();
+});
+
+test("damaged saved progress is reported and kept aside, not wiped", async () => {
+  const { page } = await open();
+  await page.evaluate(() => localStorage.setItem("sandlab:progress", "{damaged"));
+  await page.reload();
+  await page.waitForSelector(".notice");
+  assert.match(await page.textContent(".notice"), /could not be read/);
+  const kept = await page.evaluate(() =>
+    Object.keys(localStorage).filter((k) => k.startsWith("sandlab:progress:kept-aside:")).map((k) => localStorage.getItem(k)),
+  );
+  assert.deepEqual(kept, ["{damaged"]);
+  await shot(page, "damaged-progress");
+  await page.close();
+});
+
+test("reference solutions are not in what the browser downloads", () => {
+  const shipped = fs
+    .readdirSync(dist)
+    .filter((f) => /\.(wasm|js|html)$/.test(f))
+    .map((f) => fs.readFileSync(path.join(dist, f)).toString("latin1"))
+    .join("\n");
+  const labsDir = path.join(root, "labs");
+  let checked = 0;
+  for (const course of fs.readdirSync(labsDir)) {
+    const courseDir = path.join(labsDir, course);
+    if (!fs.statSync(courseDir).isDirectory()) continue;
+    for (const lab of fs.readdirSync(courseDir)) {
+      const solution = path.join(courseDir, lab, "solution.wat");
+      if (!fs.existsSync(solution)) continue;
+      const others = ["starter.wat", "README.md", "lab.toml"]
+        .map((f) => path.join(courseDir, lab, f))
+        .filter((f) => fs.existsSync(f))
+        .map((f) => fs.readFileSync(f, "utf8"))
+        .join("\n");
+      const distinctive = fs
+        .readFileSync(solution, "utf8")
+        .split("\n")
+        .map((l) => l.trim())
+        .filter((l) => l.length >= 24 && !others.includes(l));
+      for (const line of distinctive) {
+        assert.ok(!shipped.includes(line), `${course}/${lab}: solution line shipped: ${line}`);
+        checked++;
+      }
+    }
+  }
+  assert.ok(checked >= 5, `checked ${checked} solution lines`);
+  // And the labs themselves are in: the bundle is embedded.
+  assert.ok(shipped.includes("Reverse a string in place"));
+});

@@ -1,0 +1,99 @@
+// The code editor: CodeMirror 6 with WAT highlighting, bundled by esbuild
+// into one ES module (web/editor/dist/editor.js) that index.html loads.
+// It exposes a tiny API on `window.SandlabEditor` so the Rust side binds to
+// it at run time; if the bundle is missing, the app falls back to a textarea.
+
+import { EditorView, basicSetup } from "codemirror";
+import { EditorState, Compartment } from "@codemirror/state";
+import { keymap } from "@codemirror/view";
+import { indentWithTab } from "@codemirror/commands";
+import { wast } from "@codemirror/lang-wast";
+import { setDiagnostics, lintGutter } from "@codemirror/lint";
+import { oneDark } from "@codemirror/theme-one-dark";
+
+const editors = new Map();
+let nextId = 1;
+
+function themeFor(dark) {
+  return dark ? oneDark : [];
+}
+
+window.SandlabEditor = {
+  /// Creates an editor in `parent` holding `doc`; `onChange(text)` is called
+  /// on every edit. Returns a handle for the other calls.
+  create(parent, doc, label, dark, onChange) {
+    const theme = new Compartment();
+    const view = new EditorView({
+      parent,
+      state: EditorState.create({
+        doc,
+        extensions: [
+          basicSetup,
+          // Tab indents; Escape then Tab moves focus on (CodeMirror's
+          // documented way out, so the editor never traps the keyboard).
+          keymap.of([indentWithTab]),
+          wast(),
+          lintGutter(),
+          theme.of(themeFor(dark)),
+          EditorView.contentAttributes.of({ "aria-label": label }),
+          EditorView.updateListener.of((update) => {
+            if (update.docChanged) onChange(update.state.doc.toString());
+          }),
+        ],
+      }),
+    });
+    const id = nextId++;
+    editors.set(id, { view, theme });
+    return id;
+  },
+
+  /// Replaces the whole text (Reset, or switching labs).
+  setDoc(id, doc) {
+    const e = editors.get(id);
+    if (!e) return;
+    const view = e.view;
+    if (view.state.doc.toString() === doc) return;
+    view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: doc } });
+  },
+
+  getDoc(id) {
+    const e = editors.get(id);
+    return e ? e.view.state.doc.toString() : "";
+  },
+
+  setDark(id, dark) {
+    const e = editors.get(id);
+    if (e) e.view.dispatch({ effects: e.theme.reconfigure(themeFor(dark)) });
+  },
+
+  /// Marks a compile error at 1-based `line` and `column`.
+  markError(id, line, column, message) {
+    const e = editors.get(id);
+    if (!e) return;
+    const doc = e.view.state.doc;
+    const l = doc.line(Math.min(Math.max(line, 1), doc.lines));
+    const from = Math.min(l.from + Math.max(column - 1, 0), l.to);
+    const to = Math.max(from, l.to);
+    e.view.dispatch(
+      setDiagnostics(e.view.state, [{ from, to, severity: "error", message }]),
+    );
+  },
+
+  clearErrors(id) {
+    const e = editors.get(id);
+    if (e) e.view.dispatch(setDiagnostics(e.view.state, []));
+  },
+
+  focus(id) {
+    const e = editors.get(id);
+    if (e) e.view.focus();
+  },
+
+  destroy(id) {
+    const e = editors.get(id);
+    if (e) {
+      e.view.destroy();
+      editors.delete(id);
+    }
+  },
+};
