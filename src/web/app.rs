@@ -5,7 +5,7 @@ use super::markdown;
 use super::progress::{Action, LabStatus, Progress, StorageStatus, lab_key};
 use super::runner::{self, Tick};
 use super::storage;
-use super::views::{Console, CourseList, ReportView, RunView, course_href, course_rows};
+use super::views::{Console, CourseList, ReportView, RunView, course_href, course_rows, thousands};
 use crate::compile::{self, Submission};
 use crate::grade::Report;
 use crate::lab::{CheckKind, Course, Lab, Language, read_bundle};
@@ -218,8 +218,7 @@ fn Header(props: &HeaderProps) -> Html {
         <header class="top">
             <a class="brand" href="#/">{ "sandlab" }</a>
             <span class={classes!("storage", class)} role="status" aria-live="polite" data-testid="storage-status">{ label }</span>
-            <button class="theme" onclick={toggle} aria-pressed={props.dark.to_string()}
-                aria-label="Dark theme">{ if props.dark { "☀ Light" } else { "☾ Dark" } }</button>
+            <button class="theme" onclick={toggle} aria-pressed={props.dark.to_string()}>{ "Dark theme" }</button>
         </header>
     }
 }
@@ -662,13 +661,13 @@ fn busy_view(busy: &Busy) -> Html {
             <div class="busy" role="status">
                 <progress max={t.checks_total.max(1).to_string()} value={t.checks_done.to_string()} aria-label="Checks done"></progress>
                 <span>{ format!("Checking… {} of {} checks done", t.checks_done, t.checks_total) }</span>
-                if t.fuel_limit > 0 { <span class="fuel">{ format!(" · fuel {} of {}", t.fuel, t.fuel_limit) }</span> }
+                if t.fuel_limit > 0 { <span class="fuel">{ format!(" · fuel {} of {}", thousands(t.fuel), thousands(t.fuel_limit)) }</span> }
             </div>
         },
         Busy::Running(t) => html! {
             <div class="busy" role="status">
                 <progress max={t.fuel_limit.max(1).to_string()} value={t.fuel.to_string()} aria-label="Fuel used"></progress>
-                <span>{ format!("Running… fuel {} of {}", t.fuel, t.fuel_limit) }</span>
+                <span>{ format!("Running… fuel {} of {}", thousands(t.fuel), thousands(t.fuel_limit)) }</span>
             </div>
         },
     }

@@ -52,31 +52,23 @@ pub fn Editor(props: &EditorProps) -> Html {
     let fallback = use_state(|| false);
     let latest = use_mut_ref(|| props.on_change.clone());
     *latest.borrow_mut() = props.on_change.clone();
-    let closure = use_mut_ref(|| None::<Closure<dyn FnMut(String)>>);
+    let closure = use_mut_ref(|| None::<ChangeClosure>);
 
     {
-        let (host, id, fallback, latest, closure) = (
-            host.clone(),
-            id.clone(),
-            fallback.clone(),
-            latest.clone(),
-            closure.clone(),
-        );
-        let (code, dark, label) = (props.code.to_string(), props.dark, props.label.to_string());
+        let mount = Mount {
+            host: host.clone(),
+            id: id.clone(),
+            fallback: fallback.clone(),
+            latest: latest.clone(),
+            closure: closure.clone(),
+            pending: Rc::new(RefCell::new(None)),
+            code: props.code.to_string(),
+            dark: props.dark,
+            label: props.label.to_string(),
+        };
         use_effect_with((), move |_| {
-            let pending: Rc<RefCell<Option<Timeout>>> = Rc::new(RefCell::new(None));
-            try_create(
-                host,
-                id.clone(),
-                fallback,
-                latest,
-                closure,
-                code,
-                dark,
-                label,
-                0,
-                pending.clone(),
-            );
+            let (id, pending) = (mount.id.clone(), mount.pending.clone());
+            try_create(mount, 0);
             move || {
                 pending.borrow_mut().take();
                 if let Some(i) = id.borrow_mut().take() {
@@ -133,55 +125,46 @@ pub fn Editor(props: &EditorProps) -> Html {
     html! { <div class="editor" ref={host}></div> }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn try_create(
+/// What creating the editor needs, kept together for the retries.
+#[derive(Clone)]
+struct Mount {
     host: NodeRef,
     id: Rc<RefCell<Option<f64>>>,
     fallback: UseStateHandle<bool>,
     latest: Rc<RefCell<Callback<String>>>,
-    closure: Rc<RefCell<Option<Closure<dyn FnMut(String)>>>>,
+    closure: Rc<RefCell<Option<ChangeClosure>>>,
+    pending: Rc<RefCell<Option<Timeout>>>,
     code: String,
     dark: bool,
     label: String,
-    tries: u32,
-    pending: Rc<RefCell<Option<Timeout>>>,
-) {
-    let Some(element) = host.cast::<web_sys::Element>() else {
+}
+
+type ChangeClosure = Closure<dyn FnMut(String)>;
+
+fn try_create(m: Mount, tries: u32) {
+    let Some(element) = m.host.cast::<web_sys::Element>() else {
         return;
     };
     let on_change = {
-        let latest = latest.clone();
+        let latest = m.latest.clone();
         Closure::<dyn FnMut(String)>::new(move |text: String| latest.borrow().emit(text))
     };
     match cm_create(
         &element,
-        &code,
-        &label,
-        dark,
+        &m.code,
+        &m.label,
+        m.dark,
         on_change.as_ref().unchecked_ref(),
     ) {
         Ok(i) => {
-            *id.borrow_mut() = Some(i);
-            *closure.borrow_mut() = Some(on_change);
+            *m.id.borrow_mut() = Some(i);
+            *m.closure.borrow_mut() = Some(on_change);
         }
         Err(_) if tries < WAIT_TRIES => {
-            let again = pending.clone();
-            let timeout = Timeout::new(50, move || {
-                try_create(
-                    host,
-                    id,
-                    fallback,
-                    latest,
-                    closure,
-                    code,
-                    dark,
-                    label,
-                    tries + 1,
-                    again,
-                );
-            });
+            let pending = m.pending.clone();
+            let timeout = Timeout::new(50, move || try_create(m, tries + 1));
             *pending.borrow_mut() = Some(timeout);
         }
-        Err(_) => fallback.set(true),
+        Err(_) => m.fallback.set(true),
     }
 }

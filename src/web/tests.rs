@@ -137,7 +137,7 @@ fn console_shows_output_and_how_the_run_ended() {
             stderr: String::new(),
             end: "exited with code 0".into(),
             fuel: 12,
-            fuel_limit: 100,
+            fuel_limit: 1_000_000,
         }),
     });
     assert!(
@@ -150,4 +150,13 @@ fn console_shows_output_and_how_the_run_ended() {
     );
     let empty = render::<Console>(ConsoleProps { run: None });
     assert!(empty.contains("Run shows"));
+}
+
+#[test]
+fn thousands_separators() {
+    use super::views::thousands;
+    assert_eq!(thousands(0), "0");
+    assert_eq!(thousands(999), "999");
+    assert_eq!(thousands(1000), "1,000");
+    assert_eq!(thousands(10_000_000), "10,000,000");
 }

@@ -68,6 +68,19 @@ pub fn course_rows(courses: &[Course], progress: &Progress) -> Vec<CourseRow> {
         .collect()
 }
 
+/// A count with thousands separators: fuel figures run to millions.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 pub fn lab_href(course: &str, lab: &str) -> String {
     format!("#/lab/{course}/{lab}")
 }
@@ -181,8 +194,8 @@ fn check_item(c: &CheckReport) -> Html {
     let pass = c.verdict.is_pass();
     let mark = if pass { "✓" } else { "✗" };
     let fuel = match c.budget {
-        Some(b) => format!("fuel {} / budget {b}", c.fuel),
-        None if c.fuel > 0 => format!("fuel {} / {}", c.fuel, c.fuel_limit),
+        Some(b) => format!("fuel {} / budget {}", thousands(c.fuel), thousands(b)),
+        None if c.fuel > 0 => format!("fuel {} / {}", thousands(c.fuel), thousands(c.fuel_limit)),
         None => String::new(),
     };
     let show_detail = !pass && !c.hidden && !matches!(c.verdict, Verdict::CompileError(_));
@@ -273,7 +286,7 @@ pub fn Console(props: &ConsoleProps) -> Html {
     };
     html! {
         <div class="console">
-            <p class="run-end" role="status">{ format!("{} · fuel {} of {}", run.end, run.fuel, run.fuel_limit) }</p>
+            <p class="run-end" role="status">{ format!("{} · fuel {} of {}", run.end, thousands(run.fuel), thousands(run.fuel_limit)) }</p>
             <h3>{ "stdout" }</h3>
             <pre class="stdout">{ if run.stdout.is_empty() { "(nothing)".to_string() } else { clip(&run.stdout) } }</pre>
             if !run.stderr.is_empty() {
