@@ -141,7 +141,7 @@ fn console_shows_output_and_how_the_run_ended() {
         }),
     });
     assert!(
-        html.contains("exited with code 0 · fuel 12 of 100"),
+        html.contains("exited with code 0 · fuel 12 of 1,000,000"),
         "{html}"
     );
     assert!(
