@@ -267,6 +267,11 @@ test("unknown routes show a helpful page", async () => {
   assert.match(await page.textContent(".not-found"), /no page at this address/);
   assert.ok(await page.isVisible("a[href='#/course/basics']"));
   await shot(page, "not-found");
+  assert.deepEqual(await axe(page), []);
+  await page.click("a[href='#/course/basics']");
+  await page.waitForSelector(".course");
+  assert.match(await page.textContent("main"), /Reverse a string in place/);
+  assert.deepEqual(await axe(page), []);
   const { page: lab } = await open("#/lab/basics/nope");
   await lab.waitForSelector(".not-found");
   await page.close();
