@@ -204,7 +204,7 @@ fn list_shows_courses_and_labs() {
     assert_eq!(out.status.code(), Some(0));
     let stdout = text(&out.stdout);
     assert!(
-        stdout.contains("basics") && stdout.contains("reverse"),
+        stdout.contains("wasm-from-scratch") && stdout.contains("reverse"),
         "{stdout}"
     );
 }
@@ -247,7 +247,7 @@ fn bundle_leaves_solutions_out_and_reads_back() {
         .expect("add");
     assert!(add.solution.is_none());
     let good = sandlab::compile::Submission::Wat(
-        std::fs::read_to_string("labs/basics/add/solution.wat").expect("solution"),
+        std::fs::read_to_string("labs/wasm-from-scratch/add/solution.wat").expect("solution"),
     );
     let report = sandlab::grade::grade(add, &good);
     assert!(
@@ -257,19 +257,53 @@ fn bundle_leaves_solutions_out_and_reads_back() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// The byo lab's reference `.wasm` is committed; this rebuilds it from its
+/// Rust source (the test command installs the wasm32-wasip1 target) and
+/// checks that the two agree, so the binary cannot drift from its source.
 #[test]
-fn committed_binary_solutions_match_their_source() {
+fn committed_byo_binary_matches_its_rust_source() {
+    let lab = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("labs/wasm-from-scratch/byo");
+    let target = std::env::temp_dir().join(format!("sandlab-byo-{}", std::process::id()));
+    let out = Command::new(env!("CARGO"))
+        .args([
+            "build",
+            "--release",
+            "--target",
+            "wasm32-wasip1",
+            "--target-dir",
+        ])
+        .arg(&target)
+        .current_dir(lab.join("reference"))
+        .env_remove("RUSTFLAGS")
+        .output()
+        .expect("cargo runs");
+    assert!(
+        out.status.success(),
+        "building the reference failed (is the wasm32-wasip1 target installed? `rustup target add wasm32-wasip1`):\n{}",
+        text(&out.stderr)
+    );
+    let built = std::fs::read(target.join("wasm32-wasip1/release/wc.wasm")).expect("built");
+    let committed = std::fs::read(lab.join("solution.wasm")).expect("committed");
+    assert!(
+        built == committed,
+        "labs/wasm-from-scratch/byo/solution.wasm differs from what reference/ builds to: rebuild and copy it (see reference/Cargo.toml)"
+    );
+    std::fs::remove_dir_all(&target).ok();
+}
+
+#[test]
+fn committed_wat_built_binaries_match_their_source() {
     let dir = std::env::temp_dir().join(format!("sandlab-compile-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let out = dir.join("solution.wasm");
     let run = sandlab(&[
         "compile",
-        "labs/basics/upload/solution.wat",
+        "labs/feature-tour/upload/solution.wat",
         "--out",
         out.to_str().expect("utf8"),
     ]);
     assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
-    let committed = std::fs::read("labs/basics/upload/solution.wasm").expect("committed");
+    let committed = std::fs::read("labs/feature-tour/upload/solution.wasm").expect("committed");
     assert_eq!(
         std::fs::read(&out).expect("built"),
         committed,

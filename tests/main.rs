@@ -6,6 +6,7 @@
 //! - `broken_labs`: each folder in `fixtures/broken` is a labs root with one
 //!   mistake; `expect.txt` lists the diagnostics `sandlab check` must print.
 //! - `cli`: the real `sandlab` binary, run as a user would.
+//! - `docs`: the instructor's guide quotes real, checked lab files.
 //! - `regression`: tests that each pin a bug that was found and fixed.
 //!
 //! To add a grading case, put a submission in `fixtures/labs/submissions` and
@@ -14,6 +15,7 @@
 
 mod broken_labs;
 mod cli;
+mod docs;
 mod grading;
 mod regression;
 mod support;

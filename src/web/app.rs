@@ -325,6 +325,9 @@ fn LabPage(props: &LabProps) -> Html {
     let ctx = use_ctx();
     let busy = use_state(|| Busy::Idle);
     let report = use_state(|| None::<Report>);
+    // Counts finished Checks and Runs on this page, so a test (or a screen
+    // reader watching the live region) can tell a new result from the last.
+    let finished = use_state(|| 0u32);
     let run_view = use_state(|| None::<RunView>);
     let cancel = use_mut_ref(|| Rc::new(Cell::new(false)));
     let upload_error = use_state(|| None::<String>);
@@ -372,6 +375,7 @@ fn LabPage(props: &LabProps) -> Html {
             cancel.clone(),
             ctx.progress.clone(),
         );
+        let finished = finished.clone();
         let lab = lab.clone();
         let key = key.clone();
         let submission = submission();
@@ -394,6 +398,7 @@ fn LabPage(props: &LabProps) -> Html {
                 lab.clone(),
                 key.clone(),
             );
+            let finished = finished.clone();
             spawn_local(async move {
                 let ticker = busy.clone();
                 let result = runner::grade(&lab, &submission, flag, move |t| {
@@ -414,6 +419,7 @@ fn LabPage(props: &LabProps) -> Html {
                     });
                 }
                 report.set(Some(result));
+                finished.set(*finished + 1);
                 busy.set(Busy::Idle);
             });
         })
@@ -426,6 +432,7 @@ fn LabPage(props: &LabProps) -> Html {
             cancel.clone(),
             report.clone(),
         );
+        let finished = finished.clone();
         let lab = lab.clone();
         let submission = submission();
         Callback::from(move |_| {
@@ -439,6 +446,7 @@ fn LabPage(props: &LabProps) -> Html {
                 Err(e) => {
                     report.set(Some(crate::grade::compile_failure(&lab, e)));
                     run_view.set(None);
+                    finished.set(*finished + 1);
                     return;
                 }
             };
@@ -450,7 +458,7 @@ fn LabPage(props: &LabProps) -> Html {
                 fuel: 0,
                 fuel_limit: limit,
             }));
-            let (busy, run_view) = (busy.clone(), run_view.clone());
+            let (busy, run_view, finished) = (busy.clone(), run_view.clone(), finished.clone());
             spawn_local(async move {
                 let ticker = busy.clone();
                 let outcome = runner::run(&program, request, flag, move |t| {
@@ -469,6 +477,7 @@ fn LabPage(props: &LabProps) -> Html {
                     fuel: outcome.fuel_used,
                     fuel_limit: limit,
                 }));
+                finished.set(*finished + 1);
                 busy.set(Busy::Idle);
             });
         })
@@ -634,7 +643,7 @@ fn LabPage(props: &LabProps) -> Html {
                     }
                     <div class="actions">
                         <button class="primary" onclick={on_check} disabled={is_busy || !has_submission}>{ "Check" }</button>
-                        <button onclick={on_run} disabled={is_busy || !has_submission}>{ "Run" }</button>
+                        <button class="run" onclick={on_run} disabled={is_busy || !has_submission}>{ "Run" }</button>
                         if is_busy { <button class="stop" onclick={on_stop}>{ "Stop" }</button> }
                         if lab.language == Language::Wat {
                             <button onclick={on_reset} disabled={is_busy || saved.code.is_none()}>{ "Reset" }</button>
@@ -644,7 +653,7 @@ fn LabPage(props: &LabProps) -> Html {
                         }
                     </div>
                     { busy_view(&busy) }
-                    <div class="results" aria-live="polite">
+                    <div class="results" aria-live="polite" data-finished={finished.to_string()}>
                         if let Some(r) = &*report { <ReportView report={r.clone()} /> }
                         <Console run={(*run_view).clone()} />
                     </div>
