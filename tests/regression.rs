@@ -36,3 +36,56 @@ fn output_cap_keeps_exactly_the_cap() {
     let out = sandbox::run(&program, request);
     assert_eq!(out.stdout.len(), 100);
 }
+
+/// A check expecting a trap passed when the function called `proc_exit`
+/// instead: exiting is not trapping.
+#[test]
+fn proc_exit_does_not_satisfy_an_expected_trap() {
+    let mut files = sandlab::lab::Files::default();
+    files.insert(
+        "lab.toml",
+        "format = 1\nid = \"t\"\ntitle = \"T\"\nlanguage = \"wat\"\n[exports]\nf = \"()\"\n\
+         [[check]]\nname = \"traps\"\nkind = \"call\"\nfunction = \"f\"\ntrap = \"any\"\n",
+    );
+    files.insert("README.md", "# T");
+    files.insert("starter.wat", "(module (func (export \"f\")))");
+    files.insert("solution.wat", "(module (func (export \"f\") unreachable))");
+    let lab = sandlab::lab::load_lab(&files, "").expect("loads");
+    let exits = Submission::Wat(
+        r#"(module (import "wasi_snapshot_preview1" "proc_exit" (func $e (param i32)))
+           (memory (export "memory") 1)
+           (func (export "f") (call $e (i32.const 0))))"#
+            .into(),
+    );
+    let report = sandlab::grade::grade(&lab, &exits);
+    assert!(!report.passed, "{report:#?}");
+    assert!(report.checks[0].verdict.to_string().contains("proc_exit"));
+}
+
+/// A lab error scored 0 of the check's points and failed the lab: the lab's
+/// fault counted against the learner.
+#[test]
+fn lab_errors_are_left_out_of_the_score() {
+    let mut files = sandlab::lab::Files::default();
+    files.insert(
+        "lab.toml",
+        "format = 1\nid = \"t\"\ntitle = \"T\"\nlanguage = \"wat\"\n[exports]\nf = \"(i32) -> i32\"\n\
+         [[check]]\nname = \"fixed\"\nkind = \"call\"\nfunction = \"f\"\nargs = [2]\nexpect = 2\n\
+         [[check]]\nname = \"random\"\nkind = \"random\"\nfunction = \"f\"\npoints = 5\n",
+    );
+    files.insert("README.md", "# T");
+    files.insert("starter.wat", "(module)");
+    files.insert(
+        "solution.wat",
+        "(module (func (export \"f\") (param i32) (result i32) local.get 0))",
+    );
+    // Not prepared: the random check has no expected values, a lab error.
+    let lab = sandlab::lab::load_lab(&files, "").expect("loads");
+    let report = sandlab::grade::grade(&lab, lab.solution.as_ref().expect("solution"));
+    assert!(report.checks[1].verdict.is_lab_error());
+    assert_eq!((report.score, report.max_score), (1, 1));
+    assert!(
+        report.passed,
+        "the learner did everything they could: {report:#?}"
+    );
+}

@@ -98,6 +98,8 @@ struct Running {
     case: usize,
     /// Fuel of the finished inputs of a random check.
     fuel_before: u64,
+    /// A random check's inputs, generated once.
+    inputs: std::sync::Arc<Vec<Vec<Value>>>,
 }
 
 impl<'l> Grading<'l> {
@@ -177,8 +179,11 @@ impl<'l> Grading<'l> {
     pub fn report(mut self) -> Report {
         self.cancel();
         let score = self.reports.iter().map(|c| c.score).sum();
-        let max_score = self.lab.max_score();
-        let passed = self.reports.iter().all(|c| c.verdict.is_pass());
+        // A broken check is the lab's fault: it is left out of the maximum
+        // and of `passed`, so it never counts against the learner.
+        let counted = || self.reports.iter().filter(|c| !c.verdict.is_lab_error());
+        let max_score = counted().map(|c| c.points).sum();
+        let passed = counted().all(|c| c.verdict.is_pass());
         Report {
             lab_id: self.lab.id.clone(),
             passed,
@@ -263,7 +268,15 @@ impl<'l> Grading<'l> {
                     ));
                     return;
                 }
-                random_request(check, r, 0)
+                let inputs = std::sync::Arc::new(r.inputs());
+                self.current = Some(Running {
+                    check: index,
+                    exec: Execution::start(program, random_request(check, r, &inputs[0])),
+                    case: 0,
+                    fuel_before: 0,
+                    inputs,
+                });
+                return;
             }
             CheckKind::Run(r) => {
                 if program.export_sig("_start").is_none() {
@@ -284,6 +297,7 @@ impl<'l> Grading<'l> {
             exec: Execution::start(program, request),
             case: 0,
             fuel_before: 0,
+            inputs: Default::default(),
         });
     }
 
@@ -296,7 +310,7 @@ impl<'l> Grading<'l> {
             CheckKind::Call(c) => call_verdict(c, &outcome),
             CheckKind::Run(r) => run_verdict(r, &outcome),
             CheckKind::Random(r) => {
-                let inputs = r.inputs();
+                let inputs = run.inputs.clone();
                 let expected = r.expected.as_deref().unwrap_or_default();
                 let verdict = random_verdict(
                     r,
@@ -312,9 +326,13 @@ impl<'l> Grading<'l> {
                     {
                         self.current = Some(Running {
                             check: run.check,
-                            exec: Execution::start(program, random_request(check, r, case)),
+                            exec: Execution::start(
+                                program,
+                                random_request(check, r, &inputs[case]),
+                            ),
                             case,
                             fuel_before: fuel,
+                            inputs: inputs.clone(),
                         });
                         return;
                     }
@@ -426,9 +444,8 @@ fn call_request(check: &Check, c: &CallCheck) -> Request {
     request
 }
 
-fn random_request(check: &Check, r: &RandomCheck, case: usize) -> Request {
-    let inputs = r.inputs();
-    let mut request = Request::call(&r.function, inputs[case].clone());
+fn random_request(check: &Check, r: &RandomCheck, input: &[Value]) -> Request {
+    let mut request = Request::call(&r.function, input.to_vec());
     request.limits = check.limits;
     request
 }
@@ -529,11 +546,13 @@ fn expect_verdict(what: String, expect: &Expect, end: &End, tolerance: f64) -> V
         (Expect::Trap(_), End::Returned(values)) => {
             mismatch(format!("returned {}", sandbox::join_values(values)))
         }
-        (Expect::Trap(_), _) | (_, End::Trapped { .. }) => abnormal(end).unwrap_or(Verdict::Passed),
         (_, End::Exited(code)) => Verdict::Trap {
             kind: sandbox::TrapKind::Other,
             message: format!("the function called proc_exit({code}) instead of returning"),
         },
+        (Expect::Trap(_), _) | (_, End::Trapped { .. }) => {
+            abnormal(end).unwrap_or_else(|| mismatch(end.to_string()))
+        }
         (Expect::Values(want), End::Returned(got)) => {
             let same = want.len() == got.len()
                 && want.iter().zip(got).all(|(w, g)| w.matches(*g, tolerance));

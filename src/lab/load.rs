@@ -958,6 +958,19 @@ fn build_random(
                     r.at(range.span().start, "a range is [low, high]");
                     continue;
                 }
+                let unsigned_i32 = *ty == ValType::I32
+                    && pair.iter().any(|v| {
+                        v.get_ref()
+                            .as_integer()
+                            .is_some_and(|i| i > i32::MAX as i64)
+                    });
+                if unsigned_i32 {
+                    r.at(
+                        range.span().start,
+                        "random i32 values are signed: give a range within -2147483648..2147483647",
+                    );
+                    continue;
+                }
                 match (
                     value_of(pair[0].get_ref(), *ty),
                     value_of(pair[1].get_ref(), *ty),

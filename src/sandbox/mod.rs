@@ -329,6 +329,8 @@ pub fn join_values(values: &[Value]) -> String {
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Stop {
     Exit(i32),
+    /// Host work needed more fuel than the run had left.
+    OutOfFuel,
     OutputLimit {
         limit: u64,
     },
@@ -347,6 +349,7 @@ impl fmt::Display for Stop {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Stop::Exit(code) => write!(f, "exit {code}"),
+            Stop::OutOfFuel => f.write_str("out of fuel"),
             Stop::OutputLimit { limit } => write!(f, "output limit of {limit} bytes"),
             Stop::MemoryLimit { limit_pages, .. } => {
                 write!(f, "memory limit of {limit_pages} pages")
@@ -464,6 +467,7 @@ impl Program {
             .compilation_mode(CompilationMode::Eager)
             .set_max_recursion_depth(stack_depth as usize)
             .set_max_stack_height(64 * 1024 * 1024);
+        refuse_unmetered(wasm)?;
         let engine = Engine::new(&config);
         let module = Module::new(&engine, wasm).map_err(|e| module_error(&e))?;
         let mut linker = Linker::new(&engine);
@@ -525,6 +529,36 @@ impl Program {
             ))),
         }
     }
+}
+
+/// Refuses instructions whose fuel accounting is not slice-safe in the
+/// engine: wasmi 2.0 resumes `table.grow` from a stale state when it runs out
+/// of fuel mid-instruction, which would make sliced and whole runs differ.
+fn refuse_unmetered(wasm: &[u8]) -> Result<(), ModuleError> {
+    for payload in wasmparser::Parser::new(0).parse_all(wasm) {
+        // Malformed input is the validator's to report, with its position.
+        let Ok(wasmparser::Payload::CodeSectionEntry(body)) = payload else {
+            continue;
+        };
+        let Ok(mut reader) = body.get_operators_reader() else {
+            continue;
+        };
+        while !reader.eof() {
+            match reader.read_with_offset() {
+                Ok((wasmparser::Operator::TableGrow { .. }, offset)) => {
+                    return Err(ModuleError {
+                        message: "table.grow is not supported by the sandbox: declare the table \
+                                  with the size you need instead"
+                            .into(),
+                        offset: Some(offset),
+                    });
+                }
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+    }
+    Ok(())
 }
 
 fn extern_kind(ty: &ExternType) -> &'static str {
@@ -694,8 +728,8 @@ impl Execution {
                     })?;
             let data = memory.data_mut(&mut self.store);
             for w in writes {
-                let end = w.address as usize + w.bytes.len();
-                if end > data.len() {
+                let end = w.address as u64 + w.bytes.len() as u64;
+                if end > data.len() as u64 {
                     return Err(End::Trapped {
                         kind: TrapKind::MemoryOutOfBounds,
                         message: format!(
@@ -706,7 +740,7 @@ impl Execution {
                         ),
                     });
                 }
-                data[w.address as usize..end].copy_from_slice(&w.bytes);
+                data[w.address as usize..end as usize].copy_from_slice(&w.bytes);
             }
         }
         let args = args.into_iter().map(to_val).collect();
@@ -753,6 +787,7 @@ impl Execution {
             return true;
         }
         let give = slice.max(required).max(1).min(remaining);
+        self.store.data_mut().reserve = remaining - give;
         if let Err(e) = self.store.set_fuel(give) {
             self.state = State::Done(self.end_for(&e));
             return true;
@@ -765,7 +800,8 @@ impl Execution {
             State::Done(_) => unreachable!("handled above"),
         };
         let left = self.store.get_fuel().unwrap_or(0);
-        self.used += give - left;
+        // What host calls drew from the reserve counts as used too.
+        self.used = self.limit - (left + self.store.data().reserve);
         self.state = match result {
             Ok(ResumableCall::Finished) => State::Done(End::Returned(
                 self.outputs.iter().filter_map(from_val).collect(),
@@ -795,6 +831,10 @@ impl Execution {
         if let Some(stop) = host.stop.take().or_else(|| host.limiter.hit.take()) {
             return match stop {
                 Stop::Exit(code) => End::Exited(code),
+                Stop::OutOfFuel => {
+                    self.used = self.limit;
+                    End::OutOfFuel { limit: self.limit }
+                }
                 Stop::OutputLimit { limit } => End::OutputLimit { limit },
                 Stop::MemoryLimit {
                     limit_pages,
@@ -865,16 +905,20 @@ impl Execution {
                 self.reads
                     .iter()
                     .map(|r| {
-                        let start = r.address as usize;
-                        let end = start + r.len as usize;
-                        data.get(start..end).map(<[u8]>::to_vec).ok_or_else(|| {
-                            format!(
-                                "{} bytes at address {} lie outside memory ({} bytes)",
-                                r.len,
-                                r.address,
-                                data.len()
-                            )
-                        })
+                        let start = r.address as u64;
+                        let end = start + r.len as u64;
+                        usize::try_from(end)
+                            .ok()
+                            .and_then(|end| data.get(start as usize..end))
+                            .map(<[u8]>::to_vec)
+                            .ok_or_else(|| {
+                                format!(
+                                    "{} bytes at address {} lie outside memory ({} bytes)",
+                                    r.len,
+                                    r.address,
+                                    data.len()
+                                )
+                            })
                     })
                     .collect()
             }

@@ -372,3 +372,94 @@ fn same_run_same_fuel() {
     let b = run(&program(FIB), Request::call("fib", vec![Value::I32(15)]));
     assert_eq!(a, b);
 }
+
+/// Host calls are charged for their work, so asking WASI for megabytes per
+/// call cannot stall the grader, and slicing still changes nothing.
+#[test]
+fn wasi_work_costs_fuel_the_same_in_any_slices() {
+    let src = r#"(module
+      (import "wasi_snapshot_preview1" "random_get" (func $r (param i32 i32) (result i32)))
+      (memory (export "memory") 16)
+      (func (export "_start") (loop (drop (call $r (i32.const 0) (i32.const 1000000))) (br 0))))"#;
+    let p = program(src);
+    let mut req = Request::command();
+    req.limits.fuel = 1_000_000;
+    let whole = run(&p, req.clone());
+    assert_eq!(whole.end, End::OutOfFuel { limit: 1_000_000 });
+    for slice in [1, 1000, 100_000] {
+        let (sliced, _) = run_sliced(&p, req.clone(), slice);
+        assert_eq!(sliced, whole, "slice {slice}");
+    }
+    // A program doing a little WASI work finishes with the same fuel sliced.
+    let mut req = Request::command();
+    req.world.stdin = vec![b'x'; 5000];
+    let echo = crate::compile::wat(include_str!(
+        "../../tests/fixtures/labs/course/echo/solution.wat"
+    ))
+    .expect("compiles");
+    let p = Program::new(&echo, 100).expect("valid");
+    let whole = run(&p, req.clone());
+    assert!(matches!(whole.end, End::Returned(_)), "{:?}", whole.end);
+    for slice in [1, 7, 300] {
+        let (sliced, _) = run_sliced(&p, req.clone(), slice);
+        assert_eq!(sliced, whole, "slice {slice}");
+    }
+}
+
+#[test]
+fn wasi_refuses_long_paths_and_too_many_files() {
+    let src = r#"(module
+      (import "wasi_snapshot_preview1" "path_open"
+        (func $open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+      (memory (export "memory") 1)
+      (data (i32.const 100) "f")
+      (func (export "long") (result i32)
+        (call $open (i32.const 3) (i32.const 0) (i32.const 0) (i32.const 60000)
+          (i32.const 1) (i64.const -1) (i64.const -1) (i32.const 0) (i32.const 0)))
+      (func (export "many") (result i32) (local $i i32) (local $e i32)
+        (loop $l
+          (local.set $e (call $open (i32.const 3) (i32.const 0) (i32.const 100) (i32.const 1)
+            (i32.const 1) (i64.const -1) (i64.const -1) (i32.const 0) (i32.const 0)))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $l (i32.and (i32.eqz (local.get $e)) (i32.lt_u (local.get $i) (i32.const 1000)))))
+        (local.get $e)))"#;
+    let p = program(src);
+    assert_eq!(
+        run(&p, Request::call("long", vec![])).end,
+        End::Returned(vec![Value::I32(37)])
+    );
+    assert_eq!(
+        run(&p, Request::call("many", vec![])).end,
+        End::Returned(vec![Value::I32(33)])
+    );
+}
+
+#[test]
+fn checks_writing_near_the_top_of_the_address_space_fail_cleanly() {
+    let src = r#"(module (memory (export "memory") 1) (func (export "f")))"#;
+    let mut req = Request::call("f", vec![]);
+    req.memory_writes = vec![MemoryWrite {
+        address: u32::MAX,
+        bytes: vec![1, 2],
+    }];
+    req.memory_reads = vec![MemoryRead {
+        address: u32::MAX,
+        len: 2,
+    }];
+    let out = run(&program(src), req);
+    assert!(matches!(out.end, End::Trapped { .. }), "{:?}", out.end);
+}
+
+#[test]
+fn table_grow_is_refused_with_a_position() {
+    let bytes = compile::wat(
+        r#"(module (table 1 funcref)
+          (func (export "f") (result i32) (table.grow (ref.null func) (i32.const 1))))"#,
+    )
+    .expect("compiles");
+    let e = Program::new(&bytes, 100).expect_err("refused");
+    assert!(
+        e.message.contains("table.grow") && e.offset.is_some(),
+        "{e}"
+    );
+}

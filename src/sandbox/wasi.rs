@@ -47,6 +47,10 @@ pub(crate) struct Host {
     rng: u64,
     /// Why the run stopped, when a host function or the limiter stopped it.
     pub stop: Option<Stop>,
+    /// Fuel of the run not yet handed to the engine for this slice; host
+    /// work that needs more than the slice has left draws on it, so what a
+    /// run can do never depends on how it is sliced.
+    pub reserve: u64,
     pub limiter: super::Limiter,
 }
 
@@ -74,6 +78,7 @@ impl Host {
             clock: 0,
             rng: world.seed ^ 0x9E37_79B9_7F4A_7C15,
             stop: None,
+            reserve: 0,
             limiter,
         }
     }
@@ -96,6 +101,38 @@ impl Host {
 }
 
 type Cx<'a> = Caller<'a, Host>;
+
+/// Most iovecs one call may pass: far above what programs use.
+const MAX_IOVECS: u32 = 1024;
+/// Longest path `path_open` accepts.
+const MAX_PATH: u32 = 4096;
+/// Most files open at once.
+const MAX_OPEN: usize = 64;
+const EMFILE: i32 = 33;
+const ENAMETOOLONG: i32 = 37;
+
+/// Charges fuel for host work: one unit per 8 bytes moved, plus one. Without
+/// it a program could ask WASI for unbounded work per call while paying for
+/// one instruction.
+fn charge(caller: &mut Cx<'_>, bytes: u64) -> Result<(), Error> {
+    let cost = bytes / 8 + 1;
+    let in_slice = caller.get_fuel().unwrap_or(0);
+    if cost <= in_slice {
+        return caller.set_fuel(in_slice - cost);
+    }
+    caller.set_fuel(0)?;
+    let host = caller.data_mut();
+    let short = cost - in_slice;
+    if short <= host.reserve {
+        // The engine stops at its next instruction and the run resumes with
+        // the reserve's rest: the same total as one big slice.
+        host.reserve -= short;
+        Ok(())
+    } else {
+        host.reserve = 0;
+        Err(host.halt(Stop::OutOfFuel))
+    }
+}
 
 /// Borrows the module's exported memory and the host state together.
 fn memory<'a>(caller: &'a mut Cx<'_>, call: &str) -> Result<(&'a mut [u8], &'a mut Host), Error> {
@@ -154,6 +191,11 @@ fn iovecs(
     iovs: u32,
     count: u32,
 ) -> Result<Vec<std::ops::Range<usize>>, Error> {
+    if count > MAX_IOVECS {
+        return Err(host.halt(Stop::Fault(format!(
+            "{call}: {count} iovecs in one call; the sandbox allows {MAX_IOVECS}"
+        ))));
+    }
     range(
         host,
         mem.len(),
@@ -180,6 +222,8 @@ fn write_string_list(
     ptrs: u32,
     buf: u32,
 ) -> Result<i32, Error> {
+    let total: usize = list.iter().map(|s| s.len() + 5).sum();
+    charge(caller, total as u64)?;
     let (mem, host) = memory(caller, call)?;
     let mut at = buf;
     for (i, item) in list.iter().enumerate() {
@@ -348,6 +392,7 @@ pub(crate) fn define(linker: &mut Linker<Host>) -> Result<(), wasmi::errors::Lin
         },
     )?;
     linker.func_wrap(MODULE, "random_get", |mut c: Cx<'_>, buf: u32, len: u32| {
+        charge(&mut c, len as u64)?;
         let (mem, host) = memory(&mut c, "random_get")?;
         let r = range(host, mem.len(), "random_get", "the buffer", buf, len as u64)?;
         for chunk in mem[r].chunks_mut(8) {
@@ -370,8 +415,17 @@ pub(crate) fn define(linker: &mut Linker<Host>) -> Result<(), wasmi::errors::Lin
         "fd_write",
         |mut c: Cx<'_>, fd: u32, iovs: u32, n: u32, out: u32| {
             let call = "fd_write";
+            // A bad descriptor costs nothing and writes nothing.
+            if !(fd == 1 || fd == 2 || c.data().open.contains_key(&fd)) {
+                return Ok(EBADF);
+            }
+            let bufs = {
+                let (mem, host) = memory(&mut c, call)?;
+                iovecs(mem, host, call, iovs, n)?
+            };
+            let total: u64 = bufs.iter().map(|b| b.len() as u64).sum();
+            charge(&mut c, total + n as u64 * 8)?;
             let (mem, host) = memory(&mut c, call)?;
-            let bufs = iovecs(mem, host, call, iovs, n)?;
             let mut written = 0usize;
             for buf in bufs {
                 let bytes = &mem[buf];
@@ -408,8 +462,13 @@ pub(crate) fn define(linker: &mut Linker<Host>) -> Result<(), wasmi::errors::Lin
         "fd_read",
         |mut c: Cx<'_>, fd: u32, iovs: u32, n: u32, out: u32| {
             let call = "fd_read";
+            let bufs = {
+                let (mem, host) = memory(&mut c, call)?;
+                iovecs(mem, host, call, iovs, n)?
+            };
+            let total: u64 = bufs.iter().map(|b| b.len() as u64).sum();
+            charge(&mut c, total + n as u64 * 8)?;
             let (mem, host) = memory(&mut c, call)?;
-            let bufs = iovecs(mem, host, call, iovs, n)?;
             let mut read = 0usize;
             for buf in bufs {
                 let (src, pos): (&[u8], u64) = match fd {
@@ -423,7 +482,7 @@ pub(crate) fn define(linker: &mut Linker<Host>) -> Result<(), wasmi::errors::Lin
                         None => return Ok(EBADF),
                     },
                 };
-                let start = (pos as usize).min(src.len());
+                let start = pos.min(src.len() as u64) as usize;
                 let count = buf.len().min(src.len() - start);
                 let dst_start = buf.start;
                 mem[dst_start..dst_start + count].copy_from_slice(&src[start..start + count]);
@@ -587,6 +646,13 @@ pub(crate) fn define(linker: &mut Linker<Host>) -> Result<(), wasmi::errors::Lin
          _fdflags: u32,
          out: u32| {
             let call = "path_open";
+            if path_len > MAX_PATH {
+                return Ok(ENAMETOOLONG);
+            }
+            if c.data().open.len() >= MAX_OPEN {
+                return Ok(EMFILE);
+            }
+            charge(&mut c, path_len as u64)?;
             let (mem, host) = memory(&mut c, call)?;
             if dirfd != PREOPEN_FD {
                 return Ok(if host.open.contains_key(&dirfd) {

@@ -91,6 +91,10 @@ pub struct Progress {
     pub notices: Vec<String>,
     /// Whether browser storage grants persistence.
     pub persistent: bool,
+    /// Set when saved state could neither be read nor kept aside: saving
+    /// would overwrite it, so nothing is saved this session. No action
+    /// clears it.
+    pub saves_blocked: Option<String>,
 }
 
 impl Default for Progress {
@@ -102,6 +106,7 @@ impl Default for Progress {
             storage: StorageStatus::Idle,
             notices: Vec::new(),
             persistent: false,
+            saves_blocked: None,
         }
     }
 }
@@ -223,7 +228,10 @@ impl Reducible for Progress {
         }
         if changed {
             next.revision += 1;
-            next.storage = StorageStatus::Pending;
+            next.storage = match &next.saves_blocked {
+                Some(why) => StorageStatus::Failed(why.clone()),
+                None => StorageStatus::Pending,
+            };
         }
         Rc::new(next)
     }
@@ -495,6 +503,28 @@ mod tests {
             load(r#"{"schema": 1, "labs": {"c/l": {"upload_name": "x", "upload_hex": "zz"}}}"#),
             Err(LoadError::Corrupt(_))
         ));
+    }
+
+    #[test]
+    fn blocked_saves_stay_blocked_after_edits() {
+        let key = lab_key("c", "l");
+        let p = Progress {
+            saves_blocked: Some("old progress could not be kept aside".into()),
+            ..Progress::default()
+        };
+        let p = apply(
+            p,
+            vec![Action::Edit {
+                key,
+                code: "a".into(),
+            }],
+        );
+        assert!(p.saves_blocked.is_some());
+        assert!(
+            matches!(p.storage, StorageStatus::Failed(_)),
+            "{:?}",
+            p.storage
+        );
     }
 
     #[test]

@@ -74,8 +74,11 @@ pub fn load_progress() -> Progress {
                 ..Progress::default()
             };
             if !kept {
-                p.storage =
-                    StorageStatus::Failed("the old saved progress could not be kept aside".into());
+                let why =
+                    "the old saved progress could not be kept aside, so nothing is saved over it"
+                        .to_string();
+                p.storage = StorageStatus::Failed(why.clone());
+                p.saves_blocked = Some(why);
             }
             p
         }
@@ -88,8 +91,8 @@ pub fn load_progress() -> Progress {
 ///
 /// Storage is unavailable or full; the message says which.
 pub fn save(progress: &Progress) -> Result<(), String> {
-    if matches!(&progress.storage, StorageStatus::Failed(e) if e.contains("kept aside")) {
-        return Err("not saving over progress that could not be kept aside".into());
+    if let Some(why) = &progress.saves_blocked {
+        return Err(why.clone());
     }
     let storage = local_storage()?;
     storage.set_item(KEY, &progress::save(progress)).map_err(|e| {
