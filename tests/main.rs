@@ -7,6 +7,7 @@
 //!   mistake; `expect.txt` lists the diagnostics `sandlab check` must print.
 //! - `cli`: the real `sandlab` binary, run as a user would.
 //! - `docs`: the instructor's guide quotes real, checked lab files.
+//! - `records`: completion records written, verified, tampered with.
 //! - `regression`: tests that each pin a bug that was found and fixed.
 //!
 //! To add a grading case, put a submission in `fixtures/labs/submissions` and
@@ -17,5 +18,6 @@ mod broken_labs;
 mod cli;
 mod docs;
 mod grading;
+mod records;
 mod regression;
 mod support;

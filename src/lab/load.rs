@@ -306,6 +306,7 @@ fn build_lab(
         instructions,
         starter,
         solution: solution?,
+        content_hash: content_hash(files, dir, &r.public),
         files: r.public.clone(),
         hints,
         exports,

@@ -110,6 +110,10 @@ pub struct Lab {
     /// The lab's files a learner may see (lab.toml, instructions, starter,
     /// input files), by path: what the browser bundle holds.
     pub files: Vec<String>,
+    /// SHA-256 of those files (paths relative to the lab folder): the same
+    /// whether the lab was read from disk or from the browser bundle, so a
+    /// record names exactly the lab it was graded against.
+    pub content_hash: String,
     pub hints: Vec<String>,
     /// Signatures of the functions the checks call.
     pub exports: BTreeMap<String, FuncSig>,
@@ -370,4 +374,33 @@ pub(crate) fn default_range(ty: ValType) -> (Value, Value) {
         ValType::F32 => (Value::F32(-1000.0), Value::F32(1000.0)),
         ValType::F64 => (Value::F64(-1000.0), Value::F64(1000.0)),
     }
+}
+
+/// The content hash of a lab: SHA-256 over its files, in path order, each as
+/// its path relative to the lab folder, a NUL, its length, a NUL and its bytes.
+pub(crate) fn content_hash(files: &Files, dir: &str, paths: &[String]) -> String {
+    use sha2::{Digest, Sha256};
+    let prefix = if dir.is_empty() {
+        String::new()
+    } else {
+        format!("{dir}/")
+    };
+    let mut sorted: Vec<&String> = paths.iter().collect();
+    sorted.sort();
+    sorted.dedup();
+    let mut hasher = Sha256::new();
+    for path in sorted {
+        let bytes = files.get(path).unwrap_or_default();
+        let rel = path.strip_prefix(&prefix).unwrap_or(path);
+        hasher.update(rel.as_bytes());
+        hasher.update([0]);
+        hasher.update(bytes.len().to_string().as_bytes());
+        hasher.update([0]);
+        hasher.update(bytes);
+    }
+    format!("sha256:{}", hex(&hasher.finalize()))
+}
+
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -80,6 +80,38 @@ enum Command {
         #[arg(long, short)]
         out: PathBuf,
     },
+    /// Grade a submission and write a completion record for it (what the
+    /// browser exports; useful for trying `verify` and for test data).
+    Record {
+        /// The submission (.wat or .wasm).
+        file: PathBuf,
+        /// The course id.
+        #[arg(long)]
+        course: String,
+        /// The lab id.
+        #[arg(long)]
+        lab: String,
+        /// The learner's name or id.
+        #[arg(long)]
+        learner: String,
+        /// The labs folder.
+        #[arg(long, default_value = "labs")]
+        labs: PathBuf,
+        /// Where to write the record (default: stdout).
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
+    /// Re-grade every submission in each record and report, per lab,
+    /// "verified" or exactly what differs. Exits 0 only if everything
+    /// matches, 1 if something differs, 2 if a record cannot be read.
+    Verify {
+        /// Completion records (JSON).
+        #[arg(required = true)]
+        records: Vec<PathBuf>,
+        /// The labs folder the records were graded against.
+        #[arg(long, default_value = "labs")]
+        labs: PathBuf,
+    },
     /// List the courses and labs under DIR.
     List {
         #[arg(default_value = "labs")]
@@ -103,6 +135,15 @@ pub fn main() -> ExitCode {
         Command::List { dir } => list(&dir),
         Command::Bundle { dir, out } => bundle(&dir, &out),
         Command::Compile { file, out } => compile_cmd(&file, &out),
+        Command::Record {
+            file,
+            course,
+            lab,
+            learner,
+            labs,
+            out,
+        } => record_cmd(&file, &course, &lab, &learner, &labs, out.as_deref()),
+        Command::Verify { records, labs } => verify_cmd(&records, &labs),
     }
 }
 
@@ -600,5 +641,180 @@ fn compile_cmd(file: &Path, out: &Path) -> ExitCode {
             eprintln!("error: {e}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// Every course under `dir`, with random checks prepared.
+fn load_prepared(dir: &Path) -> Result<Vec<lab::Course>, String> {
+    let files = read_tree(dir)?;
+    let mut loaded = lab::load_courses(&files);
+    if !loaded.diagnostics.is_empty() {
+        let problems: Vec<String> = loaded
+            .diagnostics
+            .iter()
+            .map(|d| prefixed(dir, d))
+            .collect();
+        return Err(format!(
+            "the labs have problems (see `sandlab check`):\n{}",
+            problems.join("\n")
+        ));
+    }
+    for course in &mut loaded.courses {
+        for lab in &mut course.labs {
+            grade::prepare(lab)
+                .map_err(|e| format!("{}: {e}", dir.join(&lab.dir).join("lab.toml").display()))?;
+        }
+    }
+    Ok(loaded.courses)
+}
+
+/// Now as RFC 3339 in UTC (the CLI is an edge: it may read the clock).
+fn now_rfc3339() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    // Howard Hinnant's civil-from-days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+fn record_cmd(
+    file: &Path,
+    course_id: &str,
+    lab_id: &str,
+    learner: &str,
+    labs: &Path,
+    out: Option<&Path>,
+) -> ExitCode {
+    let fail = |e: String| {
+        eprintln!("error: {e}");
+        ExitCode::from(2)
+    };
+    let courses = match load_prepared(labs) {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    let Some((course, lab)) = courses
+        .iter()
+        .find(|c| c.id == course_id)
+        .and_then(|c| c.labs.iter().find(|l| l.id == lab_id).map(|l| (c, l)))
+    else {
+        return fail(format!(
+            "no lab `{lab_id}` in a course `{course_id}` under {}",
+            labs.display()
+        ));
+    };
+    let bytes = match read_submission(file) {
+        Ok(b) => b,
+        Err(e) => return fail(e),
+    };
+    let submission = match Submission::from_file(&file.to_string_lossy(), bytes) {
+        Ok(s) => s,
+        Err(e) => return fail(format!("{}: {e}", file.display())),
+    };
+    let report = grade::grade(lab, &submission);
+    let now = now_rfc3339();
+    let record = sandlab::record::Record {
+        schema: sandlab::record::SCHEMA.into(),
+        sandlab_version: env!("CARGO_PKG_VERSION").into(),
+        engine: sandlab::record::ENGINE.into(),
+        learner: sandlab::record::Learner {
+            name: learner.into(),
+            email: None,
+        },
+        exported_at: now.clone(),
+        labs: vec![sandlab::record::lab_record(
+            course,
+            lab,
+            &submission,
+            &report,
+            sandlab::record::Attempts {
+                attempts: 1,
+                first_attempt: Some(now.clone()),
+                last_attempt: Some(now),
+                time_spent_seconds: 0,
+            },
+        )],
+    };
+    let text = sandlab::record::write(&record);
+    match out {
+        Some(path) => match std::fs::write(path, &text) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(format!("{}: {e}", path.display())),
+        },
+        None => {
+            println!("{text}");
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+fn verify_cmd(records: &[PathBuf], labs: &Path) -> ExitCode {
+    let courses = match load_prepared(labs) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut unreadable = false;
+    let mut differs = false;
+    for path in records {
+        let record = match std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|t| sandlab::record::read(&t))
+        {
+            Ok(r) => r,
+            Err(e) => {
+                println!("{}: cannot be read: {e}", path.display());
+                unreadable = true;
+                continue;
+            }
+        };
+        for v in sandlab::record::verify(&record, &courses) {
+            if v.verified() {
+                println!(
+                    "{}: {} {}/{}: verified",
+                    path.display(),
+                    record.learner.name,
+                    v.course,
+                    v.lab
+                );
+            } else {
+                differs = true;
+                println!(
+                    "{}: {} {}/{}: DIFFERS",
+                    path.display(),
+                    record.learner.name,
+                    v.course,
+                    v.lab
+                );
+                for d in &v.differences {
+                    println!("    {d}");
+                }
+            }
+        }
+    }
+    if unreadable {
+        ExitCode::from(2)
+    } else if differs {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }

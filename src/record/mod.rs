@@ -1,0 +1,306 @@
+//! Completion records: what an instructor receives, and why they can trust it.
+//!
+//! A record carries each lab's submission with the results the learner's
+//! browser got. Grading is deterministic, so [`verify`] re-grades every
+//! submission and reports exactly what differs. The export types here are
+//! their own versioned structs (`schema = "sandlab.record/1"`), converted
+//! explicitly from the grader's report, so the internal model can change
+//! without breaking records already exported. See docs/record-format.md.
+
+use crate::compile::Submission;
+use crate::grade::{self, Report};
+use crate::lab::{Course, Lab};
+use base64::Engine as _;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// The schema this build writes; older ones it still reads are migrated.
+pub const SCHEMA: &str = "sandlab.record/1";
+
+/// The grading engine, named in every record: fuel figures are exact for it.
+pub const ENGINE: &str = "wasmi 2.0.0";
+
+/// A completion record, as exported.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Record {
+    pub schema: String,
+    pub sandlab_version: String,
+    pub engine: String,
+    pub learner: Learner,
+    /// RFC 3339, when the record was exported.
+    pub exported_at: String,
+    pub labs: Vec<LabRecord>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Learner {
+    /// A name or an id, as the learner entered it.
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LabRecord {
+    pub course: String,
+    pub lab: String,
+    /// The lab's content hash when it was graded.
+    pub content_hash: String,
+    /// "passed", "in progress" or "not started".
+    pub status: String,
+    pub score: u32,
+    pub max_score: u32,
+    pub attempts: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_attempt: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_attempt: Option<String>,
+    pub time_spent_seconds: u64,
+    pub submission: SubmissionRecord,
+    /// `sha256:` of the submission's bytes (the source text, or the module).
+    pub submission_sha256: String,
+    pub checks: Vec<CheckRecord>,
+}
+
+/// The submitted source, or the uploaded module in base64.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase", deny_unknown_fields)]
+pub enum SubmissionRecord {
+    Wat { source: String },
+    Wasm { base64: String },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckRecord {
+    pub name: String,
+    pub verdict: String,
+    pub points: u32,
+    pub fuel: u64,
+}
+
+impl SubmissionRecord {
+    pub fn from_submission(s: &Submission) -> SubmissionRecord {
+        match s {
+            Submission::Wat(source) => SubmissionRecord::Wat {
+                source: source.clone(),
+            },
+            Submission::Wasm(bytes) => SubmissionRecord::Wasm {
+                base64: base64::engine::general_purpose::STANDARD.encode(bytes),
+            },
+        }
+    }
+
+    /// # Errors
+    ///
+    /// The base64 text is damaged.
+    pub fn to_submission(&self) -> Result<Submission, String> {
+        match self {
+            SubmissionRecord::Wat { source } => Ok(Submission::Wat(source.clone())),
+            SubmissionRecord::Wasm { base64 } => base64::engine::general_purpose::STANDARD
+                .decode(base64)
+                .map(Submission::Wasm)
+                .map_err(|e| format!("the uploaded module's base64 is damaged: {e}")),
+        }
+    }
+}
+
+/// `sha256:` and the hex digest of `bytes`.
+pub fn sha256(bytes: &[u8]) -> String {
+    format!("sha256:{}", crate::lab::hex(&Sha256::digest(bytes)))
+}
+
+/// What a learner did in one lab, for [`lab_record`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Attempts {
+    pub attempts: u32,
+    pub first_attempt: Option<String>,
+    pub last_attempt: Option<String>,
+    pub time_spent_seconds: u64,
+}
+
+/// The record of one lab from its last graded submission.
+pub fn lab_record(
+    course: &Course,
+    lab: &Lab,
+    submission: &Submission,
+    report: &Report,
+    attempts: Attempts,
+) -> LabRecord {
+    LabRecord {
+        course: course.id.clone(),
+        lab: lab.id.clone(),
+        content_hash: lab.content_hash.clone(),
+        status: if report.passed {
+            "passed"
+        } else {
+            "in progress"
+        }
+        .into(),
+        score: report.score,
+        max_score: report.max_score,
+        attempts: attempts.attempts,
+        first_attempt: attempts.first_attempt,
+        last_attempt: attempts.last_attempt,
+        time_spent_seconds: attempts.time_spent_seconds,
+        submission: SubmissionRecord::from_submission(submission),
+        submission_sha256: sha256(submission.bytes()),
+        checks: report
+            .checks
+            .iter()
+            .map(|c| CheckRecord {
+                name: c.name.clone(),
+                verdict: c.verdict.name().into(),
+                points: c.score,
+                fuel: c.fuel,
+            })
+            .collect(),
+    }
+}
+
+/// Reads a record, from this schema or an older one.
+///
+/// # Errors
+///
+/// Not JSON, not a record, or a schema this build does not know.
+pub fn read(text: &str) -> Result<Record, String> {
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+    match value.get("schema").and_then(|s| s.as_str()) {
+        Some(SCHEMA) => {
+            serde_json::from_value(value).map_err(|e| format!("not a {SCHEMA} record: {e}"))
+        }
+        Some(other) => Err(format!(
+            "schema `{other}` is not one this sandlab reads (it reads {SCHEMA})"
+        )),
+        None => Err("no `schema` field: this is not a sandlab completion record".into()),
+    }
+}
+
+pub fn write(record: &Record) -> String {
+    serde_json::to_string_pretty(record).unwrap_or_default()
+}
+
+/// The outcome of re-grading one lab of a record.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Verification {
+    pub course: String,
+    pub lab: String,
+    /// Empty when everything the record claims holds.
+    pub differences: Vec<String>,
+}
+
+impl Verification {
+    pub fn verified(&self) -> bool {
+        self.differences.is_empty()
+    }
+}
+
+/// Re-grades every lab of `record` against `courses` (prepared with
+/// [`grade::prepare`]) and lists what differs from the record's claims.
+pub fn verify(record: &Record, courses: &[Course]) -> Vec<Verification> {
+    record
+        .labs
+        .iter()
+        .map(|entry| {
+            let mut differences = Vec::new();
+            let found = courses
+                .iter()
+                .find(|c| c.id == entry.course)
+                .and_then(|c| c.labs.iter().find(|l| l.id == entry.lab));
+            match found {
+                None => differences.push(format!(
+                    "no lab `{}` in course `{}`",
+                    entry.lab, entry.course
+                )),
+                Some(lab) => differences.extend(verify_lab(entry, lab)),
+            }
+            Verification {
+                course: entry.course.clone(),
+                lab: entry.lab.clone(),
+                differences,
+            }
+        })
+        .collect()
+}
+
+fn verify_lab(entry: &LabRecord, lab: &Lab) -> Vec<String> {
+    let mut diffs = Vec::new();
+    if entry.content_hash != lab.content_hash {
+        diffs.push(format!(
+            "the lab has changed since it was graded (content hash {} in the record, {} now)",
+            entry.content_hash, lab.content_hash
+        ));
+    }
+    let submission = match entry.submission.to_submission() {
+        Ok(s) => s,
+        Err(e) => {
+            diffs.push(e);
+            return diffs;
+        }
+    };
+    let actual_sha = sha256(submission.bytes());
+    if actual_sha != entry.submission_sha256 {
+        diffs.push(format!(
+            "the submission does not match its hash ({} recorded, {actual_sha} actual)",
+            entry.submission_sha256
+        ));
+    }
+    let report = grade::grade(lab, &submission);
+    if report.score != entry.score || report.max_score != entry.max_score {
+        diffs.push(format!(
+            "score: the record claims {}/{}, re-grading gives {}/{}",
+            entry.score, entry.max_score, report.score, report.max_score
+        ));
+    }
+    let status = if report.passed {
+        "passed"
+    } else {
+        "in progress"
+    };
+    if entry.status == "passed" && !report.passed {
+        diffs.push(format!(
+            "status: the record claims passed, re-grading gives {status}"
+        ));
+    }
+    if report.checks.len() != entry.checks.len() {
+        diffs.push(format!(
+            "the record lists {} checks, the lab has {}",
+            entry.checks.len(),
+            report.checks.len()
+        ));
+    }
+    for (claimed, actual) in entry.checks.iter().zip(&report.checks) {
+        if claimed.name != actual.name {
+            diffs.push(format!(
+                "check `{}` is `{}` in the lab",
+                claimed.name, actual.name
+            ));
+            continue;
+        }
+        if claimed.verdict != actual.verdict.name() {
+            diffs.push(format!(
+                "check `{}`: verdict {} claimed, {} on re-grading",
+                claimed.name,
+                claimed.verdict,
+                actual.verdict.name()
+            ));
+        }
+        if claimed.fuel != actual.fuel {
+            diffs.push(format!(
+                "check `{}`: fuel {} claimed, {} on re-grading",
+                claimed.name, claimed.fuel, actual.fuel
+            ));
+        }
+        if claimed.points != actual.score {
+            diffs.push(format!(
+                "check `{}`: {} points claimed, {} on re-grading",
+                claimed.name, claimed.points, actual.score
+            ));
+        }
+    }
+    diffs
+}

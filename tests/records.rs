@@ -1,0 +1,211 @@
+//! Completion records: written, read back, verified by re-grading, and a
+//! record edited by hand caught. `fixtures/records/v1-calc.json` is a record
+//! exported by this version: later versions must keep reading it.
+
+use crate::support::fixtures;
+use std::process::Command;
+
+fn sandlab(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_sandlab"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("sandlab runs")
+}
+
+const FIXTURE: &str = "tests/fixtures/records/v1-calc.json";
+const LABS: &str = "tests/fixtures/labs/course";
+
+fn fixture() -> sandlab::record::Record {
+    let text = std::fs::read_to_string(fixtures().join("records/v1-calc.json")).expect("fixture");
+    sandlab::record::read(&text).expect("a v1 record stays readable")
+}
+
+#[test]
+fn a_stored_v1_record_reads_and_verifies() {
+    let record = fixture();
+    assert_eq!(record.schema, "sandlab.record/1");
+    assert_eq!(record.learner.name, "Grace Hopper");
+    let lab = &record.labs[0];
+    assert_eq!((lab.score, lab.max_score, lab.attempts), (7, 9, 4));
+    assert_eq!(lab.checks.len(), 8);
+    let out = sandlab(&["verify", FIXTURE, "--labs", LABS]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("fixtures/calc: verified"), "{stdout}");
+}
+
+#[test]
+fn a_record_edited_to_claim_a_pass_is_caught() {
+    let mut record = fixture();
+    let lab = &mut record.labs[0];
+    lab.score = lab.max_score;
+    lab.status = "passed".into();
+    for c in &mut lab.checks {
+        c.verdict = "passed".into();
+    }
+    let dir = std::env::temp_dir().join(format!("sandlab-records-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let tampered = dir.join("tampered.json");
+    std::fs::write(&tampered, sandlab::record::write(&record)).expect("written");
+    let out = sandlab(&[
+        "verify",
+        FIXTURE,
+        tampered.to_str().expect("utf8"),
+        "--labs",
+        LABS,
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("fixtures/calc: verified"),
+        "the honest record still verifies: {stdout}"
+    );
+    assert!(stdout.contains("DIFFERS"), "{stdout}");
+    assert!(
+        stdout.contains("score: the record claims 9/9, re-grading gives 7/9"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("verdict passed claimed, over budget on re-grading"),
+        "{stdout}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn fuel_submission_and_lab_changes_are_caught() {
+    let courses = {
+        let files = crate::support::read_tree(&fixtures().join("labs/course"));
+        let mut loaded = sandlab::lab::load_courses(&files);
+        for c in &mut loaded.courses {
+            for l in &mut c.labs {
+                sandlab::grade::prepare(l).expect("prepares");
+            }
+        }
+        loaded.courses
+    };
+    let verify = |record: &sandlab::record::Record| {
+        sandlab::record::verify(record, &courses)[0]
+            .differences
+            .join("\n")
+    };
+
+    let mut fuel = fixture();
+    fuel.labs[0].checks[0].fuel += 1;
+    assert!(verify(&fuel).contains("fuel"), "{}", verify(&fuel));
+
+    let mut source = fixture();
+    if let sandlab::record::SubmissionRecord::Wat { source: s } = &mut source.labs[0].submission {
+        s.push_str("\n;; edited");
+    }
+    assert!(
+        verify(&source).contains("does not match its hash"),
+        "{}",
+        verify(&source)
+    );
+
+    let mut lab = fixture();
+    lab.labs[0].content_hash = "sha256:0000".into();
+    assert!(
+        verify(&lab).contains("the lab has changed"),
+        "{}",
+        verify(&lab)
+    );
+
+    let mut missing = fixture();
+    missing.labs[0].lab = "nope".into();
+    assert!(
+        verify(&missing).contains("no lab `nope`"),
+        "{}",
+        verify(&missing)
+    );
+}
+
+#[test]
+fn unreadable_records_say_why() {
+    for (text, needle) in [
+        ("{", "not JSON"),
+        ("{}", "no `schema`"),
+        (
+            r#"{"schema": "sandlab.record/99"}"#,
+            "not one this sandlab reads",
+        ),
+        (
+            r#"{"schema": "sandlab.record/1", "labs": []}"#,
+            "not a sandlab.record/1 record",
+        ),
+    ] {
+        let e = sandlab::record::read(text).expect_err(text);
+        assert!(e.contains(needle), "{text}: {e}");
+    }
+}
+
+#[test]
+fn uploaded_modules_round_trip_through_base64() {
+    let out = sandlab(&[
+        "record",
+        "labs/wasm-from-scratch/byo/solution.wasm",
+        "--course",
+        "wasm-from-scratch",
+        "--lab",
+        "byo",
+        "--learner",
+        "Ada",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let record = sandlab::record::read(&String::from_utf8_lossy(&out.stdout)).expect("reads");
+    let sub = record.labs[0].submission.to_submission().expect("decodes");
+    let original = std::fs::read("labs/wasm-from-scratch/byo/solution.wasm").expect("committed");
+    assert_eq!(sub, sandlab::compile::Submission::Wasm(original));
+    assert_eq!(record.labs[0].status, "passed");
+}
+
+#[test]
+fn the_json_schema_describes_every_field_a_record_has() {
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string("docs/record.schema.json").expect("schema"))
+            .expect("json");
+    let record = serde_json::to_value(fixture()).expect("serialises");
+    fn check(
+        value: &serde_json::Value,
+        schema: &serde_json::Value,
+        root: &serde_json::Value,
+        at: &str,
+    ) {
+        let schema = match schema.get("$ref").and_then(|r| r.as_str()) {
+            Some(r) => &root["$defs"][r.trim_start_matches("#/$defs/")],
+            None => schema,
+        };
+        match value {
+            serde_json::Value::Object(map) => {
+                let props = &schema["properties"];
+                for (k, v) in map {
+                    let sub = props
+                        .get(k)
+                        .unwrap_or_else(|| panic!("{at}.{k} is not in docs/record.schema.json"));
+                    check(v, sub, root, &format!("{at}.{k}"));
+                }
+                for req in schema["required"].as_array().into_iter().flatten() {
+                    let req = req.as_str().expect("string");
+                    assert!(
+                        map.contains_key(req),
+                        "{at}: required `{req}` missing from a real record"
+                    );
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    check(item, &schema["items"], root, &format!("{at}[{i}]"));
+                }
+            }
+            _ => {}
+        }
+    }
+    check(&record, &schema, &schema, "record");
+}
