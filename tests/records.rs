@@ -209,3 +209,41 @@ fn the_json_schema_describes_every_field_a_record_has() {
     }
     check(&record, &schema, &schema, "record");
 }
+
+#[test]
+fn gradebook_counts_verified_scores_only_unless_trusted() {
+    let mut tampered = fixture();
+    tampered.learner.name = "Mallory".into();
+    tampered.labs[0].score = 9;
+    let dir = std::env::temp_dir().join(format!("sandlab-gradebook-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("mallory.json");
+    std::fs::write(&path, sandlab::record::write(&tampered)).expect("written");
+    let path = path.to_str().expect("utf8");
+    let out = sandlab(&["gradebook", FIXTURE, path, FIXTURE, "--labs", LABS]);
+    let csv = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(out.status.code(), Some(0), "{csv}");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 3, "a header and one row per learner: {csv}");
+    assert!(lines[0].starts_with("learner,fixtures/calc (/9)"), "{csv}");
+    assert!(lines.contains(&"Grace Hopper,7,,,7,16,0"), "{csv}");
+    assert!(
+        lines.contains(&"Mallory,,,,0,16,1"),
+        "the tampered score does not count: {csv}"
+    );
+    let out = sandlab(&[
+        "gradebook",
+        path,
+        "--labs",
+        LABS,
+        "--trust",
+        "--format",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(
+        json["learners"][0]["total"], 9,
+        "--trust takes the record's word"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -15,6 +15,12 @@ struct Cli {
     command: Command,
 }
 
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Csv,
+    Json,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Validate every course and lab under DIR: report each problem with
@@ -112,6 +118,21 @@ enum Command {
         #[arg(long, default_value = "labs")]
         labs: PathBuf,
     },
+    /// One row per learner, one column per lab, with totals. Scores are
+    /// re-graded (on all cores) and only verified scores count, unless
+    /// --trust takes the records' word for them.
+    Gradebook {
+        /// Completion records (JSON).
+        #[arg(required = true)]
+        records: Vec<PathBuf>,
+        #[arg(long, default_value = "labs")]
+        labs: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Csv)]
+        format: Format,
+        /// Skip re-grading: use the scores the records claim.
+        #[arg(long)]
+        trust: bool,
+    },
     /// List the courses and labs under DIR.
     List {
         #[arg(default_value = "labs")]
@@ -144,6 +165,12 @@ pub fn main() -> ExitCode {
             out,
         } => record_cmd(&file, &course, &lab, &learner, &labs, out.as_deref()),
         Command::Verify { records, labs } => verify_cmd(&records, &labs),
+        Command::Gradebook {
+            records,
+            labs,
+            format,
+            trust,
+        } => gradebook_cmd(&records, &labs, format, trust),
     }
 }
 
@@ -814,6 +841,187 @@ fn verify_cmd(records: &[PathBuf], labs: &Path) -> ExitCode {
         ExitCode::from(2)
     } else if differs {
         ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Runs `f` over `items` on every core, keeping the order.
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    // SANDLAB_THREADS overrides the core count (for measuring the speed-up).
+    let cores = std::env::var("SANDLAB_THREADS")
+        .ok()
+        .and_then(|t| t.parse::<usize>().ok())
+        .filter(|t| *t > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let threads = cores.min(items.len().max(1));
+    let chunk = items.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| scope.spawn(|| part.iter().map(&f).collect::<Vec<R>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    })
+}
+
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+fn gradebook_cmd(records: &[PathBuf], labs: &Path, format: Format, trust: bool) -> ExitCode {
+    let courses = match load_prepared(labs) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let columns: Vec<(String, String, u32)> = courses
+        .iter()
+        .flat_map(|c| {
+            c.labs
+                .iter()
+                .map(|l| (c.id.clone(), l.id.clone(), l.max_score()))
+        })
+        .collect();
+    let read: Vec<(PathBuf, Result<sandlab::record::Record, String>)> = records
+        .iter()
+        .map(|p| {
+            let r = std::fs::read_to_string(p)
+                .map_err(|e| e.to_string())
+                .and_then(|t| sandlab::record::read(&t));
+            (p.clone(), r)
+        })
+        .collect();
+    let mut failed = false;
+    // Per record: learner, and per column the score that counts (None: not
+    // done, or not verified).
+    let rows = parallel_map(&read, |(path, record)| match record {
+        Err(e) => Err(format!("{}: cannot be read: {e}", path.display())),
+        Ok(record) => {
+            let verified: Vec<bool> = if trust {
+                vec![true; record.labs.len()]
+            } else {
+                sandlab::record::verify(record, &courses)
+                    .iter()
+                    .map(|v| v.verified())
+                    .collect()
+            };
+            let scores: Vec<Option<u32>> = columns
+                .iter()
+                .map(|(course, lab, _)| {
+                    record
+                        .labs
+                        .iter()
+                        .zip(&verified)
+                        .filter(|(l, _)| &l.course == course && &l.lab == lab)
+                        .filter(|(_, ok)| **ok)
+                        .map(|(l, _)| l.score)
+                        .max()
+                })
+                .collect();
+            let unverified = verified.iter().filter(|v| !**v).count();
+            Ok((record.learner.name.clone(), scores, unverified))
+        }
+    });
+    let max_total: u32 = columns.iter().map(|c| c.2).sum();
+    // One row per learner: several records of one learner merge, keeping
+    // the best counted score per lab.
+    let mut merged: Vec<Result<(String, Vec<Option<u32>>, usize), String>> = Vec::new();
+    for row in rows {
+        match row {
+            Ok((name, scores, unverified)) => {
+                match merged
+                    .iter_mut()
+                    .find_map(|m| m.as_mut().ok().filter(|m| m.0 == name))
+                {
+                    Some(existing) => {
+                        for (best, s) in existing.1.iter_mut().zip(scores) {
+                            *best = (*best).max(s);
+                        }
+                        existing.2 += unverified;
+                    }
+                    None => merged.push(Ok((name, scores, unverified))),
+                }
+            }
+            Err(e) => merged.push(Err(e)),
+        }
+    }
+    let rows = merged;
+    match format {
+        Format::Csv => {
+            let mut header = vec!["learner".to_string()];
+            header.extend(
+                columns
+                    .iter()
+                    .map(|(c, l, m)| csv_field(&format!("{c}/{l} (/{m})"))),
+            );
+            header.extend([
+                "total".to_string(),
+                format!("max {max_total}"),
+                "unverified labs".to_string(),
+            ]);
+            println!("{}", header.join(","));
+            for row in &rows {
+                match row {
+                    Err(e) => {
+                        failed = true;
+                        eprintln!("{e}");
+                    }
+                    Ok((name, scores, unverified)) => {
+                        let mut line = vec![csv_field(name)];
+                        line.extend(
+                            scores
+                                .iter()
+                                .map(|s| s.map_or(String::new(), |s| s.to_string())),
+                        );
+                        let total: u32 = scores.iter().flatten().sum();
+                        line.extend([
+                            total.to_string(),
+                            max_total.to_string(),
+                            unverified.to_string(),
+                        ]);
+                        println!("{}", line.join(","));
+                    }
+                }
+            }
+        }
+        Format::Json => {
+            let learners: Vec<serde_json::Value> = rows
+                .iter()
+                .filter_map(|row| match row {
+                    Err(e) => {
+                        failed = true;
+                        eprintln!("{e}");
+                        None
+                    }
+                    Ok((name, scores, unverified)) => Some(serde_json::json!({
+                        "learner": name,
+                        "labs": columns.iter().zip(scores).map(|((c, l, _), s)| serde_json::json!({
+                            "course": c, "lab": l, "score": s,
+                        })).collect::<Vec<_>>(),
+                        "total": scores.iter().flatten().sum::<u32>(),
+                        "max_total": max_total,
+                        "unverified_labs": unverified,
+                    })),
+                })
+                .collect();
+            println!(
+                "{}",
+                serde_json::json!({ "verified_only": !trust, "learners": learners })
+            );
+        }
+    }
+    if failed {
+        ExitCode::from(2)
     } else {
         ExitCode::SUCCESS
     }
