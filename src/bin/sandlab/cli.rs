@@ -876,6 +876,10 @@ fn csv_field(text: &str) -> String {
     }
 }
 
+/// A learner, their counted score per lab column, and how many of their labs
+/// did not verify; or why a record could not be read.
+type GradebookRow = Result<(String, Vec<Option<u32>>, usize), String>;
+
 fn gradebook_cmd(records: &[PathBuf], labs: &Path, format: Format, trust: bool) -> ExitCode {
     let courses = match load_prepared(labs) {
         Ok(c) => c,
@@ -935,7 +939,7 @@ fn gradebook_cmd(records: &[PathBuf], labs: &Path, format: Format, trust: bool) 
     let max_total: u32 = columns.iter().map(|c| c.2).sum();
     // One row per learner: several records of one learner merge, keeping
     // the best counted score per lab.
-    let mut merged: Vec<Result<(String, Vec<Option<u32>>, usize), String>> = Vec::new();
+    let mut merged: Vec<GradebookRow> = Vec::new();
     for row in rows {
         match row {
             Ok((name, scores, unverified)) => {
