@@ -36,6 +36,8 @@ pub enum Route {
     Course { course: String },
     #[at("/lab/:course/:lab")]
     Lab { course: String, lab: String },
+    #[at("/results")]
+    Results,
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -183,6 +185,7 @@ fn switch(route: Route) -> Html {
             let key = format!("{course}/{lab}");
             html! { <LabPage {key} {course} {lab} /> }
         }
+        Route::Results => html! { <ResultsPage /> },
         Route::NotFound => html! { <NotFound /> },
     }
 }
@@ -217,6 +220,7 @@ fn Header(props: &HeaderProps) -> Html {
     html! {
         <header class="top">
             <a class="brand" href="#/">{ "sandlab" }</a>
+            <a href="#/results">{ "Results" }</a>
             <span class={classes!("storage", class)} role="status" aria-live="polite" data-testid="storage-status">{ label }</span>
             <button class="theme" onclick={toggle} aria-pressed={props.dark.to_string()}>{ "Dark theme" }</button>
         </header>
@@ -736,5 +740,180 @@ fn LabChecksSummary(props: &ChecksSummaryProps) -> Html {
                 }) }
             </ul>
         </details>
+    }
+}
+
+fn iso(ms: f64) -> String {
+    String::from(js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms)).to_iso_string())
+}
+
+/// The completion record of everything the learner attempted: each lab's
+/// current work is re-graded now, so the record's claims are exactly what
+/// `sandlab verify` will find.
+fn build_record(catalog: &Catalog, progress: &Progress) -> crate::record::Record {
+    let mut labs = Vec::new();
+    for course in &catalog.courses {
+        for lab in &course.labs {
+            let saved = progress.lab(&lab_key(&course.id, &lab.id));
+            if saved.attempts == 0 {
+                continue;
+            }
+            let submission = match lab.language {
+                Language::Wat => {
+                    Submission::Wat(saved.code.clone().unwrap_or_else(|| match &lab.starter {
+                        Some(Submission::Wat(t)) => t.clone(),
+                        _ => String::new(),
+                    }))
+                }
+                Language::Wasm => match &saved.upload {
+                    Some((_, bytes)) => Submission::Wasm(bytes.clone()),
+                    None => continue,
+                },
+            };
+            let report = crate::grade::grade(lab, &submission);
+            let span = match (saved.first_attempt, saved.last_attempt) {
+                (Some(a), Some(b)) if b >= a => ((b - a) / 1000.0) as u64,
+                _ => 0,
+            };
+            labs.push(crate::record::lab_record(
+                course,
+                lab,
+                &submission,
+                &report,
+                crate::record::Attempts {
+                    attempts: saved.attempts,
+                    first_attempt: saved.first_attempt.map(iso),
+                    last_attempt: saved.last_attempt.map(iso),
+                    time_spent_seconds: span,
+                },
+            ));
+        }
+    }
+    let email = progress.learner_email.trim();
+    crate::record::Record {
+        schema: crate::record::SCHEMA.into(),
+        sandlab_version: env!("CARGO_PKG_VERSION").into(),
+        engine: crate::record::ENGINE.into(),
+        learner: crate::record::Learner {
+            name: progress.learner_name.trim().to_string(),
+            email: (!email.is_empty()).then(|| email.to_string()),
+        },
+        exported_at: iso(storage::now_ms()),
+        labs,
+    }
+}
+
+/// Offers `text` as a file download.
+fn download(name: &str, text: &str) -> Result<(), String> {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+        .map_err(|_| "the browser could not create the file".to_string())?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)
+        .map_err(|_| "no object URL".to_string())?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let a: web_sys::HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(|_| "no anchor".to_string())?
+        .unchecked_into();
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}
+
+#[component]
+fn ResultsPage() -> Html {
+    let ctx = use_ctx();
+    let message = use_state(|| None::<String>);
+    set_title("Results");
+    let progress = ctx.progress.clone();
+    let on_name = {
+        let progress = progress.clone();
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            progress.dispatch(Action::SetLearner {
+                name: input.value(),
+                email: progress.learner_email.clone(),
+            });
+        })
+    };
+    let on_email = {
+        let progress = progress.clone();
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            progress.dispatch(Action::SetLearner {
+                name: progress.learner_name.clone(),
+                email: input.value(),
+            });
+        })
+    };
+    let on_export = {
+        let (catalog, progress, message) = (ctx.catalog.clone(), progress.clone(), message.clone());
+        Callback::from(move |_| {
+            if progress.learner_name.trim().is_empty() {
+                message.set(Some(
+                    "Enter your name or id first: the record says whose work it is.".into(),
+                ));
+                return;
+            }
+            let record = build_record(&catalog, &progress);
+            let file = format!(
+                "sandlab-record-{}.json",
+                progress
+                    .learner_name
+                    .trim()
+                    .replace(|c: char| !c.is_ascii_alphanumeric(), "-")
+            );
+            message.set(Some(
+                match download(&file, &crate::record::write(&record)) {
+                    Ok(()) => format!("Exported {} lab(s) to {file}.", record.labs.len()),
+                    Err(e) => format!("Export failed: {e}"),
+                },
+            ));
+        })
+    };
+    let mut total = 0;
+    let mut max = 0;
+    html! {
+        <section class="results-page">
+            <h1>{ "Results" }</h1>
+            <div class="learner">
+                <label>{ "Your name or id" }
+                    <input type="text" value={progress.learner_name.clone()} onchange={on_name} autocomplete="name" />
+                </label>
+                <label>{ "Email (optional)" }
+                    <input type="email" value={progress.learner_email.clone()} onchange={on_email} autocomplete="email" />
+                </label>
+            </div>
+            { for ctx.catalog.courses.iter().map(|course| html! {
+                <table class="results-table">
+                    <caption>{ &course.title }</caption>
+                    <thead><tr><th scope="col">{ "Lab" }</th><th scope="col">{ "Status" }</th><th scope="col">{ "Score" }</th><th scope="col">{ "Attempts" }</th></tr></thead>
+                    <tbody>
+                    { for course.labs.iter().map(|lab| {
+                        let p = progress.lab(&lab_key(&course.id, &lab.id));
+                        total += p.best_score;
+                        max += lab.max_score();
+                        html! {
+                            <tr>
+                                <th scope="row"><a href={super::views::lab_href(&course.id, &lab.id)}>{ &lab.title }</a></th>
+                                <td>{ p.status().label() }</td>
+                                <td>{ format!("{}/{}", p.best_score, lab.max_score()) }</td>
+                                <td>{ p.attempts }</td>
+                            </tr>
+                        }
+                    }) }
+                    </tbody>
+                </table>
+            }) }
+            <p class="summary" data-testid="results-summary">{ format!("{total} of {max} points in all courses.") }</p>
+            <button class="primary export" onclick={on_export}>{ "Export completion record (JSON)" }</button>
+            if let Some(m) = &*message { <p role="status" class="export-message">{ m }</p> }
+        </section>
     }
 }

@@ -84,6 +84,9 @@ pub struct Progress {
     pub labs: BTreeMap<String, LabProgress>,
     /// Dark theme chosen by the learner; `None` follows the system.
     pub dark: Option<bool>,
+    /// The learner's name or id, and optional email, for records.
+    pub learner_name: String,
+    pub learner_email: String,
     /// Bumped by every change that must be saved.
     pub revision: u64,
     pub storage: StorageStatus,
@@ -102,6 +105,8 @@ impl Default for Progress {
         Progress {
             labs: BTreeMap::new(),
             dark: None,
+            learner_name: String::new(),
+            learner_email: String::new(),
             revision: 0,
             storage: StorageStatus::Idle,
             notices: Vec::new(),
@@ -154,6 +159,10 @@ pub enum Action {
         key: String,
     },
     SetDark(bool),
+    SetLearner {
+        name: String,
+        email: String,
+    },
     Storage(StorageStatus),
     Persistent(bool),
     Notice(String),
@@ -207,6 +216,10 @@ impl Reducible for Progress {
                 }
             }
             Action::SetDark(dark) => next.dark = Some(dark),
+            Action::SetLearner { name, email } => {
+                next.learner_name = name;
+                next.learner_email = email;
+            }
             Action::Storage(status) => {
                 next.storage = status;
                 changed = false;
@@ -247,6 +260,10 @@ struct Stored {
     labs: BTreeMap<String, StoredLab>,
     #[serde(default)]
     dark: Option<bool>,
+    #[serde(default)]
+    learner_name: String,
+    #[serde(default)]
+    learner_email: String,
 }
 
 #[derive(Serialize, Deserialize, Default)]
@@ -271,6 +288,8 @@ pub fn save(progress: &Progress) -> String {
     let stored = Stored {
         schema: SCHEMA,
         dark: progress.dark,
+        learner_name: progress.learner_name.clone(),
+        learner_email: progress.learner_email.clone(),
         labs: progress
             .labs
             .iter()
@@ -326,6 +345,8 @@ pub fn load(text: &str) -> Result<Progress, LoadError> {
         serde_json::from_value(value).map_err(|e| LoadError::Corrupt(e.to_string()))?;
     let mut progress = Progress {
         dark: stored.dark,
+        learner_name: stored.learner_name,
+        learner_email: stored.learner_email,
         ..Progress::default()
     };
     for (key, l) in stored.labs {
@@ -481,11 +502,19 @@ mod tests {
                     at: 1.5,
                 },
                 Action::SetDark(true),
+                Action::SetLearner {
+                    name: "Ada".into(),
+                    email: "ada@example.org".into(),
+                },
             ],
         );
         let back = load(&save(&p)).expect("loads");
         assert_eq!(back.labs, p.labs);
         assert_eq!(back.dark, Some(true));
+        assert_eq!(
+            (back.learner_name.as_str(), back.learner_email.as_str()),
+            ("Ada", "ada@example.org")
+        );
     }
 
     #[test]

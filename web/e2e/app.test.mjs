@@ -11,6 +11,7 @@ import fs from "node:fs";
 import path from "node:path";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
+import { execFileSync } from "node:child_process";
 import { chromium } from "playwright-core";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -198,6 +199,40 @@ test("a learner fails, then passes a lab, and it survives a reload", async () =>
   await page.goto(base);
   await page.waitForSelector(".course");
   assert.match(await page.textContent("main"), /1 of 18 labs passed/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("the completion record exported from the browser verifies with the CLI", async () => {
+  const { page, errors } = await open("#/results");
+  await page.waitForSelector(".results-page");
+  assert.match(await page.textContent("[data-testid=results-summary]"), /^6 of /);
+  // No name yet: the export asks for one.
+  await page.click("button.export");
+  assert.match(await page.textContent(".export-message"), /name or id/);
+  await page.fill("input[type=text]", "Ada Lovelace");
+  await page.press("input[type=text]", "Tab");
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("button.export")]);
+  const file = path.join(shots, "record.json");
+  await download.saveAs(file);
+  await shot(page, "results");
+  assert.deepEqual(await axe(page), []);
+  const record = JSON.parse(fs.readFileSync(file, "utf8"));
+  assert.equal(record.schema, "sandlab.record/1");
+  assert.equal(record.learner.name, "Ada Lovelace");
+  assert.equal(record.labs.length, 1);
+  assert.equal(record.labs[0].status, "passed");
+
+  const sandlab = path.join(root, "target/debug/sandlab");
+  const verify = (f) =>
+    execFileSync(sandlab, ["verify", f, "--labs", path.join(root, "labs")], { encoding: "utf8", stdio: "pipe" });
+  assert.match(verify(file), /Ada Lovelace wasm-from-scratch\/add: verified/);
+
+  // A copy edited by hand no longer verifies.
+  record.labs[0].checks[1].fuel += 1;
+  const tampered = path.join(shots, "record-tampered.json");
+  fs.writeFileSync(tampered, JSON.stringify(record));
+  assert.throws(() => verify(tampered), (e) => e.status === 1 && /DIFFERS/.test(e.stdout));
   assert.deepEqual(errors, []);
   await page.close();
 });
