@@ -75,7 +75,9 @@ pub(crate) fn load_courses_in(files: &Files, mode: Mode) -> Loaded {
             }
         }
     }
-    loaded.courses.sort_by(|a, b| a.dir.cmp(&b.dir));
+    loaded
+        .courses
+        .sort_by(|a, b| (a.order, &a.dir).cmp(&(b.order, &b.dir)));
     loaded.diagnostics.sort();
     loaded.diagnostics.dedup();
     loaded
@@ -154,6 +156,7 @@ fn load_course(
         id: raw.id.into_inner(),
         title: raw.title.into_inner(),
         summary: raw.summary.map(S::into_inner).unwrap_or_default(),
+        order: raw.order.as_ref().map_or(100, |o| *o.get_ref()),
         dir: dir.to_string(),
         labs,
     })

@@ -70,6 +70,8 @@ pub struct Course {
     pub id: String,
     pub title: String,
     pub summary: String,
+    /// Where the catalog lists the course: lower first (default 100).
+    pub order: i64,
     /// The course folder, relative to the labs root.
     pub dir: String,
     pub labs: Vec<Lab>,

@@ -22,6 +22,7 @@ pub(super) struct Course {
     pub title: S<String>,
     #[serde(default)]
     pub summary: Option<S<String>>,
+    pub order: Option<S<i64>>,
     pub labs: S<Vec<S<String>>>,
 }
 
