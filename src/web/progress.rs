@@ -272,7 +272,10 @@ struct StoredLab {
     code: Option<String>,
     before_reset: Option<String>,
     upload_name: Option<String>,
-    /// Bytes of the uploaded module as hex: small labs, simple and exact.
+    /// Never written any more: uploads live under their own key (see
+    /// [`upload_key`]) so a large module cannot stop everything else from
+    /// being saved. Still read, for state saved before that.
+    #[serde(skip_serializing)]
     upload_hex: Option<String>,
     attempts: u32,
     best_score: u32,
@@ -300,7 +303,7 @@ pub fn save(progress: &Progress) -> String {
                         code: l.code.clone(),
                         before_reset: l.before_reset.clone(),
                         upload_name: l.upload.as_ref().map(|(n, _)| n.clone()),
-                        upload_hex: l.upload.as_ref().map(|(_, b)| hex(b)),
+                        upload_hex: None,
                         attempts: l.attempts,
                         best_score: l.best_score,
                         max_score: l.max_score,
@@ -355,6 +358,8 @@ pub fn load(text: &str) -> Result<Progress, LoadError> {
                 name,
                 unhex(&h).ok_or_else(|| LoadError::Corrupt(format!("{key}: damaged upload")))?,
             )),
+            // The bytes are under their own key: the caller fills them in.
+            (Some(name), None) => Some((name, Vec::new())),
             _ => None,
         };
         progress.labs.insert(
@@ -374,6 +379,21 @@ pub fn load(text: &str) -> Result<Progress, LoadError> {
         );
     }
     Ok(progress)
+}
+
+/// Where an uploaded module's bytes are stored, apart from the rest.
+pub fn upload_key(lab_key: &str) -> String {
+    format!("sandlab:upload:{lab_key}")
+}
+
+/// An upload's bytes as stored text.
+pub fn encode_upload(bytes: &[u8]) -> String {
+    hex(bytes)
+}
+
+/// Reads [`encode_upload`] back; `None` if damaged.
+pub fn decode_upload(text: &str) -> Option<Vec<u8>> {
+    unhex(text)
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -508,7 +528,20 @@ mod tests {
                 },
             ],
         );
-        let back = load(&save(&p)).expect("loads");
+        let text = save(&p);
+        assert!(
+            !text.contains("upload_hex"),
+            "uploads are stored apart: {text}"
+        );
+        let mut back = load(&text).expect("loads");
+        // The storage module fills uploads in from their own keys.
+        let lab = back.labs.get_mut(&key).expect("lab");
+        assert_eq!(
+            lab.upload.as_ref().map(|(n, b)| (n.as_str(), b.len())),
+            Some(("a.wasm", 0))
+        );
+        let bytes = decode_upload(&encode_upload(&[0, 97, 115, 109, 255])).expect("round trip");
+        lab.upload = Some(("a.wasm".into(), bytes));
         assert_eq!(back.labs, p.labs);
         assert_eq!(back.dark, Some(true));
         assert_eq!(

@@ -51,6 +51,34 @@ pub fn load_progress() -> Progress {
     match progress::load(&text) {
         Ok(mut p) => {
             p.storage = StorageStatus::Saved { persistent: false };
+            let mut lost = Vec::new();
+            for (key, lab) in p.labs.iter_mut() {
+                if let Some((name, bytes)) = &mut lab.upload
+                    && bytes.is_empty()
+                {
+                    match storage
+                        .get_item(&progress::upload_key(key))
+                        .ok()
+                        .flatten()
+                        .and_then(|t| progress::decode_upload(&t))
+                    {
+                        Some(stored) => {
+                            remember_upload(key, name, &stored);
+                            *bytes = stored;
+                        }
+                        None => lost.push(format!("{name} ({key})")),
+                    }
+                }
+                if lab.upload.as_ref().is_some_and(|(_, b)| b.is_empty()) {
+                    lab.upload = None;
+                }
+            }
+            if !lost.is_empty() {
+                p.notices.push(format!(
+                    "These uploaded modules were not saved in this browser and need uploading again: {}. Your code and scores are safe.",
+                    lost.join(", ")
+                ));
+            }
             p
         }
         Err(error) => {
@@ -95,7 +123,46 @@ pub fn save(progress: &Progress) -> Result<(), String> {
         return Err(why.clone());
     }
     let storage = local_storage()?;
-    storage.set_item(KEY, &progress::save(progress)).map_err(|e| {
+    storage
+        .set_item(KEY, &progress::save(progress))
+        .map_err(quota_message)?;
+    // Uploads go under their own keys, written only when they change, so a
+    // module too large for the quota cannot stop the rest from saving.
+    for (key, lab) in &progress.labs {
+        let Some((name, bytes)) = &lab.upload else {
+            continue;
+        };
+        if UPLOADS.with(|u| u.borrow().get(key) == Some(&(name.clone(), bytes.len()))) {
+            continue;
+        }
+        storage
+            .set_item(&progress::upload_key(key), &progress::encode_upload(bytes))
+            .map_err(|e| {
+                format!(
+                    "your code is saved, but the uploaded module {name} is too large for this browser's storage ({}); it stays in this tab until you close it",
+                    quota_message(e)
+                )
+            })?;
+        remember_upload(key, name, bytes);
+    }
+    Ok(())
+}
+
+thread_local! {
+    /// Which upload (name, size) each lab's key holds, to skip rewriting it.
+    static UPLOADS: std::cell::RefCell<std::collections::BTreeMap<String, (String, usize)>> =
+        Default::default();
+}
+
+fn remember_upload(key: &str, name: &str, bytes: &[u8]) {
+    UPLOADS.with(|u| {
+        u.borrow_mut()
+            .insert(key.to_string(), (name.to_string(), bytes.len()))
+    });
+}
+
+fn quota_message(e: wasm_bindgen::JsValue) -> String {
+    {
         let name = e
             .dyn_ref::<js_sys::Error>()
             .map(|e| String::from(e.name()))
@@ -105,7 +172,7 @@ pub fn save(progress: &Progress) -> Result<(), String> {
         } else {
             format!("saving failed: {}", name)
         }
-    })
+    }
 }
 
 /// Asks the browser to keep our storage through clean-ups; resolves to

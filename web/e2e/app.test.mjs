@@ -130,6 +130,10 @@ async function finish(page, button) {
   );
 }
 
+function localStorage_main_has_hex(text) {
+  return text.includes("upload_hex");
+}
+
 async function check(page) {
   await finish(page, "button.primary");
   return page.textContent(".report-summary");
@@ -244,10 +248,9 @@ test("an endless loop can be stopped and ends as out of fuel if left alone", asy
   // A slow laptop: at full speed the default fuel limit ends the loop in
   // about a tenth of a second, too soon to press Stop.
   const cdp = await page.context().newCDPSession(page);
-  await cdp.send("Emulation.setCPUThrottlingRate", { rate: 20 });
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate: 30 });
   await page.click("button.primary");
   await page.waitForSelector("button.stop");
-  await shot(page, "lab-running");
   // The page answers while the loop runs.
   const t0 = Date.now();
   assert.equal(await page.evaluate(() => 6 * 7), 42);
@@ -255,6 +258,7 @@ test("an endless loop can be stopped and ends as out of fuel if left alone", asy
   assert.ok(Date.now() - t0 < 1500, `the page stayed responsive (${Date.now() - t0} ms)`);
   await finish(page, "button.stop");
   assert.match(await page.textContent(".report"), /cancelled/);
+  await shot(page, "lab-stopped");
   await cdp.send("Emulation.setCPUThrottlingRate", { rate: 1 });
 
   // Left alone, the same loop runs into the fuel limit.
@@ -303,6 +307,13 @@ test("a wasm lab accepts an uploaded module", async () => {
   // Run shows what the compiled program printed for the first check's input.
   await finish(page, "button.run");
   assert.equal((await page.textContent(".console .stdout")).trim(), "1 2 12");
+  // The upload survives a reload, stored under its own key.
+  await page.waitForSelector(".storage.saved");
+  await page.reload();
+  await page.waitForSelector("text=Uploaded: solution.wasm");
+  const keys = await page.evaluate(() => Object.keys(localStorage));
+  assert.ok(keys.includes("sandlab:upload:wasm-from-scratch/byo"), keys.join(", "));
+  assert.ok(!localStorage_main_has_hex(await page.evaluate(() => localStorage.getItem("sandlab:progress"))));
   await page.setInputFiles("input[type=file]", {
     name: "notes.wasm",
     mimeType: "application/wasm",
