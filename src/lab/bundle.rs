@@ -175,6 +175,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn damaged_bundles_say_why() {
+        let e = read_bundle("{").expect_err("not json");
+        assert!(e.contains("not valid JSON"), "{e}");
+        let e = read_bundle(r#"{"format": 2}"#).expect_err("newer");
+        assert!(e.contains("format 2"), "{e}");
+        let e = read_bundle(r#"{"format": 1, "files": {"x": 5}}"#).expect_err("bad file");
+        assert!(e.contains("bundle file x is malformed"), "{e}");
+    }
+
+    #[test]
     fn values_round_trip_bit_exactly() {
         for v in [
             Value::I32(-7),

@@ -325,8 +325,9 @@ fn submission(named: Option<&S<String>>, default: &str, bytes: Vec<u8>) -> Submi
 }
 
 /// Which fields each kind accepts (besides name, kind, points, hidden,
-/// feedback and limits).
-fn allowed(kind: &str, has_function: bool) -> &'static [&'static str] {
+/// feedback and limits). A `budget` check takes a call's or a command's
+/// fields, whichever it is, plus `budget`.
+fn allowed(kind: &str, has_function: bool) -> Vec<&'static str> {
     const CALL: &[&str] = &[
         "function",
         "args",
@@ -335,16 +336,6 @@ fn allowed(kind: &str, has_function: bool) -> &'static [&'static str] {
         "tolerance",
         "memory-before",
         "memory-after",
-    ];
-    const CALL_BUDGET: &[&str] = &[
-        "function",
-        "args",
-        "expect",
-        "trap",
-        "tolerance",
-        "memory-before",
-        "memory-after",
-        "budget",
     ];
     const RUN: &[&str] = &[
         "args",
@@ -357,26 +348,13 @@ fn allowed(kind: &str, has_function: bool) -> &'static [&'static str] {
         "exit-code",
         "files-after",
     ];
-    const RUN_BUDGET: &[&str] = &[
-        "args",
-        "stdin",
-        "env",
-        "files",
-        "stdout",
-        "stderr",
-        "compare",
-        "exit-code",
-        "files-after",
-        "budget",
-    ];
     match kind {
-        "call" | "memory" => CALL,
-        "budget" if has_function => CALL_BUDGET,
-        "budget" => RUN_BUDGET,
-        "run" => RUN,
-        "random" => &["function", "count", "seed", "ranges", "tolerance"],
-        "module" => &["exports", "forbid-imports", "max-bytes", "max-functions"],
-        _ => &[],
+        "call" | "memory" => CALL.to_vec(),
+        "budget" => [if has_function { CALL } else { RUN }, &["budget"]].concat(),
+        "run" => RUN.to_vec(),
+        "random" => vec!["function", "count", "seed", "ranges", "tolerance"],
+        "module" => vec!["exports", "forbid-imports", "max-bytes", "max-functions"],
+        _ => Vec::new(),
     }
 }
 

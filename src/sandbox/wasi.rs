@@ -214,6 +214,22 @@ fn iovecs(
     Ok(out)
 }
 
+/// Reads an iovec array and charges fuel for the bytes its buffers span.
+fn charged_iovecs(
+    c: &mut Cx<'_>,
+    call: &str,
+    iovs: u32,
+    n: u32,
+) -> Result<Vec<std::ops::Range<usize>>, Error> {
+    let bufs = {
+        let (mem, host) = memory(c, call)?;
+        iovecs(mem, host, call, iovs, n)?
+    };
+    let total: u64 = bufs.iter().map(|b| b.len() as u64).sum();
+    charge(c, total + n as u64 * 8)?;
+    Ok(bufs)
+}
+
 /// Writes a list of strings the way `args_get` and `environ_get` expect.
 fn write_string_list(
     caller: &mut Cx<'_>,
@@ -419,12 +435,7 @@ pub(crate) fn define(linker: &mut Linker<Host>) -> Result<(), wasmi::errors::Lin
             if !(fd == 1 || fd == 2 || c.data().open.contains_key(&fd)) {
                 return Ok(EBADF);
             }
-            let bufs = {
-                let (mem, host) = memory(&mut c, call)?;
-                iovecs(mem, host, call, iovs, n)?
-            };
-            let total: u64 = bufs.iter().map(|b| b.len() as u64).sum();
-            charge(&mut c, total + n as u64 * 8)?;
+            let bufs = charged_iovecs(&mut c, call, iovs, n)?;
             let (mem, host) = memory(&mut c, call)?;
             let mut written = 0usize;
             for buf in bufs {
@@ -462,12 +473,7 @@ pub(crate) fn define(linker: &mut Linker<Host>) -> Result<(), wasmi::errors::Lin
         "fd_read",
         |mut c: Cx<'_>, fd: u32, iovs: u32, n: u32, out: u32| {
             let call = "fd_read";
-            let bufs = {
-                let (mem, host) = memory(&mut c, call)?;
-                iovecs(mem, host, call, iovs, n)?
-            };
-            let total: u64 = bufs.iter().map(|b| b.len() as u64).sum();
-            charge(&mut c, total + n as u64 * 8)?;
+            let bufs = charged_iovecs(&mut c, call, iovs, n)?;
             let (mem, host) = memory(&mut c, call)?;
             let mut read = 0usize;
             for buf in bufs {
