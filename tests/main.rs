@@ -8,6 +8,7 @@
 //! - `cli`: the real `sandlab` binary, run as a user would.
 //! - `docs`: the instructor's guide quotes real, checked lab files.
 //! - `records`: completion records written, verified, tampered with.
+//! - `lrs`: xAPI statements posted to a real LRS (Ralph) on loopback.
 //! - `regression`: tests that each pin a bug that was found and fixed.
 //!
 //! To add a grading case, put a submission in `fixtures/labs/submissions` and
@@ -18,6 +19,7 @@ mod broken_labs;
 mod cli;
 mod docs;
 mod grading;
+mod lrs;
 mod records;
 mod regression;
 mod support;

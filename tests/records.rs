@@ -247,3 +247,24 @@ fn gradebook_counts_verified_scores_only_unless_trusted() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn csv_export_has_one_row_per_lab_and_quotes_what_needs_it() {
+    let mut record = fixture();
+    record.learner.name = "Hopper, Grace \"Amazing\"".into();
+    let csv = sandlab::record::csv(&record);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 2, "{csv}");
+    assert!(lines[0].starts_with("learner,email,course,lab,status,score,max_score,attempts,"));
+    let lab = &record.labs[0];
+    assert!(
+        lines[1].starts_with(&format!(
+            "\"Hopper, Grace \"\"Amazing\"\"\",,fixtures,calc,in progress,7,9,4,{},{},2100,{},{}",
+            lab.first_attempt.as_deref().unwrap_or(""),
+            lab.last_attempt.as_deref().unwrap_or(""),
+            lab.submission_sha256,
+            lab.content_hash
+        )),
+        "{csv}"
+    );
+}

@@ -3,6 +3,7 @@
 
 use super::raw::{self, S};
 use super::*;
+use crate::record::xapi::{is_iri, is_url};
 use crate::sandbox::TrapKind;
 
 /// Everything found under a labs root: the courses that loaded and every
@@ -150,9 +151,11 @@ fn load_course(
             Err(problems) => out.extend(problems),
         }
     }
+    let xapi = xapi_settings(&mut r, raw.xapi, raw.id.get_ref());
     let ok = r.is_clean();
     out.extend(r.done());
     ok.then(|| Course {
+        xapi,
         id: raw.id.into_inner(),
         title: raw.title.into_inner(),
         summary: raw.summary.map(S::into_inner).unwrap_or_default(),
@@ -160,6 +163,82 @@ fn load_course(
         dir: dir.to_string(),
         labs,
     })
+}
+
+/// The `[xapi]` table, checked: ids must be absolute IRIs, and the endpoint
+/// must use https unless it is on this machine, because learners' LRS
+/// credentials travel with every request.
+fn xapi_settings(r: &mut Reporter, raw: Option<raw::Xapi>, course_id: &str) -> Xapi {
+    let mut xapi = Xapi::defaults(course_id);
+    let Some(raw) = raw else { return xapi };
+    if let Some(id) = raw.activity_id {
+        let text = id.get_ref().trim_end_matches('/');
+        if is_iri(text) {
+            xapi.activity_id = text.to_string();
+        } else {
+            r.at(
+                id.span().start,
+                format!("activity-id `{text}` is not an absolute IRI: write one like \"https://example.edu/courses/{course_id}\""),
+            );
+        }
+    }
+    if let Some(home) = raw.home_page {
+        if is_url(home.get_ref()) {
+            xapi.home_page = home.into_inner();
+        } else {
+            r.at(
+                home.span().start,
+                format!("home-page `{}` is not an http(s) URL: give the sign-in page of the system your learner ids come from", home.get_ref()),
+            );
+        }
+    }
+    for secret in [&raw.user, &raw.password].into_iter().flatten() {
+        r.at(
+            secret.span().start,
+            "LRS credentials do not belong in course files: every learner's browser receives them. Use credentials = \"learner\" and give each learner their key",
+        );
+    }
+    let endpoint_given = raw.endpoint.is_some();
+    if let Some(endpoint) = raw.endpoint {
+        let text = endpoint.get_ref();
+        let local = ["http://127.0.0.1", "http://localhost", "http://[::1]"]
+            .iter()
+            .any(|p| {
+                text.strip_prefix(p)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with([':', '/']))
+            });
+        if !is_url(text) {
+            r.at(
+                endpoint.span().start,
+                format!("endpoint `{text}` is not an http(s) URL"),
+            );
+        } else if !text.starts_with("https://") && !local {
+            r.at(
+                endpoint.span().start,
+                format!("endpoint `{text}` must use https: learners' LRS credentials are sent with every request"),
+            );
+        } else {
+            let mut url = text.clone();
+            if !url.ends_with('/') {
+                url.push('/');
+            }
+            xapi.endpoint = Some(url);
+        }
+    }
+    if let Some(c) = raw.credentials {
+        match c.get_ref().as_str() {
+            "learner" => xapi.credentials = Credentials::Learner,
+            "none" => xapi.credentials = Credentials::None,
+            other => r.at(
+                c.span().start,
+                format!("credentials `{other}` is not one of \"learner\" (the learner types the key and secret you give them) or \"none\""),
+            ),
+        }
+        if !endpoint_given {
+            r.at(c.span().start, "credentials applies only with an endpoint");
+        }
+    }
+    xapi
 }
 
 /// Loads the lab in folder `dir` (relative to the root of `files`; `""` for

@@ -75,6 +75,45 @@ pub struct Course {
     /// The course folder, relative to the labs root.
     pub dir: String,
     pub labs: Vec<Lab>,
+    /// How the course reports to a Learning Record Store.
+    pub xapi: Xapi,
+}
+
+/// Account home page for learners who gave no email, when the course sets
+/// none: `.invalid` is reserved, so it can never collide with a real site.
+pub const DEFAULT_HOME_PAGE: &str = "https://sandlab.invalid";
+
+/// The `[xapi]` table of course.toml, with its defaults filled in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Xapi {
+    /// The course's activity IRI; a lab's is this, `/`, and the lab id.
+    pub activity_id: String,
+    /// The account home page for learners identified by name or id.
+    pub home_page: String,
+    /// The LRS the app's Send button posts to (ends with `/`).
+    pub endpoint: Option<String>,
+    pub credentials: Credentials,
+}
+
+/// Where the app gets the LRS credentials. Never from the course files,
+/// which every learner's browser receives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Credentials {
+    /// The learner types the key and secret their instructor gave them.
+    Learner,
+    /// The endpoint needs none (a proxy that authenticates otherwise).
+    None,
+}
+
+impl Xapi {
+    pub fn defaults(course_id: &str) -> Xapi {
+        Xapi {
+            activity_id: format!("urn:sandlab:course:{course_id}"),
+            home_page: DEFAULT_HOME_PAGE.into(),
+            endpoint: None,
+            credentials: Credentials::Learner,
+        }
+    }
 }
 
 /// What a learner hands in for a lab.

@@ -24,6 +24,19 @@ pub(super) struct Course {
     pub summary: Option<S<String>>,
     pub order: Option<S<i64>>,
     pub labs: S<Vec<S<String>>>,
+    pub xapi: Option<Xapi>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(super) struct Xapi {
+    pub activity_id: Option<S<String>>,
+    pub home_page: Option<S<String>>,
+    pub endpoint: Option<S<String>>,
+    pub credentials: Option<S<String>>,
+    /// Read only to refuse them with a reason (see the loader).
+    pub user: Option<S<toml::Value>>,
+    pub password: Option<S<toml::Value>>,
 }
 
 #[derive(Deserialize)]

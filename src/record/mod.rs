@@ -14,6 +14,8 @@ use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+pub mod xapi;
+
 /// The schema this build writes; older ones it still reads are migrated.
 pub const SCHEMA: &str = "sandlab.record/1";
 
@@ -182,6 +184,44 @@ pub fn read(text: &str) -> Result<Record, String> {
 
 pub fn write(record: &Record) -> String {
     serde_json::to_string_pretty(record).unwrap_or_default()
+}
+
+/// A field for CSV: quoted when it holds a separator, quote or line break.
+pub fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+/// The record as CSV, one row per lab: what a spreadsheet or an LMS import
+/// wants of one learner's work.
+pub fn csv(record: &Record) -> String {
+    let mut out = String::from(
+        "learner,email,course,lab,status,score,max_score,attempts,first_attempt,last_attempt,time_spent_seconds,submission_sha256,content_hash\n",
+    );
+    for l in &record.labs {
+        let row = [
+            record.learner.name.as_str(),
+            record.learner.email.as_deref().unwrap_or(""),
+            &l.course,
+            &l.lab,
+            &l.status,
+            &l.score.to_string(),
+            &l.max_score.to_string(),
+            &l.attempts.to_string(),
+            l.first_attempt.as_deref().unwrap_or(""),
+            l.last_attempt.as_deref().unwrap_or(""),
+            &l.time_spent_seconds.to_string(),
+            &l.submission_sha256,
+            &l.content_hash,
+        ];
+        let fields: Vec<String> = row.iter().map(|f| csv_field(f)).collect();
+        out.push_str(&fields.join(","));
+        out.push('\n');
+    }
+    out
 }
 
 /// The outcome of re-grading one lab of a record.

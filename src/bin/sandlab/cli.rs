@@ -133,6 +133,32 @@ enum Command {
         #[arg(long)]
         trust: bool,
     },
+    /// Print the records' xAPI 1.0.3 statements (a JSON array), or post
+    /// them to a Learning Record Store with --post. Submissions are
+    /// re-graded first and nothing is sent if a record does not verify,
+    /// unless --trust. Exits 0 on success, 1 if a record does not verify or
+    /// the LRS refused, 2 if a record or the labs cannot be used.
+    Xapi {
+        /// Completion records (JSON).
+        #[arg(required = true)]
+        records: Vec<PathBuf>,
+        #[arg(long, default_value = "labs")]
+        labs: PathBuf,
+        /// The LRS endpoint (the URL ending in `/xAPI/` or similar); the
+        /// statements are posted to its `statements` resource.
+        #[arg(long, value_name = "URL")]
+        post: Option<String>,
+        /// The LRS user (HTTP basic auth).
+        #[arg(long, requires = "post")]
+        user: Option<String>,
+        /// The LRS password; SANDLAB_LRS_PASSWORD keeps it out of the
+        /// process list.
+        #[arg(long, requires = "user")]
+        password: Option<String>,
+        /// Skip re-grading: send what the records claim.
+        #[arg(long)]
+        trust: bool,
+    },
     /// List the courses and labs under DIR.
     List {
         #[arg(default_value = "labs")]
@@ -171,6 +197,18 @@ pub fn main() -> ExitCode {
             format,
             trust,
         } => gradebook_cmd(&records, &labs, format, trust),
+        Command::Xapi {
+            records,
+            labs,
+            post,
+            user,
+            password,
+            trust,
+        } => {
+            let password = password.or_else(|| std::env::var("SANDLAB_LRS_PASSWORD").ok());
+            let auth = user.map(|u| (u, password.unwrap_or_default()));
+            crate::xapi::xapi_cmd(&records, &labs, post.as_deref(), auth, trust)
+        }
     }
 }
 
@@ -672,7 +710,7 @@ fn compile_cmd(file: &Path, out: &Path) -> ExitCode {
 }
 
 /// Every course under `dir`, with random checks prepared.
-fn load_prepared(dir: &Path) -> Result<Vec<lab::Course>, String> {
+pub(crate) fn load_prepared(dir: &Path) -> Result<Vec<lab::Course>, String> {
     let files = read_tree(dir)?;
     let mut loaded = lab::load_courses(&files);
     if !loaded.diagnostics.is_empty() {
@@ -791,6 +829,13 @@ fn record_cmd(
     }
 }
 
+/// Reads a completion record file.
+pub(crate) fn read_record(path: &Path) -> Result<sandlab::record::Record, String> {
+    std::fs::read_to_string(path)
+        .map_err(|e| e.to_string())
+        .and_then(|t| sandlab::record::read(&t))
+}
+
 fn verify_cmd(records: &[PathBuf], labs: &Path) -> ExitCode {
     let courses = match load_prepared(labs) {
         Ok(c) => c,
@@ -802,10 +847,7 @@ fn verify_cmd(records: &[PathBuf], labs: &Path) -> ExitCode {
     let mut unreadable = false;
     let mut differs = false;
     for path in records {
-        let record = match std::fs::read_to_string(path)
-            .map_err(|e| e.to_string())
-            .and_then(|t| sandlab::record::read(&t))
-        {
+        let record = match read_record(path) {
             Ok(r) => r,
             Err(e) => {
                 println!("{}: cannot be read: {e}", path.display());
@@ -847,7 +889,7 @@ fn verify_cmd(records: &[PathBuf], labs: &Path) -> ExitCode {
 }
 
 /// Runs `f` over `items` on every core, keeping the order.
-fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+pub(crate) fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     // SANDLAB_THREADS overrides the core count (for measuring the speed-up).
     let cores = std::env::var("SANDLAB_THREADS")
         .ok()
@@ -866,14 +908,6 @@ fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Ve
             .flat_map(|h| h.join().unwrap_or_default())
             .collect()
     })
-}
-
-fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
-    }
 }
 
 /// A learner, their counted score per lab column, and how many of their labs
@@ -898,12 +932,7 @@ fn gradebook_cmd(records: &[PathBuf], labs: &Path, format: Format, trust: bool) 
         .collect();
     let read: Vec<(PathBuf, Result<sandlab::record::Record, String>)> = records
         .iter()
-        .map(|p| {
-            let r = std::fs::read_to_string(p)
-                .map_err(|e| e.to_string())
-                .and_then(|t| sandlab::record::read(&t));
-            (p.clone(), r)
-        })
+        .map(|p| (p.clone(), read_record(p)))
         .collect();
     let mut failed = false;
     // Per record: learner, and per column the score that counts (None: not
@@ -966,7 +995,7 @@ fn gradebook_cmd(records: &[PathBuf], labs: &Path, format: Format, trust: bool) 
             header.extend(
                 columns
                     .iter()
-                    .map(|(c, l, m)| csv_field(&format!("{c}/{l} (/{m})"))),
+                    .map(|(c, l, m)| sandlab::record::csv_field(&format!("{c}/{l} (/{m})"))),
             );
             header.extend([
                 "total".to_string(),
@@ -981,7 +1010,7 @@ fn gradebook_cmd(records: &[PathBuf], labs: &Path, format: Format, trust: bool) 
                         eprintln!("{e}");
                     }
                     Ok((name, scores, unverified)) => {
-                        let mut line = vec![csv_field(name)];
+                        let mut line = vec![sandlab::record::csv_field(name)];
                         line.extend(
                             scores
                                 .iter()
