@@ -71,16 +71,7 @@ impl Lrs {
     fn statements(&self) -> Vec<Value> {
         let mut response = ureq::get(format!("{}statements?limit=500", self.endpoint()))
             .header("X-Experience-API-Version", xapi::VERSION)
-            .header(
-                "Authorization",
-                format!(
-                    "Basic {}",
-                    base64::Engine::encode(
-                        &base64::engine::general_purpose::STANDARD,
-                        format!("{USER}:{PASSWORD}")
-                    )
-                ),
-            )
+            .header("Authorization", xapi::basic_auth(USER, PASSWORD))
             .call()
             .expect("the LRS answers");
         let body: Value =
@@ -251,7 +242,7 @@ fn a_refused_post_says_why_and_a_tampered_record_sends_nothing() {
     let stderr = text(&wrong.stderr);
     assert_eq!(wrong.status.code(), Some(1), "{stderr}");
     assert!(
-        stderr.contains("HTTP 401") && stderr.contains("check --user"),
+        stderr.contains("HTTP 401") && stderr.contains("is not accepted"),
         "{stderr}"
     );
     assert!(!stderr.contains("wrong password") && !text(&wrong.stdout).contains("wrong password"));

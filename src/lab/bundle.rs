@@ -47,7 +47,26 @@ pub fn make_bundle(files: &Files, courses: &[Course]) -> String {
             }
         }
     }
-    json!({ "format": BUNDLE_FORMAT, "files": out, "expected": expected }).to_string()
+    // The origins the app may send xAPI statements to: the build puts them
+    // in the page's Content-Security-Policy, which otherwise allows none.
+    let mut connect: Vec<String> = courses
+        .iter()
+        .filter_map(|c| c.xapi.endpoint.as_deref())
+        .map(|e| origin(e).to_string())
+        .collect();
+    connect.sort();
+    connect.dedup();
+    json!({ "format": BUNDLE_FORMAT, "files": out, "expected": expected, "connect": connect })
+        .to_string()
+}
+
+/// `https://host:port` of a URL.
+fn origin(url: &str) -> &str {
+    let after_scheme = url.find("://").map_or(0, |i| i + 3);
+    match url[after_scheme..].find('/') {
+        Some(i) => &url[..after_scheme + i],
+        None => url,
+    }
 }
 
 /// Reads a bundle back into courses, with random checks' expected values

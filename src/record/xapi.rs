@@ -45,7 +45,6 @@ const NAMESPACE: [u8; 16] = [
 /// A lab or course of the record is not in `courses` (its title and
 /// activity id come from there).
 pub fn statements(record: &Record, courses: &[Course]) -> Result<Vec<Value>, String> {
-    let actor = actor(record, courses);
     let mut out = Vec::new();
     for entry in &record.labs {
         if entry.attempts == 0 || entry.status == "not started" {
@@ -65,7 +64,13 @@ pub fn statements(record: &Record, courses: &[Course]) -> Result<Vec<Value>, Str
                     entry.lab, entry.course
                 )
             })?;
-        out.push(lab_statement(record, &actor, course, lab, entry));
+        out.push(lab_statement(
+            record,
+            &actor(record, course),
+            course,
+            lab,
+            entry,
+        ));
     }
     for course in courses {
         let entries: Vec<&LabRecord> = course
@@ -79,16 +84,21 @@ pub fn statements(record: &Record, courses: &[Course]) -> Result<Vec<Value>, Str
             })
             .collect();
         if !course.labs.is_empty() && entries.len() == course.labs.len() {
-            out.push(course_statement(record, &actor, course, &entries));
+            out.push(course_statement(
+                record,
+                &actor(record, course),
+                course,
+                &entries,
+            ));
         }
     }
     Ok(out)
 }
 
 /// The learner as an xAPI Agent: by email when they gave one, otherwise as
-/// an account on the course's home page. A record naming several courses
-/// takes the first course's home page that is set.
-fn actor(record: &Record, courses: &[Course]) -> Value {
+/// an account on the course's home page (each course names the system its
+/// learner ids come from).
+fn actor(record: &Record, course: &Course) -> Value {
     let name = &record.learner.name;
     match &record.learner.email {
         Some(email) if !email.is_empty() => json!({
@@ -96,18 +106,11 @@ fn actor(record: &Record, courses: &[Course]) -> Value {
             "name": name,
             "mbox": format!("mailto:{email}"),
         }),
-        _ => {
-            let home = record
-                .labs
-                .iter()
-                .find_map(|e| courses.iter().find(|c| c.id == e.course))
-                .map_or(crate::lab::DEFAULT_HOME_PAGE, |c| c.xapi.home_page.as_str());
-            json!({
-                "objectType": "Agent",
-                "name": name,
-                "account": { "homePage": home, "name": name },
-            })
-        }
+        _ => json!({
+            "objectType": "Agent",
+            "name": name,
+            "account": { "homePage": course.xapi.home_page, "name": name },
+        }),
     }
 }
 
@@ -273,6 +276,37 @@ fn with_id(mut statement: Value) -> Value {
         map.insert("id".into(), json!(id));
     }
     statement
+}
+
+/// Statements per request: small enough for any LRS's body limit.
+pub const BATCH: usize = 200;
+
+/// The `Authorization` header value for HTTP basic auth.
+pub fn basic_auth(user: &str, password: &str) -> String {
+    use base64::Engine as _;
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"))
+    )
+}
+
+/// The `statements` resource of an LRS endpoint.
+pub fn statements_url(endpoint: &str) -> String {
+    format!("{}/statements", endpoint.trim_end_matches('/'))
+}
+
+/// What to tell a person when the LRS answered `status` (not 2xx) with
+/// `body`: the status, a hint at the usual cause, and what the LRS said.
+pub fn refusal(url: &str, status: u16, body: &str) -> String {
+    let hint = match status {
+        401 | 403 => " (the user or password, or key and secret, is not accepted)",
+        404 => " (is the URL the LRS endpoint, e.g. ending in /xAPI/?)",
+        409 => " (the LRS holds different statements with these ids)",
+        413 => " (the LRS takes smaller batches)",
+        _ => "",
+    };
+    let excerpt: String = body.chars().take(300).collect();
+    format!("the LRS at {url} refused the statements: HTTP {status}{hint}: {excerpt}")
 }
 
 /// Checks `statement` against the rules of xAPI 1.0.3 that apply to the

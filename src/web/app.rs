@@ -1,14 +1,16 @@
 //! The app: routes, pages and the lab workspace.
 
 use super::editor::Editor;
+use super::lrs::{self, LrsAction, LrsView};
 use super::markdown;
+use super::outbox::Key;
 use super::progress::{Action, LabStatus, Progress, StorageStatus, lab_key};
 use super::runner::{self, Tick};
 use super::storage;
 use super::views::{Console, CourseList, ReportView, RunView, course_href, course_rows, thousands};
 use crate::compile::{self, Submission};
 use crate::grade::Report;
-use crate::lab::{CheckKind, Course, Lab, Language, read_bundle};
+use crate::lab::{CheckKind, Course, Credentials, Lab, Language, read_bundle};
 use crate::sandbox::{End, Request};
 use std::cell::Cell;
 use std::rc::Rc;
@@ -63,6 +65,23 @@ impl Catalog {
         }
     }
 
+    /// How the courses that post to `endpoint` get their credentials.
+    fn credentials(&self, endpoint: &str) -> Credentials {
+        self.courses
+            .iter()
+            .find(|c| c.xapi.endpoint.as_deref() == Some(endpoint))
+            .map_or(Credentials::Learner, |c| c.xapi.credentials)
+    }
+
+    /// The key to send to `endpoint` with: `Err` when the learner must
+    /// enter one first.
+    fn key_for(&self, endpoint: &str) -> Result<Option<Key>, ()> {
+        match self.credentials(endpoint) {
+            Credentials::None => Ok(None),
+            Credentials::Learner => lrs::keys().get(endpoint).cloned().map(Some).ok_or(()),
+        }
+    }
+
     fn find(&self, course: &str, lab: &str) -> Option<(&Course, &Lab)> {
         let c = self.courses.iter().find(|c| c.id == course)?;
         Some((c, c.labs.iter().find(|l| l.id == lab)?))
@@ -74,11 +93,14 @@ impl Catalog {
 pub struct Ctx {
     pub catalog: Rc<Catalog>,
     pub progress: UseReducerHandle<Progress>,
+    pub lrs: UseReducerHandle<LrsView>,
 }
 
 impl PartialEq for Ctx {
     fn eq(&self, other: &Ctx) -> bool {
-        Rc::ptr_eq(&self.catalog, &other.catalog) && self.progress == other.progress
+        Rc::ptr_eq(&self.catalog, &other.catalog)
+            && self.progress == other.progress
+            && self.lrs == other.lrs
     }
 }
 
@@ -144,6 +166,35 @@ pub fn App() -> Html {
             });
         });
     }
+    // Statements that could not be sent are retried on a backoff schedule,
+    // at once when the browser comes back online, and at start-up.
+    let lrs = use_reducer(LrsView::load);
+    {
+        let (catalog, lrs) = (catalog.clone(), lrs.clone());
+        use_effect_with((), move |_| {
+            let retry = {
+                let (catalog, lrs) = (catalog.clone(), lrs.clone());
+                move || {
+                    for endpoint in lrs::load().waiting.keys() {
+                        if lrs::due(endpoint)
+                            && let Ok(key) = catalog.key_for(endpoint)
+                        {
+                            lrs::send(endpoint.clone(), key, lrs.clone());
+                        }
+                    }
+                }
+            };
+            retry();
+            let interval = gloo_timers::callback::Interval::new(5_000, retry.clone());
+            let online = web_sys::window().map(|w| {
+                gloo_events::EventListener::new(&w, "online", move |_| {
+                    lrs::retry_all_now();
+                    retry();
+                })
+            });
+            move || drop((interval, online))
+        });
+    }
     let dark = progress.dark.unwrap_or_else(prefers_dark);
     use_effect_with(dark, |dark| {
         if let Some(root) = web_sys::window()
@@ -157,6 +208,7 @@ pub fn App() -> Html {
     let ctx = Ctx {
         catalog: catalog.clone(),
         progress: progress.clone(),
+        lrs: lrs.clone(),
     };
     html! {
         <ContextProvider<Ctx> context={ctx}>
@@ -336,6 +388,38 @@ fn LabPage(props: &LabProps) -> Html {
     let cancel = use_mut_ref(|| Rc::new(Cell::new(false)));
     let upload_error = use_state(|| None::<String>);
     let dragging = use_state(|| false);
+
+    // Time spent counts while the page is visible and the learner did
+    // something in the last two minutes, so a tab left open overnight adds
+    // nothing.
+    let last_input = use_mut_ref(storage::now_ms);
+    {
+        let (progress, last_input) = (ctx.progress.clone(), last_input.clone());
+        let found = ctx.catalog.find(&props.course, &props.lab).is_some();
+        let key = lab_key(&props.course, &props.lab);
+        use_effect_with(key.clone(), move |_| {
+            const TICK_MS: u32 = 10_000;
+            *last_input.borrow_mut() = storage::now_ms();
+            let interval = found.then(|| {
+                gloo_timers::callback::Interval::new(TICK_MS, move || {
+                    let visible = web_sys::window()
+                        .and_then(|w| w.document())
+                        .is_some_and(|d| !d.hidden());
+                    if visible && storage::now_ms() - *last_input.borrow() < 120_000.0 {
+                        progress.dispatch(Action::Active {
+                            key: key.clone(),
+                            ms: f64::from(TICK_MS),
+                        });
+                    }
+                })
+            });
+            move || drop(interval)
+        });
+    }
+    let on_input = {
+        let last_input = last_input.clone();
+        Callback::from(move |()| *last_input.borrow_mut() = storage::now_ms())
+    };
 
     let Some((course, lab)) = ctx.catalog.find(&props.course, &props.lab) else {
         return html! { <NotFound /> };
@@ -600,7 +684,7 @@ fn LabPage(props: &LabProps) -> Html {
     let has_submission = submission().is_some();
 
     html! {
-        <div class="lab-page">
+        <div class="lab-page" onkeydown={on_input.reform(|_: KeyboardEvent| ())} onpointerdown={on_input.reform(|_: PointerEvent| ())}>
             <nav class="crumbs" aria-label="Breadcrumb">
                 <a href="#/">{ "Labs" }</a>{ " / " }
                 <a href={course_href(&course.id)}>{ &course.title }</a>
@@ -771,10 +855,6 @@ fn build_record(catalog: &Catalog, progress: &Progress) -> crate::record::Record
                 },
             };
             let report = crate::grade::grade(lab, &submission);
-            let span = match (saved.first_attempt, saved.last_attempt) {
-                (Some(a), Some(b)) if b >= a => ((b - a) / 1000.0) as u64,
-                _ => 0,
-            };
             labs.push(crate::record::lab_record(
                 course,
                 lab,
@@ -784,7 +864,7 @@ fn build_record(catalog: &Catalog, progress: &Progress) -> crate::record::Record
                     attempts: saved.attempts,
                     first_attempt: saved.first_attempt.map(iso),
                     last_attempt: saved.last_attempt.map(iso),
-                    time_spent_seconds: span,
+                    time_spent_seconds: saved.time_spent_seconds(),
                 },
             ));
         }
@@ -803,11 +883,28 @@ fn build_record(catalog: &Catalog, progress: &Progress) -> crate::record::Record
     }
 }
 
+/// The xAPI statements of `record`, checked before they leave the app.
+fn statements(
+    catalog: &Catalog,
+    record: &crate::record::Record,
+) -> Result<Vec<serde_json::Value>, String> {
+    let statements = crate::record::xapi::statements(record, &catalog.courses)?;
+    for s in &statements {
+        crate::record::xapi::validate(s).map_err(|problems| {
+            format!(
+                "a statement is not valid xAPI ({}); please report this",
+                problems.join("; ")
+            )
+        })?;
+    }
+    Ok(statements)
+}
+
 /// Offers `text` as a file download.
-fn download(name: &str, text: &str) -> Result<(), String> {
+fn download(name: &str, mime: &str, text: &str) -> Result<(), String> {
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
+    options.set_type(mime);
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
         .map_err(|_| "the browser could not create the file".to_string())?;
     let url = web_sys::Url::create_object_url_with_blob(&blob)
@@ -824,6 +921,24 @@ fn download(name: &str, text: &str) -> Result<(), String> {
     a.click();
     let _ = web_sys::Url::revoke_object_url(&url);
     Ok(())
+}
+
+/// `1 h 5 min`, `12 min`, `< 1 min`, or `—` for a lab not attempted.
+fn spent(attempted: bool, seconds: u64) -> String {
+    match seconds {
+        _ if !attempted => "—".into(),
+        s if s < 60 => "< 1 min".into(),
+        s if s < 3600 => format!("{} min", s / 60),
+        s => format!("{} h {} min", s / 3600, s % 3600 / 60),
+    }
+}
+
+/// What the Results page can export.
+#[derive(Clone, Copy, PartialEq)]
+enum Export {
+    Record,
+    Csv,
+    Xapi,
 }
 
 #[component]
@@ -854,7 +969,7 @@ fn ResultsPage() -> Html {
     };
     let on_export = {
         let (catalog, progress, message) = (ctx.catalog.clone(), progress.clone(), message.clone());
-        Callback::from(move |_| {
+        Callback::from(move |what: Export| {
             if progress.learner_name.trim().is_empty() {
                 message.set(Some(
                     "Enter your name or id first: the record says whose work it is.".into(),
@@ -862,15 +977,30 @@ fn ResultsPage() -> Html {
                 return;
             }
             let record = build_record(&catalog, &progress);
-            let file = format!(
-                "sandlab-record-{}.json",
-                progress
-                    .learner_name
-                    .trim()
-                    .replace(|c: char| !c.is_ascii_alphanumeric(), "-")
-            );
+            let stem = progress
+                .learner_name
+                .trim()
+                .replace(|c: char| !c.is_ascii_alphanumeric(), "-");
+            let (file, mime, text) = match what {
+                Export::Record => (
+                    format!("sandlab-record-{stem}.json"),
+                    "application/json",
+                    Ok(crate::record::write(&record)),
+                ),
+                Export::Csv => (
+                    format!("sandlab-results-{stem}.csv"),
+                    "text/csv",
+                    Ok(crate::record::csv(&record)),
+                ),
+                Export::Xapi => (
+                    format!("sandlab-xapi-{stem}.json"),
+                    "application/json",
+                    statements(&catalog, &record)
+                        .map(|s| serde_json::to_string_pretty(&s).unwrap_or_default()),
+                ),
+            };
             message.set(Some(
-                match download(&file, &crate::record::write(&record)) {
+                match text.and_then(|text| download(&file, mime, &text)) {
                     Ok(()) => format!("Exported {} lab(s) to {file}.", record.labs.len()),
                     Err(e) => format!("Export failed: {e}"),
                 },
@@ -891,9 +1021,10 @@ fn ResultsPage() -> Html {
                 </label>
             </div>
             { for ctx.catalog.courses.iter().map(|course| html! {
+                <>
                 <table class="results-table">
                     <caption>{ &course.title }</caption>
-                    <thead><tr><th scope="col">{ "Lab" }</th><th scope="col">{ "Status" }</th><th scope="col">{ "Score" }</th><th scope="col">{ "Attempts" }</th></tr></thead>
+                    <thead><tr><th scope="col">{ "Lab" }</th><th scope="col">{ "Status" }</th><th scope="col">{ "Score" }</th><th scope="col">{ "Attempts" }</th><th scope="col">{ "Time spent" }</th></tr></thead>
                     <tbody>
                     { for course.labs.iter().map(|lab| {
                         let p = progress.lab(&lab_key(&course.id, &lab.id));
@@ -905,15 +1036,155 @@ fn ResultsPage() -> Html {
                                 <td>{ p.status().label() }</td>
                                 <td>{ format!("{}/{}", p.best_score, lab.max_score()) }</td>
                                 <td>{ p.attempts }</td>
+                                <td>{ spent(p.attempts > 0, p.time_spent_seconds()) }</td>
                             </tr>
                         }
                     }) }
                     </tbody>
                 </table>
+                if course.xapi.endpoint.is_some() {
+                    <SendPanel course={course.id.clone()} />
+                }
+                </>
             }) }
             <p class="summary" data-testid="results-summary">{ format!("{total} of {max} points in all courses.") }</p>
-            <button class="primary export" onclick={on_export}>{ "Export completion record (JSON)" }</button>
+            <div class="exports">
+                <button class="primary export" onclick={on_export.reform(|_| Export::Record)}>{ "Export completion record (JSON)" }</button>
+                <button class="export-csv" onclick={on_export.reform(|_| Export::Csv)}>{ "Results (CSV)" }</button>
+                <button class="export-xapi" onclick={on_export.reform(|_| Export::Xapi)}>{ "xAPI statements (JSON)" }</button>
+            </div>
             if let Some(m) = &*message { <p role="status" class="export-message">{ m }</p> }
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct SendPanelProps {
+    course: String,
+}
+
+/// Sends a course's statements to its LRS: the learner's key (if the course
+/// asks for one), the Send button, and what became of the last send.
+#[component]
+fn SendPanel(props: &SendPanelProps) -> Html {
+    let ctx = use_ctx();
+    let problem = use_state(|| None::<String>);
+    let key_input = use_node_ref();
+    let secret_input = use_node_ref();
+    let Some(course) = ctx.catalog.courses.iter().find(|c| c.id == props.course) else {
+        return html! {};
+    };
+    let Some(endpoint) = course.xapi.endpoint.clone() else {
+        return html! {};
+    };
+    let asks_key = course.xapi.credentials == Credentials::Learner;
+    let saved_key = lrs::keys().get(&endpoint).cloned();
+    let view = ctx
+        .lrs
+        .endpoints
+        .get(&endpoint)
+        .cloned()
+        .unwrap_or_default();
+    let on_send = {
+        let (catalog, progress, lrs_view, problem) = (
+            ctx.catalog.clone(),
+            ctx.progress.clone(),
+            ctx.lrs.clone(),
+            problem.clone(),
+        );
+        let (course_id, endpoint) = (course.id.clone(), endpoint.clone());
+        let (key_input, secret_input) = (key_input.clone(), secret_input.clone());
+        Callback::from(move |_: MouseEvent| {
+            problem.set(None);
+            if progress.learner_name.trim().is_empty() {
+                problem.set(Some(
+                    "Enter your name or id first: the statements say whose work it is.".into(),
+                ));
+                return;
+            }
+            if asks_key {
+                let value = |r: &NodeRef| {
+                    r.cast::<web_sys::HtmlInputElement>()
+                        .map(|i| i.value())
+                        .unwrap_or_default()
+                };
+                let (k, secret) = (value(&key_input), value(&secret_input));
+                if !k.trim().is_empty() {
+                    lrs::set_key(
+                        &endpoint,
+                        Some(Key {
+                            key: k.trim().to_string(),
+                            secret,
+                        }),
+                    );
+                }
+            }
+            let key = match catalog.key_for(&endpoint) {
+                Ok(k) => k,
+                Err(()) => {
+                    problem.set(Some(
+                        "Enter the key and secret your instructor gave you for sending results."
+                            .into(),
+                    ));
+                    return;
+                }
+            };
+            let mut record = build_record(&catalog, &progress);
+            record.labs.retain(|l| l.course == course_id);
+            if record.labs.is_empty() {
+                problem.set(Some(
+                    "Nothing to send yet: check a lab of this course first.".into(),
+                ));
+                return;
+            }
+            let statements = match statements(&catalog, &record) {
+                Ok(s) => s,
+                Err(e) => {
+                    problem.set(Some(e));
+                    return;
+                }
+            };
+            // Queued first: from here on nothing is lost, whatever the network does.
+            if let Err(e) = lrs::update(|o| {
+                o.add(&endpoint, statements);
+            }) {
+                problem.set(Some(e));
+            }
+            lrs::send(endpoint.clone(), key, lrs_view.clone());
+        })
+    };
+    let on_forget = {
+        let (endpoint, lrs_view) = (endpoint.clone(), ctx.lrs.clone());
+        Callback::from(move |_: MouseEvent| {
+            lrs::set_key(&endpoint, None);
+            lrs_view.dispatch(LrsAction::Refresh);
+        })
+    };
+    html! {
+        <div class="send-panel" data-course={course.id.clone()} data-finished={view.finished.to_string()}>
+            <p>{ "Your instructor collects results in a Learning Record Store at " }<code>{ &endpoint }</code>{ "." }</p>
+            if asks_key {
+                if let Some(k) = &saved_key {
+                    <p class="lrs-key">{ format!("Sending with the key \"{}\" saved in this browser. ", k.key) }
+                        <button class="link forget-key" onclick={on_forget}>{ "Forget it" }</button>
+                    </p>
+                } else {
+                    <div class="learner">
+                        <label>{ "LRS key" }<input type="text" class="lrs-key-input" ref={key_input} autocomplete="username" /></label>
+                        <label>{ "LRS secret" }<input type="password" class="lrs-secret-input" ref={secret_input} autocomplete="current-password" /></label>
+                    </div>
+                }
+            }
+            <button class="send" onclick={on_send} disabled={view.sending}>
+                { if view.sending { "Sending…" } else { "Send results to the LRS" } }
+            </button>
+            if view.waiting > 0 && !view.sending {
+                <p class="lrs-waiting">{ format!("{} statement(s) waiting to be sent.", view.waiting) }</p>
+            }
+            if let Some(p) = &*problem { <p role="alert" class="send-message error">{ p }</p> }
+            if let Some((m, ok)) = &view.message {
+                <p role="status" class={classes!("send-message", (!ok).then_some("error"))}>{ m }</p>
+            }
+        </div>
     }
 }

@@ -1,11 +1,12 @@
 //! The browser app: a Yew front end over the same core the CLI uses.
 //!
-//! The pure parts (`markdown`, `progress`, `views`) compile natively too and
+//! The pure parts (`markdown`, `outbox`, `progress`, `views`) compile natively too and
 //! are tested there; the parts that touch the browser (`app`, `editor`,
-//! `storage`, `runner`) exist only on wasm32 and are exercised by the
+//! `lrs`, `storage`, `runner`) exist only on wasm32 and are exercised by the
 //! end-to-end test in a real Chromium (`web/e2e`).
 
 pub mod markdown;
+pub mod outbox;
 pub mod progress;
 pub mod views;
 
@@ -13,6 +14,8 @@ pub mod views;
 mod app;
 #[cfg(target_arch = "wasm32")]
 mod editor;
+#[cfg(target_arch = "wasm32")]
+mod lrs;
 #[cfg(target_arch = "wasm32")]
 mod runner;
 #[cfg(target_arch = "wasm32")]

@@ -49,9 +49,24 @@ pub struct LabProgress {
     /// Milliseconds since the Unix epoch.
     pub first_attempt: Option<f64>,
     pub last_attempt: Option<f64>,
+    /// Milliseconds the learner spent working on the lab: its page visible
+    /// and focused, with input in the last two minutes.
+    pub active_ms: f64,
 }
 
 impl LabProgress {
+    /// Time spent, for results and records: active time; for progress saved
+    /// before active time was measured, the span from first to last Check.
+    pub fn time_spent_seconds(&self) -> u64 {
+        if self.active_ms > 0.0 {
+            return (self.active_ms / 1000.0) as u64;
+        }
+        match (self.first_attempt, self.last_attempt) {
+            (Some(a), Some(b)) if b >= a => ((b - a) / 1000.0) as u64,
+            _ => 0,
+        }
+    }
+
     pub fn status(&self) -> LabStatus {
         if self.passed {
             LabStatus::Passed
@@ -151,6 +166,11 @@ pub enum Action {
         key: String,
         total: u32,
     },
+    /// The learner worked on a lab for `ms` more milliseconds.
+    Active {
+        key: String,
+        ms: f64,
+    },
     /// Restore the starter, keeping the current code for Undo.
     Reset {
         key: String,
@@ -200,6 +220,9 @@ impl Reducible for Progress {
                 lab.passed |= passed;
                 lab.first_attempt.get_or_insert(at);
                 lab.last_attempt = Some(at);
+            }
+            Action::Active { key, ms } => {
+                next.labs.entry(key).or_default().active_ms += ms;
             }
             Action::RevealHint { key, total } => {
                 let lab = next.labs.entry(key).or_default();
@@ -284,6 +307,8 @@ struct StoredLab {
     hints_shown: u32,
     first_attempt: Option<f64>,
     last_attempt: Option<f64>,
+    /// Added within schema 1: absent (0) in state saved before it.
+    active_ms: f64,
 }
 
 /// Serialises what must survive a reload.
@@ -311,6 +336,7 @@ pub fn save(progress: &Progress) -> String {
                         hints_shown: l.hints_shown,
                         first_attempt: l.first_attempt,
                         last_attempt: l.last_attempt,
+                        active_ms: l.active_ms,
                     },
                 )
             })
@@ -375,6 +401,7 @@ pub fn load(text: &str) -> Result<Progress, LoadError> {
                 hints_shown: l.hints_shown,
                 first_attempt: l.first_attempt,
                 last_attempt: l.last_attempt,
+                active_ms: l.active_ms,
             },
         );
     }
@@ -467,6 +494,40 @@ mod tests {
         assert_eq!(
             (lab.first_attempt, lab.last_attempt),
             (Some(10.0), Some(30.0))
+        );
+    }
+
+    #[test]
+    fn time_spent_is_active_time_and_survives_a_reload() {
+        let key = lab_key("c", "l");
+        let graded = |at: f64| Action::Graded {
+            key: key.clone(),
+            score: 0,
+            max: 1,
+            passed: false,
+            at,
+        };
+        // Before active time was measured: the span between Checks.
+        let p = apply(
+            Progress::default(),
+            vec![graded(1_000.0), graded(601_000.0)],
+        );
+        assert_eq!(p.lab(&key).time_spent_seconds(), 600);
+        // Measured: a day between two Checks counts only the working time.
+        let active = || Action::Active {
+            key: key.clone(),
+            ms: 15_000.0,
+        };
+        let p = apply(p, vec![active(), active(), graded(86_400_000.0)]);
+        assert_eq!(p.lab(&key).time_spent_seconds(), 30);
+        let back = load(&save(&p)).expect("loads");
+        assert_eq!(back.lab(&key).time_spent_seconds(), 30);
+        // State saved before the field existed reads as 0 active time.
+        let old =
+            r#"{"schema":1,"labs":{"c/l":{"attempts":1,"first_attempt":0,"last_attempt":5000}}}"#;
+        assert_eq!(
+            load(old).expect("old state").lab(&key).time_spent_seconds(),
+            5
         );
     }
 

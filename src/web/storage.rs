@@ -8,7 +8,7 @@ use wasm_bindgen_futures::JsFuture;
 /// Where progress lives. The schema number is inside the value.
 pub const KEY: &str = "sandlab:progress";
 
-fn local_storage() -> Result<web_sys::Storage, String> {
+pub(super) fn local_storage() -> Result<web_sys::Storage, String> {
     let window = web_sys::window().ok_or("no window")?;
     match window.local_storage() {
         Ok(Some(s)) => Ok(s),

@@ -11,7 +11,7 @@ import fs from "node:fs";
 import path from "node:path";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { chromium } from "playwright-core";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -237,6 +237,129 @@ test("the completion record exported from the browser verifies with the CLI", as
   const tampered = path.join(shots, "record-tampered.json");
   fs.writeFileSync(tampered, JSON.stringify(record));
   assert.throws(() => verify(tampered), (e) => e.status === 1 && /DIFFERS/.test(e.stdout));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+/// Starts Ralph, a real LRS, on 127.0.0.1:`port` with a fresh store (see
+/// scripts/lrs-serve), allowing the app's origin; resolves once it answers.
+async function startLrs(port, user, password) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sandlab-e2e-lrs-"));
+  const origin = base.replace(/\/$/, "");
+  const child = spawn("bash", [path.join(root, "scripts/lrs-serve"), dir, String(port), user, password, origin], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let log = "";
+  child.stderr.on("data", (d) => (log += d));
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/__heartbeat__`)).ok) break;
+    } catch {
+      // not up yet
+    }
+    assert.ok(Date.now() < deadline && child.exitCode === null, `Ralph did not start: ${log}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const auth = "Basic " + Buffer.from(`${user}:${password}`).toString("base64");
+  return {
+    async statements() {
+      const r = await fetch(`http://127.0.0.1:${port}/xAPI/statements?limit=100`, {
+        headers: { Authorization: auth, "X-Experience-API-Version": "1.0.3" },
+      });
+      assert.equal(r.status, 200);
+      return (await r.json()).statements;
+    },
+    async stop() {
+      child.kill();
+      await new Promise((r) => child.once("exit", r));
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+test("results export as CSV and xAPI, and Send reaches a real LRS, queueing while it is down", async () => {
+  const { page, errors } = await open("#/lab/feature-tour/calls");
+  await page.waitForSelector(".cm-content");
+  await typeCode(page, fs.readFileSync(path.join(root, "labs/feature-tour/calls/answer.wat"), "utf8"));
+  assert.match(await check(page), /Lab passed/);
+
+  await page.goto(base + "#/results");
+  await page.waitForSelector(".send-panel");
+  // The learner's name was entered by the previous test and is kept.
+  assert.equal(await page.inputValue("input[type=text]"), "Ada Lovelace");
+
+  // CSV: a header and one row per attempted lab.
+  const [csvDownload] = await Promise.all([page.waitForEvent("download"), page.click("button.export-csv")]);
+  const csvFile = path.join(shots, "results.csv");
+  await csvDownload.saveAs(csvFile);
+  const rows = fs.readFileSync(csvFile, "utf8").trim().split("\n");
+  assert.match(rows[0], /^learner,email,course,lab,status,score,max_score,attempts,/);
+  assert.ok(rows.some((r) => r.startsWith("Ada Lovelace,,feature-tour,calls,passed,")), rows.join("\n"));
+  assert.ok(rows.some((r) => r.startsWith("Ada Lovelace,,wasm-from-scratch,add,passed,")), rows.join("\n"));
+
+  // xAPI: exactly the statements the CLI makes from the exported record.
+  const [recordDownload] = await Promise.all([page.waitForEvent("download"), page.click("button.export")]);
+  const recordFile = path.join(shots, "record-with-tour.json");
+  await recordDownload.saveAs(recordFile);
+  const [xapiDownload] = await Promise.all([page.waitForEvent("download"), page.click("button.export-xapi")]);
+  const xapiFile = path.join(shots, "xapi.json");
+  await xapiDownload.saveAs(xapiFile);
+  const browserStatements = JSON.parse(fs.readFileSync(xapiFile, "utf8"));
+  const sandlab = path.join(root, "target/debug/sandlab");
+  const cliStatements = JSON.parse(
+    execFileSync(sandlab, ["xapi", recordFile, "--labs", path.join(root, "labs")], { encoding: "utf8" }),
+  );
+  assert.deepEqual(browserStatements, cliStatements);
+  const tour = browserStatements.find((s) => s.object.id === "https://example.edu/courses/feature-tour/calls");
+  assert.equal(tour.verb.id, "http://adlnet.gov/expapi/verbs/passed");
+  assert.deepEqual(tour.actor.account, { homePage: "https://example.edu", name: "Ada Lovelace" });
+
+  // Send with the LRS down: the statements are kept and the learner told.
+  await page.fill(".lrs-key-input", "learner1");
+  await page.fill(".lrs-secret-input", "open sesame");
+  await page.click("button.send");
+  await page.waitForSelector(".send-message.error");
+  assert.match(await page.textContent(".send-message.error"), /could not reach the LRS.*kept in this browser/s);
+  assert.match(await page.textContent(".lrs-waiting"), /1 statement\(s\) waiting/);
+  // The key was saved; the secret never appears in the page or in exports.
+  assert.match(await page.textContent(".lrs-key"), /learner1/);
+  assert.ok(!(await page.content()).includes("open sesame"));
+  assert.ok(!fs.readFileSync(recordFile, "utf8").includes("open sesame"));
+
+  // A reload keeps the queue.
+  await page.reload();
+  await page.waitForSelector(".lrs-waiting");
+
+  // The LRS comes up; the browser coming back online sends what waited.
+  const lrs = await startLrs(8765, "learner1", "open sesame");
+  try {
+    await page.context().setOffline(true);
+    await page.context().setOffline(false);
+    await page.waitForSelector(".send-message:not(.error)");
+    assert.match(await page.textContent(".send-message"), /Sent 1 statement/);
+    assert.equal(await page.$(".lrs-waiting"), null);
+    const stored = await lrs.statements();
+    assert.deepEqual(
+      stored.map((s) => s.id),
+      [tour.id],
+    );
+    assert.deepEqual(stored[0].result, tour.result);
+
+    // Sending again is harmless: the LRS keeps one copy.
+    const sends = Number(await page.getAttribute(".send-panel", "data-finished"));
+    await page.click("button.send");
+    await page.waitForFunction(
+      (n) => Number(document.querySelector(".send-panel").dataset.finished) > n,
+      sends,
+    );
+    assert.match(await page.textContent(".send-message"), /Sent 1 statement/);
+    assert.equal((await lrs.statements()).length, 1);
+    await shot(page, "results-sent");
+    assert.deepEqual(await axe(page), []);
+  } finally {
+    await lrs.stop();
+  }
   assert.deepEqual(errors, []);
   await page.close();
 });

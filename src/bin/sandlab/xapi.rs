@@ -2,15 +2,11 @@
 //! to a Learning Record Store.
 
 use crate::cli::{load_prepared, parallel_map, read_record};
-use base64::Engine as _;
 use sandlab::record::{self, xapi};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
-
-/// Statements per request: small enough for any LRS's body limit.
-const BATCH: usize = 200;
 
 pub fn xapi_cmd(
     records: &[PathBuf],
@@ -88,14 +84,14 @@ pub fn xapi_cmd(
         );
         return ExitCode::SUCCESS;
     };
-    let url = statements_url(endpoint);
+    let url = xapi::statements_url(endpoint);
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .timeout_global(Some(Duration::from_secs(60)))
         .build()
         .into();
     let mut posted = 0;
-    for batch in statements.chunks(BATCH) {
+    for batch in statements.chunks(xapi::BATCH) {
         match post_batch(&agent, &url, auth.as_ref(), batch) {
             Ok(()) => posted += batch.len(),
             Err(e) => {
@@ -113,11 +109,6 @@ pub fn xapi_cmd(
     ExitCode::SUCCESS
 }
 
-/// The endpoint's `statements` resource.
-pub fn statements_url(endpoint: &str) -> String {
-    format!("{}/statements", endpoint.trim_end_matches('/'))
-}
-
 fn post_batch(
     agent: &ureq::Agent,
     url: &str,
@@ -129,8 +120,7 @@ fn post_batch(
         .header("Content-Type", "application/json")
         .header("X-Experience-API-Version", xapi::VERSION);
     if let Some((user, password)) = auth {
-        let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
-        request = request.header("Authorization", format!("Basic {token}"));
+        request = request.header("Authorization", xapi::basic_auth(user, password));
     }
     let body = Value::Array(batch.to_vec()).to_string();
     let mut response = request
@@ -141,14 +131,5 @@ fn post_batch(
         return Ok(());
     }
     let text = response.body_mut().read_to_string().unwrap_or_default();
-    let excerpt: String = text.chars().take(400).collect();
-    let hint = match status {
-        401 | 403 => " (check --user and the password)",
-        404 => " (is the URL the LRS endpoint, e.g. ending in /xAPI/?)",
-        409 => " (the LRS holds different statements with these ids)",
-        _ => "",
-    };
-    Err(format!(
-        "the LRS at {url} refused the statements: HTTP {status}{hint}: {excerpt}"
-    ))
+    Err(xapi::refusal(url, status, &text))
 }
