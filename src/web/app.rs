@@ -27,6 +27,15 @@ static BUNDLE: &str = include_str!(env!("SANDLAB_BUNDLE_PATH"));
 const MAX_UPLOAD: usize = 16 * 1024 * 1024;
 
 pub fn start() {
+    #[cfg(feature = "bench")]
+    if web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .as_deref()
+        == Some("#/bench")
+    {
+        yew::Renderer::<super::bench::BenchPage>::new().render();
+        return;
+    }
     yew::Renderer::<App>::new().render();
 }
 

@@ -1,0 +1,197 @@
+// The browser half of bench/run: drives Debian's Chromium (headless, via
+// playwright-core) over the built app and prints JSON on stdout.
+//
+//   node bench/browser.mjs DIST BENCH_DIST
+//
+// DIST is the app as shipped (load, Check latency, long tasks); BENCH_DIST
+// is a `--features bench` build whose #/bench page times the bench modules
+// in the sandbox and in the browser's own engine.
+
+import http from "node:http";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import zlib from "node:zlib";
+import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, "..");
+const require = createRequire(path.join(root, "web/package.json"));
+const { chromium } = require("playwright-core");
+
+const [dist, benchDist] = process.argv.slice(2).map((d) => path.resolve(d));
+const CHECK_RUNS = Number(process.env.CHECK_RUNS ?? 10);
+const LOAD_RUNS = 5;
+
+const types = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".wasm": "application/wasm", ".css": "text/css" };
+
+async function serve(dir) {
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, "http://x");
+    let file = path.join(dir, decodeURIComponent(url.pathname));
+    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, "index.html");
+    if (!file.startsWith(dir) || !fs.existsSync(file)) return res.writeHead(404).end();
+    res.writeHead(200, { "content-type": types[path.extname(file)] ?? "application/octet-stream" });
+    fs.createReadStream(file).pipe(res);
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  return { server, base: `http://127.0.0.1:${server.address().port}/` };
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  headless: true,
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+
+const percentile = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+};
+
+const out = {};
+
+// 1. Execution speed: sandbox in the page against the browser's engine.
+{
+  const { server, base } = await serve(benchDist);
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(base + "#/bench");
+  await page.waitForSelector(".bench.done, .bench.failed", { timeout: 600_000 });
+  const failed = await page.$(".bench.failed");
+  if (failed) throw new Error(`bench page failed: ${await failed.textContent()}`);
+  out.speed = JSON.parse(await page.getAttribute(".bench.done", "data-json"));
+  await page.context().close();
+  server.close();
+}
+
+const { server, base } = await serve(dist);
+
+// 5. Load: bytes over the wire, and navigation to an interactive catalog.
+{
+  const files = [];
+  for (const name of fs.readdirSync(dist)) {
+    const full = path.join(dist, name);
+    if (!fs.statSync(full).isFile()) continue;
+    const bytes = fs.readFileSync(full);
+    files.push({ name, raw: bytes.length, gzip: zlib.gzipSync(bytes, { level: 9 }).length });
+  }
+  const times = [];
+  for (let i = 0; i < LOAD_RUNS; i++) {
+    // A fresh context each time: nothing cached.
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.addInitScript(() => {
+      new MutationObserver((_, obs) => {
+        if (document.querySelector(".course a")) {
+          window.__interactive = performance.now();
+          obs.disconnect();
+        }
+      }).observe(document, { childList: true, subtree: true });
+    });
+    await page.goto(base);
+    await page.waitForFunction(() => window.__interactive !== undefined);
+    times.push(await page.evaluate(() => window.__interactive));
+    await context.close();
+  }
+  out.load = { files, interactive_ms: times };
+}
+
+// 3. Check latency for every lab of the built-in course, reference solution.
+{
+  const course = "wasm-from-scratch";
+  const toml = fs.readFileSync(path.join(root, "labs", course, "course.toml"), "utf8");
+  const labs = JSON.parse(toml.match(/labs = (\[[\s\S]*?\])/)[1].replace(/,\s*\]/, "]"));
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  out.check = [];
+  for (const dir of labs) {
+    const labToml = fs.readFileSync(path.join(root, "labs", course, dir, "lab.toml"), "utf8");
+    const id = labToml.match(/^id = "([^"]+)"/m)[1];
+    await page.goto(`${base}#/lab/${course}/${id}`);
+    await page.waitForSelector(".lab-page");
+    const wasm = path.join(root, "labs", course, dir, "solution.wasm");
+    if (/language = "wasm"/.test(labToml)) {
+      await page.setInputFiles("input[type=file]", wasm);
+    } else {
+      await page.waitForSelector(".cm-content");
+      await page.click(".cm-content");
+      await page.keyboard.press("Control+A");
+      await page.keyboard.press("Delete");
+      await page.keyboard.insertText(fs.readFileSync(path.join(root, "labs", course, dir, "solution.wat"), "utf8"));
+    }
+    const ms = [];
+    for (let i = 0; i < CHECK_RUNS + 1; i++) {
+      const t = await page.evaluate(
+        () =>
+          new Promise((resolve) => {
+            const results = document.querySelector(".results");
+            const before = Number(results.dataset.finished);
+            const t0 = performance.now();
+            new MutationObserver((_, obs) => {
+              if (Number(results.dataset.finished) > before) {
+                obs.disconnect();
+                // The verdicts are in the DOM now; the next frame shows them.
+                requestAnimationFrame(() => resolve(performance.now() - t0));
+              }
+            }).observe(results, { attributes: true });
+            document.querySelector("button.primary").click();
+          }),
+      );
+      if (i > 0) ms.push(t); // the first Check warms up
+    }
+    const summary = await page.textContent(".report-summary");
+    if (!/Lab passed/.test(summary)) throw new Error(`${id}: the reference solution did not pass: ${summary}`);
+    out.check.push({ lab: id, p50: percentile(ms, 50), p95: percentile(ms, 95), runs: ms.length });
+  }
+  await context.close();
+}
+
+// 4. Responsiveness: the longest main-thread task while an endless loop runs
+// to its fuel limit.
+{
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${base}#/lab/wasm-from-scratch/add`);
+  await page.waitForSelector(".cm-content");
+  await page.click(".cm-content");
+  await page.keyboard.press("Control+A");
+  await page.keyboard.press("Delete");
+  await page.keyboard.insertText('(module (func (export "add") (param i32 i32) (result i32) (loop (br 0)) (i32.const 0)))');
+  await page.waitForTimeout(1000); // let loading settle
+  // Twice: the first Check of a page load also pays for the browser
+  // compiling the interpreter's code on first use.
+  out.longtask = [];
+  for (let run = 0; run < 2; run++) {
+    const result = await page.evaluate(
+      () =>
+        new Promise((resolve) => {
+          const t0 = performance.now();
+          const tasks = [];
+          const po = new PerformanceObserver((list) =>
+            tasks.push(...list.getEntries().map((e) => ({ at: e.startTime - t0, ms: e.duration }))),
+          );
+          po.observe({ type: "longtask" });
+          const results = document.querySelector(".results");
+          const before = Number(results.dataset.finished);
+          new MutationObserver((_, obs) => {
+            if (Number(results.dataset.finished) > before) {
+              obs.disconnect();
+              setTimeout(() => {
+                po.disconnect();
+                resolve({ run_ms: performance.now() - t0, long_tasks: tasks });
+              }, 100);
+            }
+          }).observe(results, { attributes: true });
+          document.querySelector("button.primary").click();
+        }),
+    );
+    out.longtask.push(result);
+  }
+
+  await context.close();
+}
+
+server.close();
+await browser.close();
+console.log(JSON.stringify(out));
