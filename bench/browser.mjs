@@ -21,7 +21,9 @@ const require = createRequire(path.join(root, "web/package.json"));
 const { chromium } = require("playwright-core");
 
 const [dist, benchDist] = process.argv.slice(2).map((d) => path.resolve(d));
-const CHECK_RUNS = Number(process.env.CHECK_RUNS ?? 10);
+const CHECK_RUNS = Number(process.env.CHECK_RUNS ?? 20);
+// ONLY=speed measures just the bench page (for trying engine settings).
+const only = process.env.ONLY;
 const LOAD_RUNS = 5;
 
 const types = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".wasm": "application/wasm", ".css": "text/css" };
@@ -63,6 +65,12 @@ const out = {};
   out.speed = JSON.parse(await page.getAttribute(".bench.done", "data-json"));
   await page.context().close();
   server.close();
+}
+
+if (only === "speed") {
+  await browser.close();
+  console.log(JSON.stringify(out));
+  process.exit(0);
 }
 
 const { server, base } = await serve(dist);

@@ -88,7 +88,7 @@ if (pyodideDir && fs.existsSync(pyodideDir)) {
   p("| file | raw | gzip -9 |");
   p("| --- | ---: | ---: |");
   let praw = 0, pgz = 0;
-  for (const name of ["pyodide.asm.wasm", "python_stdlib.zip", "pyodide.asm.js", "pyodide.mjs", "pyodide-lock.json"]) {
+  for (const name of ["pyodide.asm.wasm", "python_stdlib.zip", "pyodide.asm.mjs", "pyodide.mjs", "pyodide-lock.json"]) {
     const full = path.join(pyodideDir, name);
     if (!fs.existsSync(full)) continue;
     const bytes = fs.readFileSync(full);

@@ -391,6 +391,38 @@ test("an endless loop can be stopped and ends as out of fuel if left alone", asy
   await page.close();
 });
 
+test("deep but legal recursion runs in the browser, and recursion past the cap is a stack overflow", async () => {
+  // The app's interpreter is built with every handler inlined into one large
+  // function (wasmi's indirect-dispatch, BENCHMARKS.md). Wasm calls live on
+  // wasmi's own stack, not the browser's; this runs one 9,000 calls deep
+  // (the default cap is 10,000) and one past the cap, in the shipped build.
+  const { page, errors } = await open("#/lab/wasm-from-scratch/add");
+  await page.waitForSelector(".cm-content");
+  await typeCode(
+    page,
+    `(module
+  (func $down (param i32) (result i32)
+    (if (result i32) (local.get 0)
+      (then (i32.add (call $down (i32.sub (local.get 0) (i32.const 1))) (i32.const 1)))
+      (else (i32.const 0))))
+  (func (export "add") (param i32 i32) (result i32)
+    (if (result i32) (i32.eq (local.get 0) (i32.const 2))
+      ;; 2 + 3, computed 9,000 calls deep (the cap is 10,000)
+      (then (i32.sub (i32.add (call $down (i32.const 9000)) (i32.add (local.get 0) (local.get 1))) (i32.const 9000)))
+      (else (if (result i32) (i32.lt_s (local.get 0) (i32.const 0))
+        ;; negative numbers: far past the cap
+        (then (call $down (i32.const 1000000)))
+        (else (i32.add (local.get 0) (local.get 1))))))))`,
+  );
+  await check(page);
+  const report = await page.textContent(".report");
+  assert.match(report, /2 \+ 3\s*passed/);
+  assert.match(report, /negative numbers\s*stack overflow/);
+  assert.match(report, /calls nested deeper than 10000/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test("compile errors are shown with their line and marked in the editor", async () => {
   const { page } = await open("#/lab/wasm-from-scratch/add");
   await page.waitForSelector(".cm-content");
