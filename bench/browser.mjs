@@ -59,6 +59,7 @@ const out = {};
   const { server, base } = await serve(benchDist);
   const page = await (await browser.newContext()).newPage();
   await page.goto(base + "#/bench");
+  console.error("speed: measuring");
   await page.waitForSelector(".bench.done, .bench.failed", { timeout: 600_000 });
   const failed = await page.$(".bench.failed");
   if (failed) throw new Error(`bench page failed: ${await failed.textContent()}`);
@@ -75,6 +76,7 @@ if (only === "speed") {
 
 const { server, base } = await serve(dist);
 
+console.error("load: measuring");
 // 5. Load: bytes over the wire, and navigation to an interactive catalog.
 {
   const files = [];
@@ -121,6 +123,7 @@ const { server, base } = await serve(dist);
     const wasm = path.join(root, "labs", course, dir, "solution.wasm");
     if (/language = "wasm"/.test(labToml)) {
       await page.setInputFiles("input[type=file]", wasm);
+      await page.waitForSelector("text=Uploaded: solution.wasm");
     } else {
       await page.waitForSelector(".cm-content");
       await page.click(".cm-content");
@@ -144,12 +147,15 @@ const { server, base } = await serve(dist);
               }
             }).observe(results, { attributes: true });
             document.querySelector("button.primary").click();
+            setTimeout(() => resolve(-1), 60_000);
           }),
       );
+      if (t < 0) throw new Error(`${id}: Check did not finish within a minute`);
       if (i > 0) ms.push(t); // the first Check warms up
     }
     const summary = await page.textContent(".report-summary");
     if (!/Lab passed/.test(summary)) throw new Error(`${id}: the reference solution did not pass: ${summary}`);
+    console.error(`check latency: ${id} done`);
     out.check.push({ lab: id, p50: percentile(ms, 50), p95: percentile(ms, 95), runs: ms.length });
   }
   await context.close();
