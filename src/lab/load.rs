@@ -865,7 +865,7 @@ fn build_run(files: &Files, dir: &str, c: &raw::Check, r: &mut Reporter<'_>) -> 
     let text = |t: &S<String>, r: &mut Reporter<'_>| -> Option<TextExpect> {
         let compare = match compare {
             "exact" => Compare::Exact,
-            "regex" => match regex::Regex::new(&format!("^(?:{})$", t.get_ref())) {
+            "regex" => match regex_lite::Regex::new(&format!("^(?:{})$", t.get_ref())) {
                 Ok(re) => Compare::Regex(re),
                 Err(e) => {
                     r.at(

@@ -322,7 +322,7 @@ pub enum Compare {
     /// Ignoring trailing whitespace on each line and trailing blank lines.
     Trim,
     /// The whole output must match the regular expression.
-    Regex(regex::Regex),
+    Regex(regex_lite::Regex),
 }
 
 impl Compare {
