@@ -8,6 +8,8 @@
 //! - `cli`: the real `sandlab` binary, run as a user would.
 //! - `docs`: the instructor's guide quotes real, checked lab files.
 //! - `records`: completion records written, verified, tampered with.
+//! - `hostile`: hostile submissions beyond the grading fixtures (see
+//!   docs/reliability.md).
 //! - `lrs`: xAPI statements posted to a real LRS (Ralph) on loopback.
 //! - `regression`: tests that each pin a bug that was found and fixed.
 //!
@@ -19,6 +21,7 @@ mod broken_labs;
 mod cli;
 mod docs;
 mod grading;
+mod hostile;
 mod lrs;
 mod records;
 mod regression;
