@@ -140,9 +140,15 @@ pub fn App() -> Html {
                 let progress = progress.clone();
                 gloo_timers::callback::Timeout::new(400, move || {
                     let status = match storage::save(&progress) {
-                        Ok(()) => StorageStatus::Saved {
-                            persistent: progress.persistent,
-                        },
+                        Ok((merged, notices)) => {
+                            progress.dispatch(Action::Synced(Box::new(merged)));
+                            for n in notices {
+                                progress.dispatch(Action::Notice(n));
+                            }
+                            StorageStatus::Saved {
+                                persistent: progress.persistent,
+                            }
+                        }
                         Err(e) => StorageStatus::Failed(e),
                     };
                     progress.dispatch(Action::Storage(status));
@@ -160,6 +166,23 @@ pub fn App() -> Html {
                         && p.storage == StorageStatus::Pending
                     {
                         let _ = storage::save(p);
+                    }
+                })
+            });
+            move || drop(listener)
+        });
+    }
+    // Another tab saved: show its labs here, except the ones changed here.
+    {
+        let progress = progress.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|w| {
+                gloo_events::EventListener::new(&w, "storage", move |e| {
+                    let e: &web_sys::StorageEvent = e.unchecked_ref();
+                    if e.key().as_deref() == Some(storage::KEY)
+                        && let Some(theirs) = e.new_value().as_deref().and_then(storage::external)
+                    {
+                        progress.dispatch(Action::External(Box::new(theirs)));
                     }
                 })
             });
@@ -1016,6 +1039,79 @@ fn ResultsPage() -> Html {
             ));
         })
     };
+    let on_backup = {
+        let (progress, message) = (progress.clone(), message.clone());
+        Callback::from(move |_: MouseEvent| {
+            let now = iso(storage::now_ms());
+            let file = format!("sandlab-backup-{}.json", &now[..10]);
+            let text = super::progress::backup(&progress, &now);
+            message.set(Some(match download(&file, "application/json", &text) {
+                Ok(()) => format!(
+                    "Saved a backup of {} lab(s) to {file}. Restore it here, in any browser.",
+                    progress.labs.len()
+                ),
+                Err(e) => format!("The backup failed: {e}"),
+            }));
+        })
+    };
+    let on_restore = {
+        let (progress, message) = (progress.clone(), message.clone());
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            let Some(file) = input.files().and_then(|f| f.get(0)) else {
+                return;
+            };
+            input.set_value("");
+            let (progress, message) = (progress.clone(), message.clone());
+            spawn_local(async move {
+                let text = wasm_bindgen_futures::JsFuture::from(file.text())
+                    .await
+                    .ok()
+                    .and_then(|t| t.as_string())
+                    .unwrap_or_default();
+                let (backup, made) = match super::progress::restore(&text) {
+                    Ok(b) => b,
+                    Err(e) => {
+                        message.set(Some(format!("Nothing was restored: {e}.")));
+                        return;
+                    }
+                };
+                let question = format!(
+                    "Replace your progress here with the backup of {} ({} lab(s))? Your current progress is kept aside in this browser.",
+                    if made.is_empty() {
+                        "unknown date"
+                    } else {
+                        &made
+                    },
+                    backup.labs.len()
+                );
+                let yes = web_sys::window()
+                    .and_then(|w| w.confirm_with_message(&question).ok())
+                    .unwrap_or(false);
+                if !yes {
+                    return;
+                }
+                let aside = match storage::keep_current_aside() {
+                    Ok(a) => a,
+                    Err(e) => {
+                        message.set(Some(format!(
+                            "Nothing was restored: your current progress could not be kept aside first ({e})."
+                        )));
+                        return;
+                    }
+                };
+                storage::forget_saved_uploads();
+                let labs = backup.labs.len();
+                progress.dispatch(Action::Restore(Box::new(backup)));
+                message.set(Some(match aside {
+                    Some(key) => format!(
+                        "Restored {labs} lab(s). Your previous progress is kept in this browser's storage under \"{key}\"."
+                    ),
+                    None => format!("Restored {labs} lab(s)."),
+                }));
+            });
+        })
+    };
     let mut total = 0;
     let mut max = 0;
     html! {
@@ -1061,6 +1157,14 @@ fn ResultsPage() -> Html {
                 <button class="primary export" onclick={on_export.reform(|_| Export::Record)}>{ "Export completion record (JSON)" }</button>
                 <button class="export-csv" onclick={on_export.reform(|_| Export::Csv)}>{ "Results (CSV)" }</button>
                 <button class="export-xapi" onclick={on_export.reform(|_| Export::Xapi)}>{ "xAPI statements (JSON)" }</button>
+            </div>
+            <h2>{ "Backup" }</h2>
+            <p>{ "Your work lives in this browser. A backup file holds all of it (code, uploads, scores) to restore here or in another browser." }</p>
+            <div class="exports">
+                <button class="backup-export" onclick={on_backup}>{ "Download a backup" }</button>
+                <label class="file-label">{ "Restore a backup" }
+                    <input type="file" class="backup-import" accept=".json,application/json" onchange={on_restore} />
+                </label>
             </div>
             if let Some(m) = &*message { <p role="status" class="export-message">{ m }</p> }
         </section>

@@ -7,7 +7,7 @@
 //! model can change without breaking what browsers already hold.
 
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -113,6 +113,14 @@ pub struct Progress {
     /// would overwrite it, so nothing is saved this session. No action
     /// clears it.
     pub saves_blocked: Option<String>,
+    /// Labs changed in this tab since the last save: a save writes these
+    /// over what another tab may have saved, and takes the rest from it.
+    pub dirty: BTreeSet<String>,
+    /// The learner's name, email or theme changed since the last save.
+    pub settings_dirty: bool,
+    /// Each lab as this tab last saw it in storage ([`fingerprint`]), to
+    /// tell another tab's change from our own.
+    pub synced: BTreeMap<String, u64>,
 }
 
 impl Default for Progress {
@@ -127,6 +135,9 @@ impl Default for Progress {
             notices: Vec::new(),
             persistent: false,
             saves_blocked: None,
+            dirty: BTreeSet::new(),
+            settings_dirty: false,
+            synced: BTreeMap::new(),
         }
     }
 }
@@ -187,6 +198,30 @@ pub enum Action {
     Persistent(bool),
     Notice(String),
     DismissNotice(usize),
+    /// A restored backup replaces the labs and the learner's details; the
+    /// session state (storage status, notices) stays.
+    Restore(Box<Progress>),
+    /// Saved: storage now holds this (our changes merged with any other
+    /// tab's, see [`merge`]), and this tab shows it.
+    Synced(Box<Progress>),
+    /// Another tab saved this: labs not changed here are taken from it.
+    External(Box<Progress>),
+}
+
+impl Action {
+    /// The lab an action changes, if it changes one.
+    fn lab(&self) -> Option<&str> {
+        match self {
+            Action::Edit { key, .. }
+            | Action::Upload { key, .. }
+            | Action::Graded { key, .. }
+            | Action::RevealHint { key, .. }
+            | Action::Active { key, .. }
+            | Action::Reset { key }
+            | Action::UndoReset { key } => Some(key),
+            _ => None,
+        }
+    }
 }
 
 impl Reducible for Progress {
@@ -195,6 +230,11 @@ impl Reducible for Progress {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = (*self).clone();
         let mut changed = true;
+        let touched = action.lab().map(str::to_string);
+        let settings = matches!(
+            action,
+            Action::SetDark(_) | Action::SetLearner { .. } | Action::Restore(_)
+        );
         match action {
             Action::Edit { key, code } => {
                 let lab = next.labs.entry(key).or_default();
@@ -261,6 +301,47 @@ impl Reducible for Progress {
                 }
                 changed = false;
             }
+            Action::Restore(backup) => {
+                next.labs = backup.labs;
+                next.dark = backup.dark;
+                next.learner_name = backup.learner_name;
+                next.learner_email = backup.learner_email;
+                next.dirty = next.labs.keys().cloned().collect();
+            }
+            Action::Synced(saved) => {
+                next.synced = saved
+                    .labs
+                    .iter()
+                    .map(|(k, l)| (k.clone(), fingerprint(l)))
+                    .collect();
+                next.labs = saved.labs;
+                next.dark = saved.dark;
+                next.learner_name = saved.learner_name;
+                next.learner_email = saved.learner_email;
+                next.dirty.clear();
+                next.settings_dirty = false;
+                changed = false;
+            }
+            Action::External(theirs) => {
+                for (key, lab) in theirs.labs {
+                    if !next.dirty.contains(&key) {
+                        next.synced.insert(key.clone(), fingerprint(&lab));
+                        next.labs.insert(key, lab);
+                    }
+                }
+                if !next.settings_dirty {
+                    next.dark = theirs.dark;
+                    next.learner_name = theirs.learner_name;
+                    next.learner_email = theirs.learner_email;
+                }
+                changed = false;
+            }
+        }
+        if let Some(key) = touched.filter(|_| changed) {
+            next.dirty.insert(key);
+        }
+        if settings && changed {
+            next.settings_dirty = true;
         }
         if changed {
             next.revision += 1;
@@ -408,6 +489,128 @@ pub fn load(text: &str) -> Result<Progress, LoadError> {
     Ok(progress)
 }
 
+/// A lab's state in a number, to notice that another tab changed it.
+pub fn fingerprint(lab: &LabProgress) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    lab.code.hash(&mut h);
+    lab.before_reset.hash(&mut h);
+    lab.upload.as_ref().map(|(n, b)| (n, b.len())).hash(&mut h);
+    (
+        lab.attempts,
+        lab.best_score,
+        lab.max_score,
+        lab.passed,
+        lab.hints_shown,
+    )
+        .hash(&mut h);
+    lab.first_attempt.map(f64::to_bits).hash(&mut h);
+    lab.last_attempt.map(f64::to_bits).hash(&mut h);
+    lab.active_ms.to_bits().hash(&mut h);
+    h.finish()
+}
+
+/// What a save writes: `stored` (what is in storage now, perhaps saved by
+/// another tab) with this tab's changed labs and settings laid over it.
+/// Also returns, per lab, the other tab's version where both tabs changed
+/// the same lab since they last synced; the caller keeps those aside, so
+/// neither tab's work is lost.
+pub fn merge(ours: &Progress, stored: &Progress) -> (Progress, Vec<(String, LabProgress)>) {
+    let mut merged = stored.clone();
+    let mut conflicts = Vec::new();
+    for key in &ours.dirty {
+        let Some(mine) = ours.labs.get(key) else {
+            continue;
+        };
+        if let Some(theirs) = stored.labs.get(key) {
+            let changed_there = ours.synced.get(key) != Some(&fingerprint(theirs));
+            if changed_there && fingerprint(theirs) != fingerprint(mine) {
+                conflicts.push((key.clone(), theirs.clone()));
+            }
+        }
+        merged.labs.insert(key.clone(), mine.clone());
+    }
+    // Labs only this tab knows (state that was never saved) stay too.
+    for (key, lab) in &ours.labs {
+        merged
+            .labs
+            .entry(key.clone())
+            .or_insert_with(|| lab.clone());
+    }
+    if ours.settings_dirty {
+        merged.dark = ours.dark;
+        merged.learner_name = ours.learner_name.clone();
+        merged.learner_email = ours.learner_email.clone();
+    }
+    (merged, conflicts)
+}
+
+/// The backup file's format version.
+pub const BACKUP_FORMAT: &str = "sandlab.backup/1";
+
+/// Everything to restore the learner's work in another browser: the saved
+/// progress and the uploaded modules. Never LRS keys, which are stored apart.
+pub fn backup(progress: &Progress, exported_at: &str) -> String {
+    let uploads: serde_json::Map<String, serde_json::Value> = progress
+        .labs
+        .iter()
+        .filter_map(|(k, l)| {
+            l.upload
+                .as_ref()
+                .map(|(_, bytes)| (k.clone(), serde_json::Value::String(encode_upload(bytes))))
+        })
+        .collect();
+    let saved: serde_json::Value =
+        serde_json::from_str(&save(progress)).unwrap_or(serde_json::Value::Null);
+    serde_json::to_string_pretty(&serde_json::json!({
+        "format": BACKUP_FORMAT,
+        "exported_at": exported_at,
+        "progress": saved,
+        "uploads": uploads,
+    }))
+    .unwrap_or_default()
+}
+
+/// Reads a [`backup`] back: the progress with its uploads, and when it was
+/// made.
+///
+/// # Errors
+///
+/// Not a sandlab backup, damaged, or from a newer sandlab; the message says
+/// which, for the learner.
+pub fn restore(text: &str) -> Result<(Progress, String), String> {
+    let value: serde_json::Value = serde_json::from_str(text)
+        .map_err(|_| "this file is not a sandlab backup (it is not JSON)".to_string())?;
+    if value["format"] != BACKUP_FORMAT {
+        return Err(match value["format"].as_str() {
+            Some(f) if f.starts_with("sandlab.backup/") => {
+                format!(
+                    "this backup was made by a newer sandlab ({f}); update sandlab to restore it"
+                )
+            }
+            _ => "this file is not a sandlab backup (no \"format\": \"sandlab.backup/1\")".into(),
+        });
+    }
+    let mut progress = load(&value["progress"].to_string()).map_err(|e| match e {
+        LoadError::Corrupt(why) => format!("the backup's progress is damaged: {why}"),
+        LoadError::Newer(n) => {
+            format!("this backup was made by a newer sandlab (progress schema {n})")
+        }
+    })?;
+    for (key, lab) in &mut progress.labs {
+        if let Some((name, bytes)) = &mut lab.upload {
+            *bytes = value["uploads"][key.as_str()]
+                .as_str()
+                .and_then(decode_upload)
+                .ok_or_else(|| format!("the backup's uploaded module {name} ({key}) is damaged"))?;
+        }
+    }
+    Ok((
+        progress,
+        value["exported_at"].as_str().unwrap_or("").to_string(),
+    ))
+}
+
 /// Where an uploaded module's bytes are stored, apart from the rest.
 pub fn upload_key(lab_key: &str) -> String {
     format!("sandlab:upload:{lab_key}")
@@ -495,6 +698,151 @@ mod tests {
             (lab.first_attempt, lab.last_attempt),
             (Some(10.0), Some(30.0))
         );
+    }
+
+    /// A tab that loaded `stored`, as `load_progress` leaves it.
+    fn tab(stored: &Progress) -> Progress {
+        Progress {
+            synced: stored
+                .labs
+                .iter()
+                .map(|(k, l)| (k.clone(), fingerprint(l)))
+                .collect(),
+            ..stored.clone()
+        }
+    }
+
+    fn edit(p: Progress, key: &str, code: &str) -> Progress {
+        apply(
+            p,
+            vec![Action::Edit {
+                key: key.into(),
+                code: code.into(),
+            }],
+        )
+    }
+
+    fn saved(ours: &Progress, stored: &Progress) -> (Progress, Vec<(String, LabProgress)>) {
+        let (merged, conflicts) = merge(ours, stored);
+        // What storage holds is what the next tab reads back.
+        (load(&save(&merged)).expect("reads"), conflicts)
+    }
+
+    #[test]
+    fn two_tabs_editing_different_labs_keep_both() {
+        let s0 = edit(edit(Progress::default(), "c/x", "x0"), "c/y", "y0");
+        let s0 = load(&save(&s0)).expect("reads");
+        let (a, b) = (tab(&s0), tab(&s0));
+        let a = edit(a, "c/x", "x from A");
+        let (s1, conflicts) = saved(&a, &s0);
+        assert!(conflicts.is_empty());
+        // B never saw A's save and changes another lab: A's work survives.
+        let b = edit(b, "c/y", "y from B");
+        let (s2, conflicts) = saved(&b, &s1);
+        assert!(conflicts.is_empty());
+        assert_eq!(s2.lab("c/x").code.as_deref(), Some("x from A"));
+        assert_eq!(s2.lab("c/y").code.as_deref(), Some("y from B"));
+        // B shows A's lab once synced, and its own edit stays.
+        let b = apply(b, vec![Action::Synced(Box::new(s2.clone()))]);
+        assert_eq!(b.lab("c/x").code.as_deref(), Some("x from A"));
+        assert!(b.dirty.is_empty());
+    }
+
+    #[test]
+    fn two_tabs_editing_the_same_lab_hand_back_the_other_version() {
+        let s0 = load(&save(&edit(Progress::default(), "c/x", "x0"))).expect("reads");
+        let (a, b) = (tab(&s0), tab(&s0));
+        let (s1, _) = saved(&edit(a, "c/x", "from A"), &s0);
+        let (s2, conflicts) = saved(&edit(b, "c/x", "from B"), &s1);
+        assert_eq!(s2.lab("c/x").code.as_deref(), Some("from B"));
+        assert_eq!(
+            conflicts.len(),
+            1,
+            "A's version is handed back to be kept aside"
+        );
+        assert_eq!(conflicts[0].1.code.as_deref(), Some("from A"));
+        // Saving again without another tab's change is no conflict.
+        let b = apply(tab(&s2), vec![]);
+        let (_, conflicts) = saved(&edit(b, "c/x", "again"), &s2);
+        assert!(conflicts.is_empty());
+    }
+
+    #[test]
+    fn another_tabs_save_shows_here_except_where_this_tab_has_changes() {
+        let s0 = load(&save(&edit(
+            edit(Progress::default(), "c/x", "x0"),
+            "c/y",
+            "y0",
+        )))
+        .expect("reads");
+        let b = edit(tab(&s0), "c/y", "typing in B");
+        let theirs = edit(edit(tab(&s0), "c/x", "x from A"), "c/y", "y from A");
+        let b = apply(b, vec![Action::External(Box::new(theirs))]);
+        assert_eq!(b.lab("c/x").code.as_deref(), Some("x from A"));
+        assert_eq!(b.lab("c/y").code.as_deref(), Some("typing in B"));
+        assert_eq!(
+            b.storage,
+            StorageStatus::Pending,
+            "B's own change still gets saved"
+        );
+    }
+
+    #[test]
+    fn a_backup_restores_code_scores_and_uploads() {
+        let key = lab_key("c", "l");
+        let up = lab_key("c", "u");
+        let p = apply(
+            Progress::default(),
+            vec![
+                Action::Edit {
+                    key: key.clone(),
+                    code: "(module) ;; mine".into(),
+                },
+                Action::Graded {
+                    key: key.clone(),
+                    score: 2,
+                    max: 3,
+                    passed: false,
+                    at: 5.0,
+                },
+                Action::Upload {
+                    key: up.clone(),
+                    name: "wc.wasm".into(),
+                    bytes: vec![0, 97, 115, 109, 255],
+                },
+                Action::SetLearner {
+                    name: "Ada".into(),
+                    email: "ada@example.edu".into(),
+                },
+            ],
+        );
+        let text = backup(&p, "2026-11-22T10:00:00Z");
+        let (back, at) = restore(&text).expect("restores");
+        assert_eq!(at, "2026-11-22T10:00:00Z");
+        assert_eq!(back.labs, p.labs);
+        assert_eq!(back.learner_email, "ada@example.edu");
+        let restored = apply(Progress::default(), vec![Action::Restore(Box::new(back))]);
+        assert_eq!(restored.labs, p.labs);
+        assert_eq!(restored.learner_name, "Ada");
+
+        assert!(
+            restore("hello")
+                .expect_err("not json")
+                .contains("not a sandlab backup")
+        );
+        assert!(
+            restore("{}")
+                .expect_err("no format")
+                .contains("not a sandlab backup")
+        );
+        let newer = text.replace("sandlab.backup/1", "sandlab.backup/7");
+        assert!(
+            restore(&newer)
+                .expect_err("newer")
+                .contains("newer sandlab")
+        );
+        let damaged = text.replace(&encode_upload(&[0, 97, 115, 109, 255]), "zz");
+        assert!(restore(&damaged).expect_err("damaged").contains("wc.wasm"));
     }
 
     #[test]

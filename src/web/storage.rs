@@ -51,28 +51,12 @@ pub fn load_progress() -> Progress {
     match progress::load(&text) {
         Ok(mut p) => {
             p.storage = StorageStatus::Saved { persistent: false };
-            let mut lost = Vec::new();
-            for (key, lab) in p.labs.iter_mut() {
-                if let Some((name, bytes)) = &mut lab.upload
-                    && bytes.is_empty()
-                {
-                    match storage
-                        .get_item(&progress::upload_key(key))
-                        .ok()
-                        .flatten()
-                        .and_then(|t| progress::decode_upload(&t))
-                    {
-                        Some(stored) => {
-                            remember_upload(key, name, &stored);
-                            *bytes = stored;
-                        }
-                        None => lost.push(format!("{name} ({key})")),
-                    }
-                }
-                if lab.upload.as_ref().is_some_and(|(_, b)| b.is_empty()) {
-                    lab.upload = None;
-                }
-            }
+            let lost = fill_uploads(&storage, &mut p);
+            p.synced = p
+                .labs
+                .iter()
+                .map(|(k, l)| (k.clone(), progress::fingerprint(l)))
+                .collect();
             if !lost.is_empty() {
                 p.notices.push(format!(
                     "These uploaded modules were not saved in this browser and need uploading again: {}. Your code and scores are safe.",
@@ -84,6 +68,9 @@ pub fn load_progress() -> Progress {
         Err(error) => {
             let aside = format!("{KEY}:kept-aside:{}", now_ms() as u64);
             let kept = storage.set_item(&aside, &text).is_ok();
+            if kept {
+                KEPT_ASIDE.with(|k| *k.borrow_mut() = Some(text.clone()));
+            }
             let why = match error {
                 LoadError::Corrupt(e) => format!("could not be read ({e})"),
                 LoadError::Newer(n) => format!("was saved by a newer sandlab (schema {n})"),
@@ -113,22 +100,92 @@ pub fn load_progress() -> Progress {
     }
 }
 
-/// Saves progress now.
+/// Fills in uploaded modules' bytes, which live under their own keys;
+/// returns the ones that are missing (and drops them from `p`).
+fn fill_uploads(storage: &web_sys::Storage, p: &mut Progress) -> Vec<String> {
+    let mut lost = Vec::new();
+    for (key, lab) in p.labs.iter_mut() {
+        if let Some((name, bytes)) = &mut lab.upload
+            && bytes.is_empty()
+        {
+            match storage
+                .get_item(&progress::upload_key(key))
+                .ok()
+                .flatten()
+                .and_then(|t| progress::decode_upload(&t))
+            {
+                Some(stored) => {
+                    remember_upload(key, name, &stored);
+                    *bytes = stored;
+                }
+                None => lost.push(format!("{name} ({key})")),
+            }
+        }
+        if lab.upload.as_ref().is_some_and(|(_, b)| b.is_empty()) {
+            lab.upload = None;
+        }
+    }
+    lost
+}
+
+/// Reads what another tab just saved (from a `storage` event's new value).
+pub fn external(text: &str) -> Option<Progress> {
+    let mut p = progress::load(text).ok()?;
+    let storage = local_storage().ok()?;
+    fill_uploads(&storage, &mut p);
+    Some(p)
+}
+
+/// Saves progress now. Another tab may have saved since this one last
+/// did: its labs are kept, this tab's changed labs are written over them
+/// (see [`progress::merge`]), and where both changed one lab, the other
+/// tab's version is kept aside and named in a notice.
 ///
 /// # Errors
 ///
 /// Storage is unavailable or full; the message says which.
-pub fn save(progress: &Progress) -> Result<(), String> {
+pub fn save(progress: &Progress) -> Result<(Progress, Vec<String>), String> {
     if let Some(why) = &progress.saves_blocked {
         return Err(why.clone());
     }
     let storage = local_storage()?;
+    let stored = match storage.get_item(KEY).ok().flatten() {
+        None => Progress::default(),
+        Some(text) => match progress::load(&text) {
+            Ok(mut p) => {
+                fill_uploads(&storage, &mut p);
+                p
+            }
+            Err(_) => {
+                // Damaged or newer: keep it (once), then save.
+                if KEPT_ASIDE.with(|k| k.borrow().as_deref() != Some(text.as_str())) {
+                    let aside = format!("{KEY}:kept-aside:{}", now_ms() as u64);
+                    storage.set_item(&aside, &text).map_err(quota_message)?;
+                    KEPT_ASIDE.with(|k| *k.borrow_mut() = Some(text));
+                }
+                Progress::default()
+            }
+        },
+    };
+    let (merged, conflicts) = progress::merge(progress, &stored);
+    let mut notices = Vec::new();
+    for (key, theirs) in conflicts {
+        let aside = format!("{KEY}:other-tab:{key}:{}", now_ms() as u64);
+        let mut one = Progress::default();
+        one.labs.insert(key.clone(), theirs);
+        storage
+            .set_item(&aside, &progress::save(&one))
+            .map_err(quota_message)?;
+        notices.push(format!(
+            "The lab {key} was changed in another tab too. This tab's version is saved; the other one is kept in this browser's storage under \"{aside}\"."
+        ));
+    }
     storage
-        .set_item(KEY, &progress::save(progress))
+        .set_item(KEY, &progress::save(&merged))
         .map_err(quota_message)?;
     // Uploads go under their own keys, written only when they change, so a
     // module too large for the quota cannot stop the rest from saving.
-    for (key, lab) in &progress.labs {
+    for (key, lab) in &merged.labs {
         let Some((name, bytes)) = &lab.upload else {
             continue;
         };
@@ -145,10 +202,34 @@ pub fn save(progress: &Progress) -> Result<(), String> {
             })?;
         remember_upload(key, name, bytes);
     }
-    Ok(())
+    Ok((merged, notices))
+}
+
+/// Copies the saved progress aside under a key of its own (before a backup
+/// replaces it) and returns that key; `None` if nothing was saved.
+///
+/// # Errors
+///
+/// Storage is unavailable or full: the caller must not replace anything.
+pub fn keep_current_aside() -> Result<Option<String>, String> {
+    let storage = local_storage()?;
+    let Some(text) = storage.get_item(KEY).ok().flatten() else {
+        return Ok(None);
+    };
+    let aside = format!("{KEY}:kept-aside:{}", now_ms() as u64);
+    storage.set_item(&aside, &text).map_err(quota_message)?;
+    Ok(Some(aside))
+}
+
+/// Forgets which uploads are saved, so the next save writes them all (after
+/// a restore, a module of the same name and size may differ).
+pub fn forget_saved_uploads() {
+    UPLOADS.with(|u| u.borrow_mut().clear());
 }
 
 thread_local! {
+    /// Saved text already copied aside, so it is not copied twice.
+    static KEPT_ASIDE: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
     /// Which upload (name, size) each lab's key holds, to skip rewriting it.
     static UPLOADS: std::cell::RefCell<std::collections::BTreeMap<String, (String, usize)>> =
         Default::default();

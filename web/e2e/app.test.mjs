@@ -364,6 +364,56 @@ test("results export as CSV and xAPI, and Send reaches a real LRS, queueing whil
   await page.close();
 });
 
+test("a backup restores code, scores and learner in a browser whose storage was wiped", async () => {
+  const { page, errors } = await open("#/results");
+  await page.waitForSelector(".results-page");
+  const summary = await page.textContent("[data-testid=results-summary]");
+  assert.doesNotMatch(summary, /^0 of/);
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("button.backup-export")]);
+  const file = path.join(shots, "backup.json");
+  await download.saveAs(file);
+  const text = fs.readFileSync(file, "utf8");
+  assert.match(text, /"format": "sandlab.backup\/1"/);
+  assert.match(text, /i32\.add/);
+  // The LRS key and secret are not part of a backup.
+  assert.ok(!text.includes("open sesame") && !text.includes("learner1"));
+
+  // Another browser, or this one after its storage was cleared.
+  await page.evaluate(() => localStorage.clear());
+  await page.reload();
+  await page.waitForSelector(".results-page");
+  assert.match(await page.textContent("[data-testid=results-summary]"), /^0 of/);
+
+  // Declining the confirmation changes nothing.
+  const declined = new Promise((resolve) => page.once("dialog", (d) => d.dismiss().then(resolve)));
+  await page.setInputFiles(".backup-import", file);
+  await declined;
+  assert.match(await page.textContent("[data-testid=results-summary]"), /^0 of/);
+
+  page.once("dialog", (d) => d.accept());
+  await page.setInputFiles(".backup-import", file);
+  await page.waitForFunction(() => /Restored \d+ lab/.test(document.querySelector(".export-message")?.textContent ?? ""));
+  assert.equal(await page.textContent("[data-testid=results-summary]"), summary);
+  assert.equal(await page.inputValue("input[type=text]"), "Ada Lovelace");
+  await page.waitForSelector(".storage.saved");
+
+  // Saved again: a reload and the lab page show the restored work.
+  await page.goto(base + "#/lab/wasm-from-scratch/add");
+  await page.reload();
+  await page.waitForSelector(".cm-content");
+  assert.match(await page.textContent(".cm-content"), /i32\.add/);
+  assert.equal(await page.textContent("[data-testid=lab-status]"), "passed");
+
+  // Something that is not a backup is refused, and nothing changes.
+  await page.goto(base + "#/results");
+  await page.waitForSelector(".results-page");
+  await page.setInputFiles(".backup-import", { name: "notes.json", mimeType: "application/json", buffer: Buffer.from("{}") });
+  await page.waitForFunction(() => /Nothing was restored/.test(document.querySelector(".export-message")?.textContent ?? ""));
+  assert.equal(await page.textContent("[data-testid=results-summary]"), summary);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test("an endless loop can be stopped and ends as out of fuel if left alone", async () => {
   const { page, errors } = await open("#/lab/wasm-from-scratch/add");
   await page.waitForSelector(".cm-content");
@@ -510,6 +560,48 @@ test("dark theme and narrow screens", async () => {
   assert.deepEqual(await axe(page), []);
   await page.click("button.theme");
   await page.close();
+});
+
+test("two tabs: neither loses the other's work, and each shows the other's saves", async () => {
+  const a = await open("#/lab/wasm-from-scratch/locals");
+  const b = await open("#/lab/wasm-from-scratch/compare");
+  await a.page.waitForSelector(".cm-content");
+  await b.page.waitForSelector(".cm-content");
+
+  // Different labs: both edits survive, whichever tab saves last.
+  await typeCode(a.page, "(module) ;; locals, from tab A");
+  await typeCode(b.page, "(module) ;; compare, from tab B");
+  await a.page.waitForSelector(".storage.saved");
+  await b.page.waitForSelector(".storage.saved");
+  const fresh = await open("#/lab/wasm-from-scratch/locals");
+  await fresh.page.waitForSelector(".cm-content");
+  assert.match(await fresh.page.textContent(".cm-content"), /from tab A/);
+  await fresh.page.goto(base + "#/lab/wasm-from-scratch/compare");
+  await fresh.page.waitForFunction(() => /from tab B/.test(document.querySelector(".cm-content")?.textContent ?? ""));
+  await fresh.page.close();
+
+  // A save in one tab shows in the other without a reload.
+  await b.page.goto(base + "#/lab/wasm-from-scratch/locals");
+  await b.page.waitForFunction(() => /from tab A/.test(document.querySelector(".cm-content")?.textContent ?? ""));
+  await typeCode(a.page, "(module) ;; locals again, from tab A");
+  await b.page.waitForFunction(() => /locals again, from tab A/.test(document.querySelector(".cm-content")?.textContent ?? ""));
+
+  // The same lab changed in both before either saved: the last save wins
+  // in the editor, and the other version is kept aside and named.
+  await typeCode(a.page, "(module) ;; conflict, from tab A");
+  await typeCode(b.page, "(module) ;; conflict, from tab B");
+  await b.page.waitForSelector(".notice");
+  assert.match(await b.page.textContent(".notice"), /changed in another tab too/);
+  const other = await b.page.evaluate(() =>
+    Object.keys(localStorage)
+      .filter((k) => k.startsWith("sandlab:progress:other-tab:wasm-from-scratch/locals:"))
+      .map((k) => localStorage.getItem(k)),
+  );
+  assert.equal(other.length, 1);
+  assert.match(other[0], /conflict, from tab A/);
+  assert.deepEqual([...a.errors, ...b.errors], []);
+  await a.page.close();
+  await b.page.close();
 });
 
 test("damaged saved progress is reported and kept aside, not wiped", async () => {
