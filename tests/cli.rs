@@ -312,3 +312,24 @@ fn committed_wat_built_binaries_match_their_source() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn output_into_a_closed_pipe_ends_quietly() {
+    // Like `sandlab xapi … | head -1`: far more output than a pipe holds,
+    // and the reader gone before it is written.
+    let record = "tests/fixtures/records/v1-calc.json";
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sandlab"))
+        .arg("xapi")
+        .args(vec![record; 300])
+        .args(["--labs", "tests/fixtures/labs/course"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("sandlab starts");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("sandlab ends");
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

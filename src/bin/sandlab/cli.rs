@@ -286,16 +286,16 @@ fn check(dir: &Path) -> ExitCode {
         }
     }
     for p in &problems {
-        println!("{p}");
+        out!("{p}");
     }
     let courses = loaded.courses.len();
     if problems.is_empty() {
-        println!(
+        out!(
             "checked {courses} course(s), {labs} lab(s): every solution passes, every starter fails"
         );
         ExitCode::SUCCESS
     } else {
-        println!(
+        out!(
             "{} problem(s) in {courses} course(s), {labs} lab(s)",
             problems.len()
         );
@@ -410,7 +410,7 @@ fn grade_cmd(lab_dir: &Path, file: &Path, json: bool) -> ExitCode {
         Err(e) => grade::compile_failure(&lab, e),
     };
     if json {
-        println!("{}", grade::report_json(&report));
+        out!("{}", grade::report_json(&report));
     } else {
         print_report(&lab, &report, &name);
     }
@@ -422,11 +422,11 @@ fn grade_cmd(lab_dir: &Path, file: &Path, json: bool) -> ExitCode {
 }
 
 fn print_report(lab: &Lab, report: &Report, file: &str) {
-    println!("{} ({}): {file}", lab.title, lab.id);
+    out!("{} ({}): {file}", lab.title, lab.id);
     if let Some(e) = &report.compile_error {
         match (e.line, e.column) {
-            (Some(l), Some(c)) => println!("compile error: {file}:{l}:{c}: {}", e.message),
-            _ => println!("compile error: {file}: {}", e.message),
+            (Some(l), Some(c)) => out!("compile error: {file}:{l}:{c}: {}", e.message),
+            _ => out!("compile error: {file}: {}", e.message),
         }
     }
     for c in &report.checks {
@@ -436,21 +436,23 @@ fn print_report(lab: &Lab, report: &Report, file: &str) {
             None => format!("fuel {}", c.fuel),
         };
         let hidden = if c.hidden { " (hidden)" } else { "" };
-        println!(
+        out!(
             "  {mark} {}{hidden}  [{}/{} pts, {fuel}]",
-            c.name, c.score, c.points
+            c.name,
+            c.score,
+            c.points
         );
         if c.verdict.is_pass() || matches!(c.verdict, Verdict::CompileError(_)) {
             continue;
         }
         if c.hidden {
-            println!("       {}", c.verdict.name());
+            out!("       {}", c.verdict.name());
         } else {
             for line in c.verdict.to_string().lines() {
-                println!("       {line}");
+                out!("       {line}");
             }
             if let Some(f) = &c.feedback {
-                println!("       hint: {f}");
+                out!("       hint: {f}");
             }
         }
     }
@@ -460,14 +462,14 @@ fn print_report(lab: &Lab, report: &Report, file: &str) {
         .filter(|c| !c.verdict.is_pass())
         .count();
     if failed == 0 {
-        println!(
+        out!(
             "score {}/{}: all {} checks passed",
             report.score,
             report.max_score,
             report.checks.len()
         );
     } else {
-        println!(
+        out!(
             "score {}/{}: {failed} of {} checks failed",
             report.score,
             report.max_score,
@@ -579,7 +581,7 @@ fn run(
     match &outcome.end {
         End::Returned(values) => {
             if !values.is_empty() {
-                println!("{}", sandbox::join_values(values));
+                out!("{}", sandbox::join_values(values));
             }
             eprintln!("[sandlab] exit code 0, fuel {fuel}");
             ExitCode::SUCCESS
@@ -605,14 +607,14 @@ fn list(dir: &Path) -> ExitCode {
     };
     let loaded = lab::load_courses(&files);
     for course in &loaded.courses {
-        println!(
+        out!(
             "{} — {} ({} labs)",
             course.id,
             course.title,
             course.labs.len()
         );
         for lab in &course.labs {
-            println!(
+            out!(
                 "  {:<24} {:<40} {:>3} min  {} pts  {}",
                 lab.id,
                 lab.title,
@@ -823,7 +825,7 @@ fn record_cmd(
             Err(e) => fail(format!("{}: {e}", path.display())),
         },
         None => {
-            println!("{text}");
+            out!("{text}");
             ExitCode::SUCCESS
         }
     }
@@ -857,14 +859,14 @@ fn verify_cmd(records: &[PathBuf], labs: &Path) -> ExitCode {
         let (learner, verdicts) = match checked {
             Ok(c) => c,
             Err(e) => {
-                println!("{}: cannot be read: {e}", path.display());
+                out!("{}: cannot be read: {e}", path.display());
                 unreadable = true;
                 continue;
             }
         };
         for v in verdicts {
             if v.verified() {
-                println!(
+                out!(
                     "{}: {learner} {}/{}: verified",
                     path.display(),
                     v.course,
@@ -872,14 +874,14 @@ fn verify_cmd(records: &[PathBuf], labs: &Path) -> ExitCode {
                 );
             } else {
                 differs = true;
-                println!(
+                out!(
                     "{}: {learner} {}/{}: DIFFERS",
                     path.display(),
                     v.course,
                     v.lab
                 );
                 for d in &v.differences {
-                    println!("    {d}");
+                    out!("    {d}");
                 }
             }
         }
@@ -1007,7 +1009,7 @@ fn gradebook_cmd(records: &[PathBuf], labs: &Path, format: Format, trust: bool) 
                 format!("max {max_total}"),
                 "unverified labs".to_string(),
             ]);
-            println!("{}", header.join(","));
+            out!("{}", header.join(","));
             for row in &rows {
                 match row {
                     Err(e) => {
@@ -1027,7 +1029,7 @@ fn gradebook_cmd(records: &[PathBuf], labs: &Path, format: Format, trust: bool) 
                             max_total.to_string(),
                             unverified.to_string(),
                         ]);
-                        println!("{}", line.join(","));
+                        out!("{}", line.join(","));
                     }
                 }
             }
@@ -1052,7 +1054,7 @@ fn gradebook_cmd(records: &[PathBuf], labs: &Path, format: Format, trust: bool) 
                     })),
                 })
                 .collect();
-            println!(
+            out!(
                 "{}",
                 serde_json::json!({ "verified_only": !trust, "learners": learners })
             );

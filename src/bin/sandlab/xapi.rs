@@ -78,7 +78,7 @@ pub fn xapi_cmd(
         }
     }
     let Some(endpoint) = post else {
-        println!(
+        out!(
             "{}",
             serde_json::to_string_pretty(&statements).unwrap_or_default()
         );
@@ -105,7 +105,7 @@ pub fn xapi_cmd(
             }
         }
     }
-    println!("posted {posted} statements to {url}");
+    out!("posted {posted} statements to {url}");
     ExitCode::SUCCESS
 }
 
