@@ -35,8 +35,7 @@ pub fn load() -> Outbox {
     match store.get_item(outbox::KEY).ok().flatten() {
         None => Outbox::default(),
         Some(text) => Outbox::load(&text).unwrap_or_else(|_| {
-            let aside = format!("{}:kept-aside:{}", outbox::KEY, storage::now_ms() as u64);
-            let _ = store.set_item(&aside, &text);
+            let _ = storage::keep_aside(&store, outbox::KEY, &text);
             Outbox::default()
         }),
     }

@@ -66,21 +66,19 @@ pub fn load_progress() -> Progress {
             p
         }
         Err(error) => {
-            let aside = format!("{KEY}:kept-aside:{}", now_ms() as u64);
-            let kept = storage.set_item(&aside, &text).is_ok();
-            if kept {
+            let kept = keep_aside(&storage, KEY, &text).ok();
+            if kept.is_some() {
                 KEPT_ASIDE.with(|k| *k.borrow_mut() = Some(text.clone()));
             }
             let why = match error {
                 LoadError::Corrupt(e) => format!("could not be read ({e})"),
                 LoadError::Newer(n) => format!("was saved by a newer sandlab (schema {n})"),
             };
-            let where_ = if kept {
-                format!(
+            let where_ = match &kept {
+                Some(aside) => format!(
                     "A copy was kept in this browser's storage under \"{aside}\"; nothing was deleted."
-                )
-            } else {
-                "Keeping a copy aside failed too, so the saved text was left untouched and new progress will not be saved over it.".into()
+                ),
+                None => "Keeping a copy aside failed too, so the saved text was left untouched and new progress will not be saved over it.".into(),
             };
             let mut p = Progress {
                 notices: vec![format!(
@@ -88,7 +86,7 @@ pub fn load_progress() -> Progress {
                 )],
                 ..Progress::default()
             };
-            if !kept {
+            if kept.is_none() {
                 let why =
                     "the old saved progress could not be kept aside, so nothing is saved over it"
                         .to_string();
@@ -159,8 +157,7 @@ pub fn save(progress: &Progress) -> Result<(Progress, Vec<String>), String> {
             Err(_) => {
                 // Damaged or newer: keep it (once), then save.
                 if KEPT_ASIDE.with(|k| k.borrow().as_deref() != Some(text.as_str())) {
-                    let aside = format!("{KEY}:kept-aside:{}", now_ms() as u64);
-                    storage.set_item(&aside, &text).map_err(quota_message)?;
+                    keep_aside(&storage, KEY, &text)?;
                     KEPT_ASIDE.with(|k| *k.borrow_mut() = Some(text));
                 }
                 Progress::default()
@@ -216,9 +213,19 @@ pub fn keep_current_aside() -> Result<Option<String>, String> {
     let Some(text) = storage.get_item(KEY).ok().flatten() else {
         return Ok(None);
     };
-    let aside = format!("{KEY}:kept-aside:{}", now_ms() as u64);
-    storage.set_item(&aside, &text).map_err(quota_message)?;
-    Ok(Some(aside))
+    keep_aside(&storage, KEY, &text).map(Some)
+}
+
+/// Copies `text` (what was under `key`) to `key:kept-aside:<time>`, never
+/// over anything, and returns that key.
+///
+/// # Errors
+///
+/// Storage is full or blocked.
+pub fn keep_aside(storage: &web_sys::Storage, key: &str, text: &str) -> Result<String, String> {
+    let aside = format!("{key}:kept-aside:{}", now_ms() as u64);
+    storage.set_item(&aside, text).map_err(quota_message)?;
+    Ok(aside)
 }
 
 /// Forgets which uploads are saved, so the next save writes them all (after
