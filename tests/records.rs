@@ -268,3 +268,34 @@ fn csv_export_has_one_row_per_lab_and_quotes_what_needs_it() {
         "{csv}"
     );
 }
+
+#[test]
+fn xapi_refuses_a_bad_endpoint_and_an_unreadable_record() {
+    let out = sandlab(&[
+        "xapi",
+        FIXTURE,
+        "--labs",
+        LABS,
+        "--post",
+        "not-a-url",
+        "--user",
+        "u",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("`not-a-url` is not an http(s) URL"),
+        "{stderr}"
+    );
+
+    let dir = std::env::temp_dir().join(format!("sandlab-xapi-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, "{\"schema\": \"x\"}").expect("written");
+    let out = sandlab(&["xapi", bad.to_str().expect("utf8"), "--labs", LABS]);
+    let _ = std::fs::remove_dir_all(&dir);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("cannot be read: schema `x`"), "{stderr}");
+    assert!(out.stdout.is_empty());
+}

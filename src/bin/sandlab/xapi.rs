@@ -19,6 +19,16 @@ pub fn xapi_cmd(
         eprintln!("error: {e}");
         ExitCode::from(code)
     };
+    if let Some(url) = post
+        && !xapi::is_url(url)
+    {
+        return fail(
+            2,
+            format!(
+                "`{url}` is not an http(s) URL: give the LRS endpoint, like https://lrs.example.edu/xAPI/"
+            ),
+        );
+    }
     let courses = match load_prepared(labs) {
         Ok(c) => c,
         Err(e) => return fail(2, e),
