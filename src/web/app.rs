@@ -162,8 +162,10 @@ pub fn App() -> Html {
         use_effect_with((), move |_| {
             let listener = web_sys::window().map(|w| {
                 gloo_events::EventListener::new(&w, "pagehide", move |_| {
+                    // A save that failed (storage full) is retried too: the
+                    // learner may have freed space since.
                     if let Some(p) = latest.borrow().as_ref()
-                        && p.storage == StorageStatus::Pending
+                        && matches!(p.storage, StorageStatus::Pending | StorageStatus::Failed(_))
                     {
                         let _ = storage::save(p);
                     }

@@ -11,7 +11,7 @@ import fs from "node:fs";
 import path from "node:path";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { chromium } from "playwright-core";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -31,6 +31,16 @@ const types = {
   ".wasm": "application/wasm",
   ".css": "text/css",
 };
+
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 
 before(async () => {
   assert.ok(fs.existsSync(path.join(dist, "index.html")), "dist/ is built (trunk build --release)");
@@ -56,28 +66,33 @@ before(async () => {
   browser = await chromium.launchPersistentContext(userDataDir, {
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
     headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
+    args: CHROMIUM_ARGS,
     viewport: { width: 1280, height: 900 },
   });
 });
 
 after(async () => {
   await browser?.close();
+  await spare?.close();
   server?.close();
   if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
 });
 
 /// A page that fails the test on any uncaught error, and records requests.
-async function open(hash = "") {
-  const page = await browser.newPage();
+/// A browser profile of its own (fresh storage), for tests that must not see
+/// or change the progress the sequential tests build up in `browser`.
+let spare;
+async function isolated(options = {}) {
+  spare ??= await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
+  return spare.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true, ...options });
+}
+
+async function open(hash = "", context = browser) {
+  const page = await context.newPage();
   const errors = [];
   const requests = [];
   page.on("pageerror", (e) => errors.push(String(e)));
@@ -688,4 +703,227 @@ test("reference solutions are not in what the browser downloads", () => {
   assert.ok(checked >= 5, `checked ${checked} solution lines`);
   // And the labs themselves are in: the bundle is embedded.
   assert.ok(shipped.includes("Reverse a string in place"));
+});
+
+/// The labs of a course, in order, as its course.toml lists them.
+function labsOf(course) {
+  const text = fs.readFileSync(path.join(root, "labs", course, "course.toml"), "utf8");
+  return [...text.match(/^labs\s*=\s*\[([^\]]*)\]/m)[1].matchAll(/"([^"]+)"/g)].map((m) => m[1]);
+}
+
+/// A lab's reference solution on disk: [language, path].
+function solutionOf(course, lab) {
+  const dir = path.join(root, "labs", course, lab);
+  const toml = fs.readFileSync(path.join(dir, "lab.toml"), "utf8");
+  const language = toml.match(/^language\s*=\s*"(\w+)"/m)?.[1] ?? "wat";
+  const named = toml.match(/^solution\s*=\s*"([^"]+)"/m)?.[1];
+  return [language, path.join(dir, named ?? (language === "wasm" ? "solution.wasm" : "solution.wat"))];
+}
+
+/// Checks `code` (WAT text, or a module file for a wasm lab) in a fresh
+/// page of `context`, and returns the report summary.
+async function submit(context, course, lab, language, code) {
+  const { page, errors } = await open(`#/lab/${course}/${lab}`, context);
+  if (language === "wasm") {
+    await page.waitForSelector("input[type=file]");
+    await page.setInputFiles("input[type=file]", code);
+    await page.waitForSelector(`text=Uploaded: ${path.basename(code)}`);
+  } else {
+    await page.waitForSelector(".cm-content");
+    await typeCode(page, code);
+  }
+  const summary = await check(page);
+  assert.deepEqual(errors, [], `${course}/${lab}`);
+  await page.close();
+  return summary;
+}
+
+/// Exports the completion record from the Results page of `context`.
+async function exportRecord(context, name) {
+  const { page } = await open("#/results", context);
+  await page.waitForSelector(".results-page");
+  await page.fill("input[type=text]", "Determinism");
+  await page.press("input[type=text]", "Tab");
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("button.export")]);
+  const file = path.join(shots, name);
+  await download.saveAs(file);
+  await page.close();
+  return JSON.parse(fs.readFileSync(file, "utf8"));
+}
+
+/// Grades each lab's submission in `record` with `sandlab grade --json` and
+/// asserts that every check has the browser's verdict, points and fuel.
+function assertSameAsCli(record, expectLabs) {
+  assert.equal(record.labs.length, expectLabs);
+  const sandlab = path.join(root, "target/debug/sandlab");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sandlab-determinism-"));
+  for (const entry of record.labs) {
+    const where = `${entry.course}/${entry.lab}`;
+    const file = path.join(dir, entry.lab + (entry.submission.kind === "wasm" ? ".wasm" : ".wat"));
+    fs.writeFileSync(
+      file,
+      entry.submission.kind === "wasm" ? Buffer.from(entry.submission.base64, "base64") : entry.submission.source,
+    );
+    // Exit 1 is "some check failed", a report all the same.
+    const cli = spawnSync(sandlab, ["grade", path.join(root, "labs", entry.course, entry.lab), file, "--json"], {
+      encoding: "utf8",
+    });
+    assert.ok(cli.status === 0 || cli.status === 1, `${where}: ${cli.stderr}`);
+    const native = JSON.parse(cli.stdout);
+    assert.deepEqual(
+      entry.checks.map((c) => [c.name, c.verdict, c.points, c.fuel]),
+      native.checks.map((c) => [c.name, c.verdict, c.points, c.fuel]),
+      `${where}: the browser and the CLI disagree`,
+    );
+    assert.equal(entry.score, native.score, where);
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+test("the browser and the CLI give the same verdicts and fuel, check by check", async () => {
+  // Every built-in lab's reference solution...
+  const context = await isolated();
+  let labs = 0;
+  for (const course of ["wasm-from-scratch", "feature-tour"]) {
+    for (const lab of labsOf(course)) {
+      const [language, file] = solutionOf(course, lab);
+      const code = language === "wasm" ? file : fs.readFileSync(file, "utf8");
+      assert.match(await submit(context, course, lab, language, code), /Lab passed/, `${course}/${lab}`);
+      labs += 1;
+    }
+  }
+  assertSameAsCli(await exportRecord(context, "determinism-solutions.json"), labs);
+  await context.close();
+
+  // ...and submissions that end every other way: fuel, stack, memory, traps,
+  // output, NaN results and wrong answers.
+  const hostile = await isolated();
+  const cases = {
+    add: ADD_LOOP,
+    fib: `(module (func $f (export "fib") (param i32) (result i64) (call $f (local.get 0))))`,
+    "array-sum": `(module (memory (export "memory") 1)
+  (func (export "sum") (param i32 i32) (result i32)
+    (loop (br_if 0 (i32.ne (memory.grow (i32.const 1)) (i32.const -1))))
+    (i32.const 0)))`,
+    compare: `(module
+  (func (export "sign") (param i32) (result i32) (i32.div_s (i32.const 1) (i32.sub (local.get 0) (local.get 0))))
+  (func (export "clamp") (param i32 i32 i32) (result i32) unreachable))`,
+    floats: `(module
+  (func (export "c_to_f") (param f64) (result f64) (f64.div (f64.const 0) (f64.sub (local.get 0) (local.get 0))))
+  (func (export "hypot") (param f64 f64) (result f64) (f64.sqrt (f64.neg (f64.mul (local.get 0) (local.get 1))))))`,
+    hello: `(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 16) "flood flood flood flood flood flood flood flood ")
+  (func (export "_start")
+    (i32.store (i32.const 0) (i32.const 16))
+    (i32.store (i32.const 4) (i32.const 48))
+    (loop (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8))) (br 0))))`,
+    loops: `(module
+  (func (export "sum_to") (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+  (func (export "factorial") (param i32) (result i64) (i64.extend_i32_s (local.get 0))))`,
+  };
+  for (const [lab, code] of Object.entries(cases)) {
+    assert.doesNotMatch(await submit(hostile, "wasm-from-scratch", lab, "wat", code), /Lab passed/, lab);
+  }
+  const record = await exportRecord(hostile, "determinism-hostile.json");
+  const verdicts = new Set(record.labs.flatMap((l) => l.checks.map((c) => c.verdict)));
+  for (const v of ["out of fuel", "stack overflow", "memory limit", "trap", "output limit", "wrong answer"]) {
+    assert.ok(verdicts.has(v), `no check ended as ${v}: ${[...verdicts]}`);
+  }
+  assertSameAsCli(record, Object.keys(cases).length);
+  await hostile.close();
+});
+
+test("storage full: the learner is told, keeps their code, and it saves once there is room", async () => {
+  const context = await isolated();
+  // What a browser does when the site's quota is used up: every write throws
+  // a QuotaExceededError DOMException.
+  await context.addInitScript(() => {
+    const setItem = Storage.prototype.setItem;
+    Storage.prototype.setItem = function (key, value) {
+      if (window.storageFull) throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
+      return setItem.call(this, key, value);
+    };
+  });
+  const { page, errors } = await open("#/lab/wasm-from-scratch/add", context);
+  await page.waitForSelector(".cm-content");
+  await page.evaluate(() => (window.storageFull = true));
+  await typeCode(page, ADD_RIGHT);
+  await page.waitForSelector(".storage.failed");
+  assert.match(await page.textContent("[data-testid=storage-status]"), /Not saved: browser storage is full/);
+  // Grading still works, and the code and the result stay on the page.
+  assert.match(await check(page), /Lab passed/);
+  assert.match(await page.textContent(".cm-content"), /i32\.add/);
+  await shot(page, "storage-full");
+
+  // Space is freed: the next change saves everything, the earlier Check too.
+  await page.evaluate(() => (window.storageFull = false));
+  await page.click(".cm-content");
+  await page.keyboard.press("Control+End");
+  await page.keyboard.insertText("\n;; saved at last");
+  await page.waitForSelector(".storage.saved");
+  await page.reload();
+  await page.waitForSelector(".cm-content");
+  assert.match(await page.textContent(".cm-content"), /saved at last/);
+  assert.match(await page.textContent("main"), /1 attempt\(s\)/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("storage blocked (private mode): the app works, says so, and a backup still holds the code", async () => {
+  const context = await isolated();
+  // Some private modes, and cookies blocked for the site, make the
+  // localStorage getter itself throw.
+  await context.addInitScript(() => {
+    Object.defineProperty(window, "localStorage", {
+      get() {
+        throw new DOMException("The operation is insecure.", "SecurityError");
+      },
+    });
+  });
+  const { page, errors } = await open("#/lab/wasm-from-scratch/add", context);
+  await page.waitForSelector(".cm-content");
+  assert.match(await page.textContent(".notice"), /Your progress cannot be saved: local storage is blocked/);
+  await typeCode(page, ADD_RIGHT);
+  assert.match(await check(page), /Lab passed/);
+  await page.waitForSelector(".storage.failed");
+  assert.match(await page.textContent("[data-testid=storage-status]"), /Not saved: local storage is blocked/);
+  await shot(page, "storage-blocked");
+
+  // Before closing the tab, the learner can take everything with them.
+  await page.click("a[href='#/results']");
+  await page.waitForSelector(".results-page");
+  assert.match(await page.textContent("[data-testid=results-summary]"), /^6 of /);
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("button.backup-export")]);
+  const backup = JSON.parse(fs.readFileSync(await download.path(), "utf8"));
+  assert.match(JSON.stringify(backup), /i32\.add/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("lab instructions cannot run script, load images or follow javascript: links", async () => {
+  const context = await isolated();
+  const { page, errors, requests } = await open("#/lab/feature-tour/calls", context);
+  await page.waitForSelector(".instructions table");
+  const instructions = page.locator(".instructions");
+  // The hostile HTML is on the page as text...
+  const text = await instructions.textContent();
+  assert.match(text, /<script>window\.pwned = "script"<\/script>/);
+  assert.match(text, /<img src="x\.png" onerror=/);
+  assert.match(text, /the alt text, not the image/);
+  // ...and nothing of it became an element, ran, or was fetched.
+  assert.equal(await instructions.locator("script, img, iframe, object, embed, style").count(), 0);
+  assert.equal(await instructions.locator("[onerror], [onclick], [onload]").count(), 0);
+  const hrefs = await instructions.locator("a").evaluateAll((links) => links.map((a) => a.getAttribute("href")));
+  assert.deepEqual(hrefs, ["https://webassembly.org/", "#"]);
+  await page.waitForTimeout(200);
+  assert.equal(await page.evaluate(() => window.pwned), undefined);
+  assert.deepEqual(
+    requests.filter((u) => !u.startsWith(base)),
+    [],
+    "the page fetched something from elsewhere",
+  );
+  assert.deepEqual(errors, []);
+  await context.close();
 });
