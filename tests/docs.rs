@@ -61,6 +61,15 @@ fn the_guide_documents_every_check_kind_and_field() {
         "`output-bytes`",
         "`memory-pages`",
         "`fuel`",
+        "## Questions",
+        "`explanation`",
+        "`choices`",
+        "`match`",
+        "`wrong`",
+        "[help]",
+        "[schedule]",
+        "`requires`",
+        "weekly-minutes",
     ] {
         assert!(
             guide.contains(word),

@@ -431,3 +431,77 @@ fn cancelled_grading_marks_the_rest_cancelled() {
     assert_eq!(r.checks.len(), l.checks.len());
     assert_eq!(r.checks.last().map(|c| c.verdict.name()), Some("cancelled"));
 }
+
+fn answers(json: &str) -> grade::Answers {
+    serde_json::from_str(json).expect("answers")
+}
+
+#[test]
+fn questions_are_graded_with_their_feedback_and_explanation() {
+    let lab = fixture_lab("quiz");
+    assert!(!lab.has_code());
+    assert_eq!(lab.max_score(), 7);
+    let none = Submission::Wat(String::new());
+
+    // Nothing answered: nothing scored, no compile error for a lab without code.
+    let r = grade::grade(&lab, &none);
+    assert_eq!((r.passed, r.score, r.max_score), (false, 0, 7));
+    assert!(r.compile_error.is_none());
+    assert!(
+        r.questions
+            .iter()
+            .all(|q| q.verdict == grade::AnswerVerdict::Unanswered)
+    );
+    assert!(r.questions.iter().all(|q| q.explanation.is_none()));
+
+    let right = answers(
+        r#"{"locals": {"choices": [1]}, "integer types": {"choices": [1, 0]},
+            "bytes": {"text": " 8 "}, "pi": {"text": "3.141"},
+            "opcode": {"text": "I32.Add"}, "magic": {"text": "00 61 73 6D"}}"#,
+    );
+    let r = grade::grade_with(&lab, &none, &right);
+    assert_eq!((r.passed, r.score), (true, 7), "{r:#?}");
+    let locals = &r.questions[0];
+    assert_eq!(
+        locals.explanation.as_deref(),
+        Some("Parameters are the first locals, counted from 0.")
+    );
+
+    let wrong = answers(
+        r#"{"locals": {"choices": [0]}, "integer types": {"choices": [0]},
+            "bytes": {"text": "64"}, "pi": {"text": "3.2"},
+            "opcode": {"text": "i64.add"}, "magic": {"text": "0x0061736d00"}}"#,
+    );
+    let r = grade::grade_with(&lab, &none, &wrong);
+    assert_eq!((r.passed, r.score), (false, 0));
+    let feedback: Vec<&[String]> = r.questions.iter().map(|q| q.feedback.as_slice()).collect();
+    assert_eq!(feedback[0], ["Locals are counted from 0."]);
+    assert_eq!(
+        feedback[1],
+        ["Right so far, but not every right choice is ticked."]
+    );
+    assert_eq!(feedback[2], ["64 is its size in bits."]);
+    assert!(
+        r.questions
+            .iter()
+            .all(|q| q.verdict == grade::AnswerVerdict::Wrong)
+    );
+    // Answered wrongly, the explanation shows all the same.
+    assert!(r.questions[0].explanation.is_some());
+
+    // A wrong tick beside the right ones is wrong, with that choice's feedback.
+    let r = grade::grade_with(
+        &lab,
+        &none,
+        &answers(r#"{"integer types": {"choices": [0, 1, 2]}, "bytes": {"text": "9"}}"#),
+    );
+    assert_eq!(r.questions[1].verdict, grade::AnswerVerdict::Wrong);
+    assert!(r.questions[1].feedback[0].starts_with("Signedness lives"));
+    assert_eq!(
+        r.questions[2].feedback,
+        ["Count its bits, then divide by 8."]
+    );
+    // An answer of the wrong shape is wrong, not a crash.
+    let r = grade::grade_with(&lab, &none, &answers(r#"{"bytes": {"choices": [0]}}"#));
+    assert_eq!(r.questions[2].verdict, grade::AnswerVerdict::Wrong);
+}

@@ -100,6 +100,11 @@ fn sandlab(args: &[&str], password: Option<&str>) -> Output {
     cmd.output().expect("sandlab runs")
 }
 
+/// The right answers to the fixture quiz.
+const QUIZ_ANSWERS: &str = r#"{"locals": {"choices": [1]}, "integer types": {"choices": [0, 1]},
+    "bytes": {"text": "8"}, "pi": {"text": "3.14"}, "opcode": {"text": "i32.add"},
+    "magic": {"text": "0061736d"}}"#;
+
 /// A record in which the learner passed every fixture lab with its
 /// reference solution, and one in which they are stuck on `calc`.
 fn records(dir: &Path) -> (PathBuf, PathBuf) {
@@ -116,21 +121,29 @@ fn records(dir: &Path) -> (PathBuf, PathBuf) {
         .iter()
         .map(|lab| {
             let path = format!("{}/solution.wat", lab.dir);
-            let bytes = files.get(&path).expect("a solution");
-            let source = String::from_utf8(bytes.to_vec()).expect("utf8");
+            // The questions-only lab has no solution file, and its answers
+            // are these.
+            let source = files
+                .get(&path)
+                .map(|bytes| String::from_utf8(bytes.to_vec()).expect("utf8"))
+                .unwrap_or_default();
+            let answers: sandlab::grade::Answers =
+                serde_json::from_str(QUIZ_ANSWERS).expect("answers");
             let submission = sandlab::compile::Submission::Wat(source);
-            let report = sandlab::grade::grade(lab, &submission);
+            let report = sandlab::grade::grade_with(lab, &submission, &answers);
             assert!(report.passed, "{} solution passes", lab.id);
             record::lab_record(
                 course,
                 lab,
                 &submission,
+                &answers,
                 &report,
                 Attempts {
                     attempts: 2,
                     first_attempt: Some("2026-11-22T09:00:00Z".into()),
                     last_attempt: Some("2026-11-22T09:30:00Z".into()),
                     time_spent_seconds: 1800,
+                    passed_at: None,
                 },
             )
         })
@@ -176,6 +189,7 @@ fn statements_posted_from_the_cli_are_stored_by_a_real_lrs() {
             xapi::VERB_PASSED,
             xapi::VERB_PASSED,
             xapi::VERB_PASSED,
+            xapi::VERB_PASSED,
             xapi::VERB_COMPLETED,
             xapi::VERB_FAILED
         ]
@@ -186,7 +200,7 @@ fn statements_posted_from_the_cli_are_stored_by_a_real_lrs() {
     );
     assert_eq!(ours[0]["actor"]["mbox"], "mailto:ada@example.edu");
     assert_eq!(
-        ours[4]["actor"]["account"]["homePage"],
+        ours[5]["actor"]["account"]["homePage"],
         "https://example.edu"
     );
     for s in &ours {
@@ -201,12 +215,12 @@ fn statements_posted_from_the_cli_are_stored_by_a_real_lrs() {
     let post = sandlab(&args, Some(PASSWORD));
     assert_eq!(post.status.code(), Some(0), "{}", text(&post.stderr));
     assert!(
-        text(&post.stdout).contains("posted 5 statements"),
+        text(&post.stdout).contains("posted 6 statements"),
         "{}",
         text(&post.stdout)
     );
     let stored = lrs.statements();
-    assert_eq!(stored.len(), 5);
+    assert_eq!(stored.len(), 6);
     for mine in &ours {
         let theirs = stored
             .iter()
@@ -220,7 +234,7 @@ fn statements_posted_from_the_cli_are_stored_by_a_real_lrs() {
     // Posting the same work again is safe: the LRS keeps one copy.
     let again = sandlab(&args, Some(PASSWORD));
     assert_eq!(again.status.code(), Some(0), "{}", text(&again.stderr));
-    assert_eq!(lrs.statements().len(), 5);
+    assert_eq!(lrs.statements().len(), 6);
 }
 
 #[test]

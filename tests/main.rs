@@ -12,6 +12,9 @@
 //!   docs/reliability.md).
 //! - `lrs`: xAPI statements posted to a real LRS (Ralph) on loopback.
 //! - `regression`: tests that each pin a bug that was found and fixed.
+//! - `report`: `sandlab report` on a generated class.
+//! - `fuzz_corpus`: every input the fuzzers kept, replayed through the
+//!   properties they check (`fuzz/props.rs`, shared with the fuzz targets).
 //!
 //! To add a grading case, put a submission in `fixtures/labs/submissions` and
 //! a `case(...)` line in `grading.rs`; to add a broken-lab case, add a folder
@@ -20,9 +23,14 @@
 mod broken_labs;
 mod cli;
 mod docs;
+mod fuzz_corpus;
 mod grading;
 mod hostile;
 mod lrs;
 mod records;
 mod regression;
+mod report;
 mod support;
+
+#[path = "../fuzz/props.rs"]
+mod props;

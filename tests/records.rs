@@ -186,8 +186,10 @@ fn the_json_schema_describes_every_field_a_record_has() {
             serde_json::Value::Object(map) => {
                 let props = &schema["properties"];
                 for (k, v) in map {
+                    // A map (answers by question name) describes its values once.
                     let sub = props
                         .get(k)
+                        .or_else(|| Some(&schema["additionalProperties"]).filter(|s| s.is_object()))
                         .unwrap_or_else(|| panic!("{at}.{k} is not in docs/record.schema.json"));
                     check(v, sub, root, &format!("{at}.{k}"));
                 }
@@ -208,6 +210,30 @@ fn the_json_schema_describes_every_field_a_record_has() {
         }
     }
     check(&record, &schema, &schema, "record");
+    // A record with answers and questions, as `sandlab record` writes it.
+    let quiz = serde_json::from_str(
+        &String::from_utf8(
+            sandlab(&[
+                "record",
+                "--course",
+                "fixtures",
+                "--lab",
+                "quiz",
+                "--learner",
+                "Ada",
+                "--labs",
+                LABS,
+                "--answers",
+                "tests/fixtures/records/quiz-answers.json",
+            ])
+            .stdout,
+        )
+        .expect("utf8"),
+    )
+    .expect("a record");
+    check(&quiz, &schema, &schema, "record");
+    assert!(quiz["labs"][0]["answers"]["locals"]["choices"].is_array());
+    assert_eq!(quiz["labs"][0]["questions"][0]["verdict"], "correct");
 }
 
 #[test]
@@ -226,9 +252,9 @@ fn gradebook_counts_verified_scores_only_unless_trusted() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 3, "a header and one row per learner: {csv}");
     assert!(lines[0].starts_with("learner,fixtures/calc (/9)"), "{csv}");
-    assert!(lines.contains(&"Grace Hopper,7,,,7,16,0"), "{csv}");
+    assert!(lines.contains(&"Grace Hopper,7,,,,7,23,0"), "{csv}");
     assert!(
-        lines.contains(&"Mallory,,,,0,16,1"),
+        lines.contains(&"Mallory,,,,,0,23,1"),
         "the tampered score does not count: {csv}"
     );
     let out = sandlab(&[
@@ -298,4 +324,103 @@ fn xapi_refuses_a_bad_endpoint_and_an_unreadable_record() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("cannot be read: schema `x`"), "{stderr}");
     assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn answers_travel_in_the_record_and_a_claimed_answer_is_re_graded() {
+    let dir = std::env::temp_dir().join(format!("sandlab-quiz-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let answers = dir.join("answers.json");
+    std::fs::write(
+        &answers,
+        r#"{"locals": {"choices": [1]}, "bytes": {"text": "64"}}"#,
+    )
+    .expect("written");
+    let out = sandlab(&[
+        "grade",
+        "tests/fixtures/labs/course/quiz",
+        "--answers",
+        answers.to_str().expect("utf8"),
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("ok   question: locals  [1/1 pts, correct]"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("FAIL question: bytes  [0/1 pts, wrong]"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("64 is its size in bits."), "{stdout}");
+    assert!(stdout.contains("---- question: pi"), "{stdout}");
+    assert!(
+        stdout.contains("score 1/7: 5 of 6 checks and questions failed"),
+        "{stdout}"
+    );
+
+    let record = dir.join("quiz.json");
+    let out = sandlab(&[
+        "record",
+        "--course",
+        "fixtures",
+        "--lab",
+        "quiz",
+        "--learner",
+        "Ada",
+        "--labs",
+        LABS,
+        "--answers",
+        answers.to_str().expect("utf8"),
+        "-o",
+        record.to_str().expect("utf8"),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&record).expect("record");
+    let mut parsed = sandlab::record::read(&text).expect("reads");
+    let lab = &parsed.labs[0];
+    assert_eq!((lab.score, lab.max_score), (1, 7));
+    assert_eq!(lab.answers.len(), 2);
+    assert_eq!(lab.questions.len(), 6);
+    assert_eq!(
+        (
+            lab.questions[2].name.as_str(),
+            lab.questions[2].verdict.as_str()
+        ),
+        ("bytes", "wrong")
+    );
+    let out = sandlab(&["verify", record.to_str().expect("utf8"), "--labs", LABS]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+
+    // Claiming the wrong answer was right is caught by re-grading it.
+    let lab = &mut parsed.labs[0];
+    lab.questions[2].verdict = "correct".into();
+    lab.questions[2].points = 1;
+    lab.score = 2;
+    let tampered = dir.join("tampered.json");
+    std::fs::write(&tampered, sandlab::record::write(&parsed)).expect("written");
+    let out = sandlab(&["verify", tampered.to_str().expect("utf8"), "--labs", LABS]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains(
+            "question `bytes`: correct for 1 points claimed, wrong for 0 on re-grading the answer"
+        ),
+        "{stdout}"
+    );
+    // A lab with code still needs its file.
+    let out = sandlab(&["grade", "tests/fixtures/labs/course/calc"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("give the submission FILE"));
+    std::fs::remove_dir_all(&dir).ok();
 }

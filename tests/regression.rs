@@ -89,3 +89,36 @@ fn lab_errors_are_left_out_of_the_score() {
         "the learner did everything they could: {report:#?}"
     );
 }
+
+/// Found by the `wat` fuzz target: an element segment longer than its table
+/// ended as a trap whose message printed wasmi's table handle, numbered by
+/// how many stores the process had made, so the same submission got a
+/// different message on each run (and in the browser and the CLI).
+#[test]
+fn an_element_segment_past_the_table_is_a_deterministic_table_trap() {
+    let wat = r#"(module
+      (type $op (func (param i32) (result i32)))
+      (table 1 funcref)
+      (elem (i32.const 0) $a $a $a $a)
+      (func $a (type $op) (local.get 0))
+      (func (export "run") (param i32) (result i32) (local.get 0)))"#;
+    let wasm = sandlab::compile::wat(wat).expect("compiles");
+    let program = sandlab::sandbox::Program::new(&wasm, 100).expect("valid");
+    let run = || {
+        sandlab::sandbox::run(
+            &program,
+            sandlab::sandbox::Request::call("run", vec![sandlab::sandbox::Value::I32(1)]),
+        )
+        .end
+    };
+    let first = run();
+    assert_eq!(first, run(), "the same end on every run");
+    match first {
+        sandlab::sandbox::End::Trapped { kind, message } => {
+            assert_eq!(kind, sandlab::sandbox::TrapKind::TableOutOfBounds);
+            assert!(message.contains("4 function(s) from index 0"), "{message}");
+            assert!(!message.contains("Store"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+}

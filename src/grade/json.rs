@@ -20,6 +20,17 @@ pub fn report_json(report: &Report) -> Value {
             "column": e.column,
         })),
         "checks": report.checks.iter().map(check_json).collect::<Vec<_>>(),
+        "questions": report.questions.iter().map(|q| {
+            let mut o = Map::new();
+            o.insert("name".into(), json!(q.name));
+            o.insert("verdict".into(), json!(q.verdict.name()));
+            o.insert("points".into(), json!(q.score));
+            o.insert("max_points".into(), json!(q.points));
+            if !q.feedback.is_empty() {
+                o.insert("feedback".into(), json!(q.feedback));
+            }
+            Value::Object(o)
+        }).collect::<Vec<_>>(),
     })
 }
 

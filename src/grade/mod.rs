@@ -6,10 +6,12 @@
 
 mod diff;
 mod json;
+mod quiz;
 mod verdict;
 
 pub use diff::line_diff;
 pub use json::report_json;
+pub use quiz::{Answer, AnswerVerdict, Answers, QuestionReport, grade_answer, grade_answers};
 pub use verdict::{Mismatch, Verdict};
 
 use crate::compile::{self, Binary, CompileError, Submission};
@@ -32,6 +34,33 @@ pub struct Report {
     /// Set when the submission did not compile (every check then carries it).
     pub compile_error: Option<CompileError>,
     pub checks: Vec<CheckReport>,
+    /// The lab's questions, graded from the answers given (none: unanswered).
+    pub questions: Vec<QuestionReport>,
+}
+
+impl Report {
+    /// The report with `answers` graded into its questions and its score.
+    pub fn answered(mut self, lab: &Lab, answers: &Answers) -> Report {
+        self.questions = grade_answers(lab, answers);
+        self.total();
+        self
+    }
+
+    /// Score, maximum and `passed` from the checks and questions. A broken
+    /// check is the lab's fault: it is left out of the maximum and of
+    /// `passed`, so it never counts against the learner.
+    fn total(&mut self) {
+        let counted = || self.checks.iter().filter(|c| !c.verdict.is_lab_error());
+        self.score = self.checks.iter().map(|c| c.score).sum::<u32>()
+            + self.questions.iter().map(|q| q.score).sum::<u32>();
+        self.max_score = counted().map(|c| c.points).sum::<u32>()
+            + self.questions.iter().map(|q| q.points).sum::<u32>();
+        self.passed = counted().all(|c| c.verdict.is_pass())
+            && self
+                .questions
+                .iter()
+                .all(|q| q.verdict == AnswerVerdict::Correct);
+    }
 }
 
 /// One check's result.
@@ -64,21 +93,29 @@ pub fn grade(lab: &Lab, submission: &Submission) -> Report {
     grading.report()
 }
 
+/// Grades `submission` and `answers`: the whole lab.
+pub fn grade_with(lab: &Lab, submission: &Submission, answers: &Answers) -> Report {
+    grade(lab, submission).answered(lab, answers)
+}
+
 /// The report for a submission that could not even be read as source (for
 /// example text that is not UTF-8): every check carries the compile error.
 pub fn compile_failure(lab: &Lab, error: CompileError) -> Report {
-    Report {
+    let mut report = Report {
         lab_id: lab.id.clone(),
         passed: false,
         score: 0,
-        max_score: lab.max_score(),
+        max_score: 0,
         checks: lab
             .checks
             .iter()
             .map(|c| bare(c, Verdict::CompileError(error.clone())))
             .collect(),
         compile_error: Some(error),
-    }
+        questions: grade_answers(lab, &Answers::new()),
+    };
+    report.total();
+    report
 }
 
 /// Grading in progress: call [`Grading::step`] until it returns `true`.
@@ -178,24 +215,25 @@ impl<'l> Grading<'l> {
     /// The report; checks not run yet are marked cancelled.
     pub fn report(mut self) -> Report {
         self.cancel();
-        let score = self.reports.iter().map(|c| c.score).sum();
-        // A broken check is the lab's fault: it is left out of the maximum
-        // and of `passed`, so it never counts against the learner.
-        let counted = || self.reports.iter().filter(|c| !c.verdict.is_lab_error());
-        let max_score = counted().map(|c| c.points).sum();
-        let passed = counted().all(|c| c.verdict.is_pass());
-        Report {
-            lab_id: self.lab.id.clone(),
-            passed,
-            score,
-            max_score,
-            compile_error: self.binary.as_ref().err().cloned().or_else(|| {
+        // A lab of questions alone compiles nothing.
+        let compile_error = self.lab.has_code().then(|| {
+            self.binary.as_ref().err().cloned().or_else(|| {
                 self.programs
                     .iter()
                     .find_map(|(_, p)| p.as_ref().err().cloned())
-            }),
+            })
+        });
+        let mut report = Report {
+            lab_id: self.lab.id.clone(),
+            passed: false,
+            score: 0,
+            max_score: 0,
+            compile_error: compile_error.flatten(),
             checks: self.reports,
-        }
+            questions: grade_answers(self.lab, &Answers::new()),
+        };
+        report.total();
+        report
     }
 
     fn start_check(&mut self, index: usize) {

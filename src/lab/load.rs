@@ -151,11 +151,40 @@ fn load_course(
             Err(problems) => out.extend(problems),
         }
     }
+    // Prerequisites name labs listed earlier in this course.
+    for (i, lab) in labs.iter().enumerate() {
+        for req in &lab.requires {
+            let earlier = labs[..i].iter().any(|l| &l.id == req);
+            if req == &lab.id {
+                out.push(Diagnostic {
+                    file: join(&lab.dir, "lab.toml"),
+                    line: lab.requires_line,
+                    column: 1,
+                    message: "a lab cannot require itself".into(),
+                });
+            } else if !earlier {
+                out.push(Diagnostic {
+                    file: join(&lab.dir, "lab.toml"),
+                    line: lab.requires_line,
+                    column: 1,
+                    message: if labs.iter().any(|l| &l.id == req) {
+                        format!("`requires` names `{req}`, which comes after this lab in course.toml: list prerequisites first")
+                    } else {
+                        format!("`requires` names `{req}`, which is not a lab of this course")
+                    },
+                });
+            }
+        }
+    }
+    let schedule = schedule_settings(&mut r, raw.schedule, &labs);
     let xapi = xapi_settings(&mut r, raw.xapi, raw.id.get_ref());
+    let help = help_settings(&mut r, raw.help);
     let ok = r.is_clean();
     out.extend(r.done());
     ok.then(|| Course {
         xapi,
+        help,
+        schedule,
         id: raw.id.into_inner(),
         title: raw.title.into_inner(),
         summary: raw.summary.map(S::into_inner).unwrap_or_default(),
@@ -163,6 +192,105 @@ fn load_course(
         dir: dir.to_string(),
         labs,
     })
+}
+
+/// The `[schedule]` table, checked: dates are real dates, and due dates
+/// name labs of this course (or `course`).
+fn schedule_settings(r: &mut Reporter, raw: Option<raw::Schedule>, labs: &[Lab]) -> Schedule {
+    let Some(raw) = raw else {
+        return Schedule::default();
+    };
+    let date = |v: &S<toml::Value>, what: &str, r: &mut Reporter| -> Option<String> {
+        let text = match v.get_ref() {
+            toml::Value::Datetime(d) => d.to_string(),
+            toml::Value::String(s) => s.trim().to_string(),
+            _ => String::new(),
+        };
+        if deadline_seconds(&text).is_some() {
+            Some(text)
+        } else {
+            r.at(
+                v.span().start,
+                format!("{what} `{text}` is not a date: write a date like 2026-12-08 (due at the end of that day anywhere on Earth) or a time like 2026-12-08T17:00:00+01:00"),
+            );
+            None
+        }
+    };
+    let mut schedule = Schedule {
+        start: raw.start.as_ref().and_then(|s| date(s, "start", r)),
+        ..Schedule::default()
+    };
+    if let (Some(start), Some(s)) = (&schedule.start, &raw.start)
+        && start.len() != 10
+    {
+        r.at(s.span().start, "`start` is a date alone, like 2026-12-01");
+    }
+    if let Some(w) = &raw.weekly_minutes {
+        schedule.weekly_minutes = r.int_in(w, 1, 10_080, "weekly-minutes").map(|m| m as u32);
+    }
+    if let Some(p) = &raw.prerequisites {
+        match p.get_ref().as_str() {
+            "lock" => schedule.lock = true,
+            "mark" => {}
+            other => r.at(
+                p.span().start,
+                format!("`prerequisites = \"{other}\"` is not known: use \"lock\" (a lab opens once its prerequisites pass) or \"mark\" (they are only shown)"),
+            ),
+        }
+    }
+    for (key, value) in &raw.due {
+        if key != "course" && !labs.iter().any(|l| &l.id == key) {
+            r.at(
+                value.span().start,
+                format!("`due.{key}`: there is no lab `{key}` in this course (use a lab id, or `course` for the whole course)"),
+            );
+            continue;
+        }
+        if let Some(d) = date(value, &format!("due.{key}"), r) {
+            schedule.due.insert(key.clone(), d);
+        }
+    }
+    schedule
+}
+
+/// The `[help]` table, checked: the address must be one address (it goes
+/// into a `mailto:` link) and the board a web page.
+fn help_settings(r: &mut Reporter, raw: Option<raw::Help>) -> Help {
+    let Some(raw) = raw else {
+        return Help::default();
+    };
+    let mut help = Help::default();
+    if let Some(email) = raw.email {
+        let text = email.get_ref().trim();
+        let ok = text.split('@').count() == 2
+            && !text.starts_with('@')
+            && !text.ends_with('@')
+            && text.chars().all(|c| {
+                c.is_ascii_graphic() && !matches!(c, '?' | '&' | '#' | ',' | ';' | '<' | '>' | '"')
+            });
+        if ok {
+            help.email = Some(text.to_string());
+        } else {
+            r.at(
+                email.span().start,
+                format!(
+                    "`{text}` is not one email address: write one like \"wasm-course@example.edu\""
+                ),
+            );
+        }
+    }
+    if let Some(board) = raw.discussion {
+        let text = board.get_ref().trim();
+        if is_url(text) {
+            help.discussion = Some(text.to_string());
+        } else {
+            r.at(
+                board.span().start,
+                format!("discussion `{text}` is not a web address: write one like \"https://forum.example.edu/c/wasm\""),
+            );
+        }
+    }
+    help
 }
 
 /// The `[xapi]` table, checked: ids must be absolute IRIs, and the endpoint
@@ -289,12 +417,23 @@ fn build_lab(
         Some(m) => r.int_in(m, 1, 10_000, "minutes").unwrap_or(1) as u32,
         None => 15,
     };
-    let language = match raw.language.get_ref().as_str() {
-        "wat" => Language::Wat,
-        "wasm" => Language::Wasm,
-        other => {
+    let has_code = !raw.checks.is_empty() || raw.questions.is_empty();
+    let language = match raw
+        .language
+        .as_ref()
+        .map(|l| (l.get_ref().as_str(), l.span().start))
+    {
+        None => {
+            if has_code {
+                r.whole("missing `language`: \"wat\" (written in the browser) or \"wasm\" (an uploaded module); only a lab of questions alone may leave it out");
+            }
+            Language::Wat
+        }
+        Some(("wat", _)) => Language::Wat,
+        Some(("wasm", _)) => Language::Wasm,
+        Some((other, start)) => {
             r.at(
-                raw.language.span().start,
+                start,
                 format!("language `{other}` is not known: use \"wat\" (written in the browser) or \"wasm\" (an uploaded module)"),
             );
             Language::Wat
@@ -325,6 +464,8 @@ fn build_lab(
         Language::Wasm => "solution.wasm",
     };
     let solution = match mode {
+        // A lab of questions alone has no code to solve.
+        _ if !has_code => Some(None),
         Mode::Full => r
             .lab_file(
                 files,
@@ -339,6 +480,7 @@ fn build_lab(
         Mode::Bundle => Some(None),
     };
     let starter = match (&raw.starter, language) {
+        _ if !has_code => None,
         (None, Language::Wasm) => None,
         (starter, _) => r
             .lab_file(files, dir, starter.as_ref(), "starter.wat", "starter", true)
@@ -361,8 +503,8 @@ fn build_lab(
     }
     let limits = r.limits(raw.limits.as_ref(), Limits::default());
 
-    if raw.checks.is_empty() {
-        r.whole("the lab has no checks: add at least one [[check]]");
+    if raw.checks.is_empty() && raw.questions.is_empty() {
+        r.whole("the lab has no checks: add at least one [[check]] or [[question]]");
     }
     let mut checks = Vec::new();
     let mut names: Vec<String> = Vec::new();
@@ -377,6 +519,20 @@ fn build_lab(
         names.push(name.clone());
         if let Some(c) = build_check(files, dir, check.get_ref(), &exports, limits, r) {
             checks.push(c);
+        }
+    }
+    let mut questions = Vec::new();
+    for question in &raw.questions {
+        let name = question.get_ref().name.get_ref();
+        if names.contains(name) {
+            r.at(
+                question.get_ref().name.span().start,
+                format!("a check or question is already named `{name}`: names must be unique"),
+            );
+        }
+        names.push(name.clone());
+        if let Some(q) = build_question(question.get_ref(), r) {
+            questions.push(q);
         }
     }
     Some(Lab {
@@ -394,7 +550,199 @@ fn build_lab(
         exports,
         limits,
         checks,
+        questions,
+        requires: raw
+            .requires
+            .iter()
+            .flat_map(|r| r.get_ref())
+            .map(|r| r.get_ref().clone())
+            .collect(),
+        requires_line: raw
+            .requires
+            .as_ref()
+            .map_or(0, |q| r.line_of(q.span().start)),
     })
+}
+
+fn build_question(q: &raw::Question, r: &mut Reporter<'_>) -> Option<Question> {
+    let errors = r.count();
+    let name = q.name.get_ref().clone();
+    r.non_empty(&q.name, "the question's name");
+    r.non_empty(&q.prompt, "the prompt");
+    let points = match &q.points {
+        Some(p) => r.int_in(p, 0, 1000, "points").unwrap_or(1) as u32,
+        None => 1,
+    };
+    let kind = q.kind.get_ref().as_str();
+    let (allowed, present): (&[&str], Vec<(&str, usize)>) = (
+        match kind {
+            "choice" | "choices" => &["choices"],
+            _ => &["answer", "match", "tolerance", "feedback", "wrong"],
+        },
+        [
+            ("choices", q.choices.as_ref().map(|v| v.span().start)),
+            ("answer", q.answer.as_ref().map(|v| v.span().start)),
+            ("match", q.matching.as_ref().map(|v| v.span().start)),
+            ("tolerance", q.tolerance.as_ref().map(|v| v.span().start)),
+            ("feedback", q.feedback.as_ref().map(|v| v.span().start)),
+            ("wrong", q.wrong.as_ref().map(|v| v.span().start)),
+        ]
+        .into_iter()
+        .filter_map(|(n, at)| at.map(|at| (n, at)))
+        .collect(),
+    );
+    for (field, at) in present {
+        if !allowed.contains(&field) && matches!(kind, "choice" | "choices" | "text") {
+            r.at(
+                at,
+                format!("`{field}` does not apply to a `{kind}` question"),
+            );
+        }
+    }
+    let kind = match kind {
+        "choice" | "choices" => {
+            let multiple = kind == "choices";
+            let Some(raw_choices) = &q.choices else {
+                r.at(
+                    q.kind.span().start,
+                    format!("a `{kind}` question needs `choices`"),
+                );
+                return None;
+            };
+            let mut choices = Vec::new();
+            for c in raw_choices.get_ref() {
+                let c = c.get_ref();
+                r.non_empty(&c.text, "a choice's text");
+                choices.push(Choice {
+                    text: c.text.get_ref().clone(),
+                    correct: c.correct.as_ref().is_some_and(|b| *b.get_ref()),
+                    feedback: c.feedback.as_ref().map(|f| f.get_ref().clone()),
+                });
+            }
+            let right = choices.iter().filter(|c| c.correct).count();
+            let at = raw_choices.span().start;
+            if choices.len() < 2 {
+                r.at(at, "a question needs at least two choices");
+            } else if right == 0 {
+                r.at(
+                    at,
+                    "no choice is marked `correct = true`: the question cannot be answered",
+                );
+            } else if right > 1 && !multiple {
+                r.at(at, format!("{right} choices are correct, but a `choice` question has one right answer: make it `kind = \"choices\"` (tick every right one) or keep one correct"));
+            }
+            QuestionKind::Choice { multiple, choices }
+        }
+        "text" => {
+            let Some(answer) = &q.answer else {
+                r.at(q.kind.span().start, "a `text` question needs `answer`");
+                return None;
+            };
+            let matching = match &q.matching {
+                Some(m) => m.get_ref().as_str(),
+                // A number written as a number compares as one.
+                None if answer.get_ref().is_integer() || answer.get_ref().is_float() => "number",
+                None => "exact",
+            };
+            if !matches!(matching, "exact" | "case-insensitive" | "number" | "regex") {
+                if let Some(m) = &q.matching {
+                    r.at(m.span().start, format!("`match = \"{matching}\"` is not known: use \"exact\", \"case-insensitive\", \"number\" or \"regex\""));
+                }
+                return None;
+            }
+            if let (Some(t), false) = (&q.tolerance, matching == "number") {
+                r.at(
+                    t.span().start,
+                    "`tolerance` applies only with `match = \"number\"`",
+                );
+            }
+            let tolerance = q.tolerance.as_ref().map_or(0.0, |t| *t.get_ref());
+            if let Some(t) = &q.tolerance
+                && !(tolerance >= 0.0 && tolerance.is_finite())
+            {
+                r.at(t.span().start, "`tolerance` must be zero or more");
+            }
+            let answer = accept(answer, matching, tolerance, r)?;
+            let mut wrong = Vec::new();
+            for w in q.wrong.iter().flat_map(|w| w.get_ref()) {
+                let w = w.get_ref();
+                r.non_empty(&w.feedback, "the feedback");
+                if let Some(a) = accept(&w.answer, matching, tolerance, r) {
+                    wrong.push((a, w.feedback.get_ref().clone()));
+                }
+            }
+            QuestionKind::Text(TextQuestion {
+                answer,
+                feedback: q.feedback.as_ref().map(|f| f.get_ref().clone()),
+                wrong,
+            })
+        }
+        other => {
+            r.at(
+                q.kind.span().start,
+                format!("question kind `{other}` is not known: use \"choice\" (one right answer), \"choices\" (tick every right one) or \"text\" (typed)"),
+            );
+            return None;
+        }
+    };
+    (r.count() == errors).then(|| Question {
+        name,
+        line: r.line_of(q.name.span().start),
+        prompt: q.prompt.get_ref().clone(),
+        points,
+        explanation: q.explanation.as_ref().map(|e| e.get_ref().clone()),
+        kind,
+    })
+}
+
+/// A typed answer (or a wrong one) as the question's `match` compares it.
+fn accept(
+    value: &S<toml::Value>,
+    matching: &str,
+    tolerance: f64,
+    r: &mut Reporter<'_>,
+) -> Option<Accept> {
+    let at = value.span().start;
+    let text = match value.get_ref() {
+        toml::Value::String(s) => s.clone(),
+        toml::Value::Integer(i) => i.to_string(),
+        toml::Value::Float(f) => f.to_string(),
+        other => {
+            r.at(
+                at,
+                format!(
+                    "an answer is a string or a number, not {}",
+                    other.type_str()
+                ),
+            );
+            return None;
+        }
+    };
+    if text.trim().is_empty() {
+        r.at(at, "the answer is empty");
+        return None;
+    }
+    match matching {
+        "number" => match text.trim().replace('_', "").parse::<f64>() {
+            Ok(value) if value.is_finite() => Some(Accept::Number { value, tolerance }),
+            _ => {
+                r.at(
+                    at,
+                    format!("`{text}` is not a number, and `match = \"number\"` compares numbers"),
+                );
+                None
+            }
+        },
+        "regex" => match regex_lite::Regex::new(&format!("^(?:{})$", text.trim())) {
+            Ok(re) => Some(Accept::Regex(re)),
+            Err(e) => {
+                r.at(at, format!("not a valid regular expression: {e}"));
+                None
+            }
+        },
+        "case-insensitive" => Some(Accept::CaseInsensitive(text)),
+        _ => Some(Accept::Exact(text)),
+    }
 }
 
 fn submission(named: Option<&S<String>>, default: &str, bytes: Vec<u8>) -> Submission {

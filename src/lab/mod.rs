@@ -77,6 +77,102 @@ pub struct Course {
     pub labs: Vec<Lab>,
     /// How the course reports to a Learning Record Store.
     pub xapi: Xapi,
+    /// Where a learner who is stuck can turn.
+    pub help: Help,
+    /// Pace, due dates and whether prerequisites lock labs.
+    pub schedule: Schedule,
+}
+
+/// The `[schedule]` table of course.toml.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Schedule {
+    /// When the course starts (`YYYY-MM-DD`).
+    pub start: Option<String>,
+    /// The weekly time the course suggests, in minutes.
+    pub weekly_minutes: Option<u32>,
+    /// A lab opens only once its prerequisites pass (otherwise they are
+    /// only shown).
+    pub lock: bool,
+    /// Due dates by lab id, and `course` for the whole course: a date
+    /// (`YYYY-MM-DD`, due at the end of that day anywhere on Earth) or an
+    /// RFC 3339 time.
+    pub due: BTreeMap<String, String>,
+}
+
+impl Schedule {
+    /// When `lab` (or `"course"`) is due, in seconds since the Unix epoch.
+    pub fn due_at(&self, lab: &str) -> Option<i64> {
+        self.due.get(lab).and_then(|d| deadline_seconds(d))
+    }
+}
+
+/// Seconds since the Unix epoch of a due date: a plain date is due at the
+/// end of that day anywhere on Earth (UTC−12), so no learner loses a day to
+/// their time zone; an RFC 3339 time is due then.
+pub fn deadline_seconds(text: &str) -> Option<i64> {
+    let day = day_number(text.get(..10)?)?;
+    if text.len() == 10 {
+        return Some((day + 1) * 86_400 + 12 * 3_600 - 1);
+    }
+    let rest = text.get(10..)?;
+    let rest = rest.strip_prefix('T').or_else(|| rest.strip_prefix(' '))?;
+    let hms: Vec<i64> = rest
+        .get(..8)?
+        .split(':')
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    let [h, m, s] = hms[..] else { return None };
+    let zone = rest
+        .get(8..)?
+        .trim_start_matches(|c: char| c == '.' || c.is_ascii_digit());
+    let offset = match zone {
+        "Z" | "z" => 0,
+        z if z.len() == 6 => {
+            let sign = if z.starts_with('-') { -1 } else { 1 };
+            let hh: i64 = z.get(1..3)?.parse().ok()?;
+            let mm: i64 = z.get(4..6)?.parse().ok()?;
+            sign * (hh * 3_600 + mm * 60)
+        }
+        _ => return None,
+    };
+    ((0..24).contains(&h) && (0..60).contains(&m) && (0..61).contains(&s))
+        .then(|| day * 86_400 + h * 3_600 + m * 60 + s - offset)
+}
+
+/// Days since 1970-01-01 of a `YYYY-MM-DD` date.
+pub fn day_number(date: &str) -> Option<i64> {
+    let mut parts = date.splitn(3, '-');
+    let y: i64 = parts.next()?.parse().ok()?;
+    let m: i64 = parts.next()?.parse().ok()?;
+    let d: i64 = parts.next()?.parse().ok()?;
+    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+    let days = match m {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        1..=12 => 31,
+        _ => return None,
+    };
+    if !(1..=days).contains(&d) || date.len() != 10 {
+        return None;
+    }
+    // Howard Hinnant's days_from_civil.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
+}
+
+/// The `[help]` table of course.toml.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Help {
+    /// The Help panel offers an email to this address, filled in.
+    pub email: Option<String>,
+    /// The course's discussion board (http or https), linked from each lab.
+    pub discussion: Option<String>,
 }
 
 /// Account home page for learners who gave no email, when the course sets
@@ -160,13 +256,118 @@ pub struct Lab {
     pub exports: BTreeMap<String, FuncSig>,
     pub limits: Limits,
     pub checks: Vec<Check>,
+    /// Knowledge checks, answered beside (or instead of) the code.
+    pub questions: Vec<Question>,
+    /// Ids of labs of the same course to pass first (earlier in its list).
+    pub requires: Vec<String>,
+    /// Line of `requires` in lab.toml, for messages to the author.
+    pub requires_line: u32,
 }
 
 impl Lab {
     /// The most points a submission can score.
     pub fn max_score(&self) -> u32 {
-        self.checks.iter().map(|c| c.points).sum()
+        self.checks.iter().map(|c| c.points).sum::<u32>()
+            + self.questions.iter().map(|q| q.points).sum::<u32>()
     }
+
+    /// Whether the learner writes or uploads code here; a lab of questions
+    /// only has no editor.
+    pub fn has_code(&self) -> bool {
+        !self.checks.is_empty()
+    }
+}
+
+/// A knowledge check: a question with its right answers.
+#[derive(Clone, Debug)]
+pub struct Question {
+    /// Unique within the lab; names the question in reports and records.
+    pub name: String,
+    /// Line of the question's `name` in lab.toml.
+    pub line: u32,
+    /// Markdown.
+    pub prompt: String,
+    pub points: u32,
+    /// Markdown, shown once the question has been answered.
+    pub explanation: Option<String>,
+    pub kind: QuestionKind,
+}
+
+#[derive(Clone, Debug)]
+pub enum QuestionKind {
+    /// Pick from the choices: exactly one is right, or, when `multiple`,
+    /// tick every right one and no other.
+    Choice {
+        multiple: bool,
+        choices: Vec<Choice>,
+    },
+    /// Type the answer.
+    Text(TextQuestion),
+}
+
+#[derive(Clone, Debug)]
+pub struct Choice {
+    /// Markdown.
+    pub text: String,
+    pub correct: bool,
+    /// Said when this choice is picked wrongly.
+    pub feedback: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct TextQuestion {
+    pub answer: Accept,
+    /// Said for any wrong answer without feedback of its own.
+    pub feedback: Option<String>,
+    /// Wrong answers worth their own feedback, matched like the answer.
+    pub wrong: Vec<(Accept, String)>,
+}
+
+/// How a typed answer is compared. Leading and trailing whitespace never
+/// counts.
+#[derive(Clone, Debug)]
+pub enum Accept {
+    Exact(String),
+    /// Ignoring case and runs of whitespace.
+    CaseInsensitive(String),
+    Number {
+        value: f64,
+        tolerance: f64,
+    },
+    /// The whole answer must match (the loader anchors the pattern).
+    Regex(regex_lite::Regex),
+}
+
+impl Accept {
+    pub fn matches(&self, given: &str) -> bool {
+        let given = given.trim();
+        match self {
+            Accept::Exact(want) => given == want.trim(),
+            Accept::CaseInsensitive(want) => fold(given) == fold(want),
+            Accept::Number { value, tolerance } => given
+                .replace('_', "")
+                .parse::<f64>()
+                .is_ok_and(|x| (x - value).abs() <= *tolerance),
+            Accept::Regex(re) => re.is_match(given),
+        }
+    }
+
+    /// The `match` name in lab files.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Accept::Exact(_) => "exact",
+            Accept::CaseInsensitive(_) => "case-insensitive",
+            Accept::Number { .. } => "number",
+            Accept::Regex(_) => "regex",
+        }
+    }
+}
+
+fn fold(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 /// One check of a lab.

@@ -25,6 +25,25 @@ pub(super) struct Course {
     pub order: Option<S<i64>>,
     pub labs: S<Vec<S<String>>>,
     pub xapi: Option<Xapi>,
+    pub help: Option<Help>,
+    pub schedule: Option<Schedule>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(super) struct Schedule {
+    pub start: Option<S<toml::Value>>,
+    pub weekly_minutes: Option<S<i64>>,
+    pub prerequisites: Option<S<String>>,
+    #[serde(default)]
+    pub due: BTreeMap<String, S<toml::Value>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(super) struct Help {
+    pub email: Option<S<String>>,
+    pub discussion: Option<S<String>>,
 }
 
 #[derive(Deserialize)]
@@ -46,7 +65,8 @@ pub(super) struct Lab {
     pub id: S<String>,
     pub title: S<String>,
     pub minutes: Option<S<i64>>,
-    pub language: S<String>,
+    /// Required when the lab has checks; a questions-only lab may omit it.
+    pub language: Option<S<String>>,
     pub instructions: Option<S<String>>,
     pub starter: Option<S<String>>,
     pub solution: Option<S<String>>,
@@ -55,8 +75,49 @@ pub(super) struct Lab {
     #[serde(default)]
     pub exports: BTreeMap<String, S<String>>,
     pub limits: Option<Limits>,
+    /// Lab ids of the same course to pass first.
+    pub requires: Option<S<Vec<S<String>>>>,
     #[serde(default, rename = "check")]
     pub checks: Vec<S<Check>>,
+    #[serde(default, rename = "question")]
+    pub questions: Vec<S<Question>>,
+}
+
+/// One `[[question]]`: a knowledge check. As with checks, each kind's fields
+/// live here and the loader rejects the ones that do not apply.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(super) struct Question {
+    pub name: S<String>,
+    pub kind: S<String>,
+    pub prompt: S<String>,
+    pub points: Option<S<i64>>,
+    pub explanation: Option<S<String>>,
+    // choice, choices
+    pub choices: Option<S<Vec<S<Choice>>>>,
+    // text
+    pub answer: Option<S<toml::Value>>,
+    #[serde(rename = "match")]
+    pub matching: Option<S<String>>,
+    pub tolerance: Option<S<f64>>,
+    pub feedback: Option<S<String>>,
+    pub wrong: Option<S<Vec<S<Wrong>>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(super) struct Choice {
+    pub text: S<String>,
+    pub correct: Option<S<bool>>,
+    pub feedback: Option<S<String>>,
+}
+
+/// A wrong answer worth its own feedback.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(super) struct Wrong {
+    pub answer: S<toml::Value>,
+    pub feedback: S<String>,
 }
 
 #[derive(Deserialize, Default)]

@@ -8,12 +8,13 @@
 //! without breaking records already exported. See docs/record-format.md.
 
 use crate::compile::Submission;
-use crate::grade::{self, Report};
+use crate::grade::{self, Answers, Report};
 use crate::lab::{Course, Lab};
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+pub mod class;
 pub mod xapi;
 
 /// The schema this build writes; older ones it still reads are migrated.
@@ -61,10 +62,22 @@ pub struct LabRecord {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_attempt: Option<String>,
     pub time_spent_seconds: u64,
+    /// When the lab was first passed (RFC 3339), if it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passed_at: Option<String>,
+    /// The lab's due date from the course's schedule, if it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<String>,
     pub submission: SubmissionRecord,
     /// `sha256:` of the submission's bytes (the source text, or the module).
     pub submission_sha256: String,
     pub checks: Vec<CheckRecord>,
+    /// The answers to the lab's questions, by question name (absent for a
+    /// lab without questions, and in records from before questions).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub answers: Answers,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub questions: Vec<QuestionRecord>,
 }
 
 /// The submitted source, or the uploaded module in base64.
@@ -82,6 +95,16 @@ pub struct CheckRecord {
     pub verdict: String,
     pub points: u32,
     pub fuel: u64,
+}
+
+/// One question's result, as graded from the record's answer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuestionRecord {
+    pub name: String,
+    /// "correct", "wrong" or "unanswered".
+    pub verdict: String,
+    pub points: u32,
 }
 
 impl SubmissionRecord {
@@ -122,6 +145,7 @@ pub struct Attempts {
     pub first_attempt: Option<String>,
     pub last_attempt: Option<String>,
     pub time_spent_seconds: u64,
+    pub passed_at: Option<String>,
 }
 
 /// The record of one lab from its last graded submission.
@@ -129,6 +153,7 @@ pub fn lab_record(
     course: &Course,
     lab: &Lab,
     submission: &Submission,
+    answers: &Answers,
     report: &Report,
     attempts: Attempts,
 ) -> LabRecord {
@@ -148,6 +173,8 @@ pub fn lab_record(
         first_attempt: attempts.first_attempt,
         last_attempt: attempts.last_attempt,
         time_spent_seconds: attempts.time_spent_seconds,
+        passed_at: attempts.passed_at,
+        due: course.schedule.due.get(&lab.id).cloned(),
         submission: SubmissionRecord::from_submission(submission),
         submission_sha256: sha256(submission.bytes()),
         checks: report
@@ -158,6 +185,16 @@ pub fn lab_record(
                 verdict: c.verdict.name().into(),
                 points: c.score,
                 fuel: c.fuel,
+            })
+            .collect(),
+        answers: answers.clone(),
+        questions: report
+            .questions
+            .iter()
+            .map(|q| QuestionRecord {
+                name: q.name.clone(),
+                verdict: q.verdict.name().into(),
+                points: q.score,
             })
             .collect(),
     }
@@ -289,7 +326,7 @@ fn verify_lab(entry: &LabRecord, lab: &Lab) -> Vec<String> {
             entry.submission_sha256
         ));
     }
-    let report = grade::grade(lab, &submission);
+    let report = grade::grade_with(lab, &submission, &entry.answers);
     if report.score != entry.score || report.max_score != entry.max_score {
         diffs.push(format!(
             "score: the record claims {}/{}, re-grading gives {}/{}",
@@ -339,6 +376,33 @@ fn verify_lab(entry: &LabRecord, lab: &Lab) -> Vec<String> {
             diffs.push(format!(
                 "check `{}`: {} points claimed, {} on re-grading",
                 claimed.name, claimed.points, actual.score
+            ));
+        }
+    }
+    let actual: Vec<(String, String, u32)> = report
+        .questions
+        .iter()
+        .map(|q| (q.name.clone(), q.verdict.name().to_string(), q.score))
+        .collect();
+    let claimed: Vec<(String, String, u32)> = entry
+        .questions
+        .iter()
+        .map(|q| (q.name.clone(), q.verdict.clone(), q.points))
+        .collect();
+    if claimed != actual {
+        for (c, a) in claimed.iter().zip(&actual) {
+            if c != a {
+                diffs.push(format!(
+                    "question `{}`: {} for {} points claimed, {} for {} on re-grading the answer",
+                    c.0, c.1, c.2, a.1, a.2
+                ));
+            }
+        }
+        if claimed.len() != actual.len() {
+            diffs.push(format!(
+                "the record lists {} questions, the lab has {}",
+                claimed.len(),
+                actual.len()
             ));
         }
     }

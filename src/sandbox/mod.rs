@@ -877,6 +877,24 @@ impl Execution {
                     requested_pages: 0,
                 };
             }
+            // wasmi's own message prints its table handle, whose store
+            // number counts stores made so far: it would differ between the
+            // browser and the CLI, and it means nothing to a learner.
+            _ if let wasmi::errors::ErrorKind::Instantiation(
+                wasmi::errors::InstantiationError::ElementSegmentDoesNotFit {
+                    table_index,
+                    len,
+                    ..
+                },
+            ) = error.kind() =>
+            {
+                return End::Trapped {
+                    kind: TrapKind::TableOutOfBounds,
+                    message: format!(
+                        "an element segment does not fit its table: {len} function(s) from index {table_index} go past the table's end (make the table larger or the segment smaller)"
+                    ),
+                };
+            }
             _ => {
                 return End::Trapped {
                     kind: TrapKind::Other,

@@ -1,15 +1,18 @@
 //! The app: routes, pages and the lab workspace.
 
 use super::editor::Editor;
+use super::help;
 use super::lrs::{self, LrsAction, LrsView};
 use super::markdown;
 use super::outbox::Key;
 use super::progress::{Action, LabStatus, Progress, StorageStatus, lab_key};
 use super::runner::{self, Tick};
 use super::storage;
-use super::views::{Console, CourseList, ReportView, RunView, course_href, course_rows, thousands};
+use super::views::{
+    self, Console, CourseList, ReportView, RunView, course_href, course_rows, thousands,
+};
 use crate::compile::{self, Submission};
-use crate::grade::Report;
+use crate::grade::{Answer, QuestionReport, Report};
 use crate::lab::{CheckKind, Course, Credentials, Lab, Language, read_bundle};
 use crate::sandbox::{End, Request};
 use std::cell::Cell;
@@ -339,14 +342,34 @@ fn Notices() -> Html {
 fn CatalogPage() -> Html {
     let ctx = use_ctx();
     set_title("Labs");
-    let rows = course_rows(&ctx.catalog.courses, &ctx.progress);
+    let rows = course_rows(&ctx.catalog.courses, &ctx.progress, now_seconds());
     html! {
         <>
             <h1>{ "Labs" }</h1>
             <p class="lead">{ "Hands-on WebAssembly labs. Your code runs in this page, is graded instantly, and your progress is saved in this browser." }</p>
-            <CourseList courses={rows} expanded={true} />
+            <CourseList courses={rows} expanded={true}
+                weekly_plan={ctx.progress.weekly_plan} on_plan={on_plan(&ctx.progress)} />
         </>
     }
+}
+
+fn now_seconds() -> i64 {
+    (storage::now_ms() / 1000.0) as i64
+}
+
+/// Sets the learner's weekly time from the plan input (empty clears it).
+fn on_plan(progress: &UseReducerHandle<Progress>) -> Callback<Event> {
+    let progress = progress.clone();
+    Callback::from(move |e: Event| {
+        let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+        let plan = input
+            .value()
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|m| (1..=10_080).contains(m));
+        progress.dispatch(Action::SetWeeklyPlan(plan));
+    })
 }
 
 #[derive(Properties, PartialEq)]
@@ -357,7 +380,7 @@ struct CourseProps {
 #[component]
 fn CoursePage(props: &CourseProps) -> Html {
     let ctx = use_ctx();
-    let rows: Vec<_> = course_rows(&ctx.catalog.courses, &ctx.progress)
+    let rows: Vec<_> = course_rows(&ctx.catalog.courses, &ctx.progress, now_seconds())
         .into_iter()
         .filter(|c| c.id == props.course)
         .collect();
@@ -368,7 +391,8 @@ fn CoursePage(props: &CourseProps) -> Html {
     html! {
         <>
             <nav class="crumbs" aria-label="Breadcrumb"><a href="#/">{ "Labs" }</a></nav>
-            <CourseList courses={rows} expanded={true} />
+            <CourseList courses={rows} expanded={true}
+                weekly_plan={ctx.progress.weekly_plan} on_plan={on_plan(&ctx.progress)} />
         </>
     }
 }
@@ -422,6 +446,9 @@ fn LabPage(props: &LabProps) -> Html {
     let cancel = use_mut_ref(|| Rc::new(Cell::new(false)));
     let upload_error = use_state(|| None::<String>);
     let dragging = use_state(|| false);
+    let help_open = use_state(|| false);
+    let help_question = use_state(String::new);
+    let help_status = use_state(|| None::<String>);
 
     // Time spent counts while the page is visible and the learner did
     // something in the last two minutes, so a tab left open overnight adds
@@ -470,6 +497,10 @@ fn LabPage(props: &LabProps) -> Html {
     let is_busy = *busy != Busy::Idle;
 
     let submission = || -> Option<Submission> {
+        if !lab.has_code() {
+            // Questions only: nothing to compile, something must be answered.
+            return (!saved.answers.is_empty()).then(|| Submission::Wat(String::new()));
+        }
         match lab.language {
             Language::Wat => Some(Submission::Wat(code.clone())),
             Language::Wasm => saved
@@ -501,10 +532,25 @@ fn LabPage(props: &LabProps) -> Html {
         let lab = lab.clone();
         let key = key.clone();
         let submission = submission();
+        let answers = saved.answers.clone();
         Callback::from(move |_| {
             let Some(submission) = submission.clone() else {
                 return;
             };
+            if !lab.has_code() {
+                // Answers grade at once; there is nothing to run.
+                let result = crate::grade::grade_with(&lab, &submission, &answers);
+                progress.dispatch(Action::Graded {
+                    key: key.clone(),
+                    score: result.score,
+                    max: result.max_score,
+                    passed: result.passed,
+                    at: storage::now_ms(),
+                });
+                report.set(Some(result));
+                finished.set(*finished + 1);
+                return;
+            }
             let flag = Rc::new(Cell::new(false));
             *cancel.borrow_mut() = flag.clone();
             busy.set(Busy::Checking(Tick {
@@ -521,12 +567,14 @@ fn LabPage(props: &LabProps) -> Html {
                 key.clone(),
             );
             let finished = finished.clone();
+            let answers = answers.clone();
             spawn_local(async move {
                 let ticker = busy.clone();
                 let result = runner::grade(&lab, &submission, flag, move |t| {
                     ticker.set(Busy::Checking(t))
                 })
-                .await;
+                .await
+                .answered(&lab, &answers);
                 if !result
                     .checks
                     .iter()
@@ -715,7 +763,107 @@ fn LabPage(props: &LabProps) -> Html {
     let hints_shown = (saved.hints_shown as usize).min(lab.hints.len());
     let instructions =
         Html::from_html_unchecked(AttrValue::from(markdown::to_safe_html(&lab.instructions)));
-    let has_submission = submission().is_some();
+    // Prerequisites not passed yet: a course that locks keeps the lab shut.
+    let waiting: Vec<&Lab> = lab
+        .requires
+        .iter()
+        .filter(|r| !ctx.progress.lab(&lab_key(&course.id, r)).passed)
+        .filter_map(|r| course.labs.iter().find(|l| l.id == **r))
+        .collect();
+    let locked = course.schedule.lock && !waiting.is_empty();
+    let has_submission = submission().is_some() && !locked;
+    let on_answer = {
+        let progress = ctx.progress.clone();
+        let key = key.clone();
+        Callback::from(move |(question, answer): (String, Answer)| {
+            progress.dispatch(Action::Answer {
+                key: key.clone(),
+                question,
+                answer,
+            })
+        })
+    };
+    let on_text = {
+        let on_answer = on_answer.clone();
+        Callback::from(move |(question, e): (String, InputEvent)| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            on_answer.emit((question, Answer::Text(input.value())));
+        })
+    };
+    let graded: Vec<QuestionReport> = report
+        .as_ref()
+        .map(|r| r.questions.clone())
+        .unwrap_or_default();
+    let help = help_open.then(|| {
+        let page = web_sys::window()
+            .and_then(|w| w.location().href().ok())
+            .unwrap_or_default();
+        let text = help::help_text(&help::HelpRequest {
+            course,
+            lab,
+            page: &page,
+            question: &help_question,
+            code: (lab.has_code() && lab.language == Language::Wat).then_some(code.as_str()),
+            upload: saved
+                .upload
+                .as_ref()
+                .map(|(name, bytes)| (name.as_str(), bytes.len())),
+            answers: &saved.answers,
+            report: report.as_ref(),
+            attempts: saved.attempts,
+        });
+        let subject = format!("Help with {} ({}/{})", lab.title, course.id, lab.id);
+        let on_question = {
+            let help_question = help_question.clone();
+            Callback::from(move |e: InputEvent| {
+                let area: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
+                help_question.set(area.value());
+            })
+        };
+        let on_copy = {
+            let (text, status) = (text.clone(), help_status.clone());
+            Callback::from(move |_| {
+                let (text, status) = (text.clone(), status.clone());
+                spawn_local(async move {
+                    let copied = copy_to_clipboard(&text).await;
+                    status.set(Some(if copied {
+                        "Copied. Paste it into an email or a post on the discussion board.".into()
+                    } else {
+                        "This browser did not allow copying: select the text above and copy it yourself.".into()
+                    }));
+                });
+            })
+        };
+        html! {
+            <section class="help-panel" aria-label="Ask for help">
+                <h2>{ "Ask for help" }</h2>
+                <p>{ "Say what you expected and what happened instead. Your code and the last Check's results are added below, so whoever helps sees what you see." }</p>
+                <label class="help-question-label">{ "Your question" }
+                    <textarea class="help-question" rows="3" value={(*help_question).clone()} oninput={on_question} />
+                </label>
+                <pre class="help-text" aria-label="The text to send" tabindex="0">{ &text }</pre>
+                <div class="actions">
+                    <button class="help-copy" onclick={on_copy}>{ "Copy" }</button>
+                    if let Some(email) = &course.help.email {
+                        <a class="button help-email" href={help::mailto(email, &subject, &text)}>{ format!("Email {email}") }</a>
+                    }
+                    if let Some(board) = &course.help.discussion {
+                        <a class="button help-discussion" href={board.clone()} target="_blank" rel="noopener noreferrer">{ "Discussion board" }</a>
+                    }
+                </div>
+                if let Some(s) = &*help_status { <p class="help-status" role="status">{ s }</p> }
+            </section>
+        }
+    });
+    let on_help = {
+        let (help_open, help_status) = (help_open.clone(), help_status.clone());
+        Callback::from(move |_| {
+            help_status.set(None);
+            help_open.set(!*help_open);
+        })
+    };
+    let questions =
+        views::questions_view(lab, &saved.answers, &graded, &on_answer, &on_text, is_busy);
 
     html! {
         <div class="lab-page" onkeydown={on_input.reform(|_: KeyboardEvent| ())} onpointerdown={on_input.reform(|_: PointerEvent| ())}>
@@ -729,6 +877,15 @@ fn LabPage(props: &LabProps) -> Html {
                     data-testid="lab-status">{ status.label() }</span>
                 <span class="meta">{ format!("{}/{} pts · {} attempt(s) · about {} min", saved.best_score, lab.max_score(), saved.attempts, lab.minutes) }</span>
             </div>
+            if !waiting.is_empty() {
+                <p class={classes!("notice", "prerequisites", locked.then_some("locked"))} role="note">
+                    { if locked { "This lab opens once you pass " } else { "This lab builds on " } }
+                    { for waiting.iter().enumerate().map(|(i, l)| html! {
+                        <>{ if i > 0 { ", " } else { "" } }<a href={views::lab_href(&course.id, &l.id)}>{ &l.title }</a></>
+                    }) }
+                    { "." }
+                </p>
+            }
             <div class="workspace">
                 <section class="instructions" aria-label="Instructions">
                     { instructions }
@@ -746,7 +903,9 @@ fn LabPage(props: &LabProps) -> Html {
                     <LabChecksSummary lab={lab.clone()} />
                 </section>
                 <section class="work" aria-label="Your solution">
-                    if lab.language == Language::Wat {
+                    { questions }
+                    if !lab.has_code() {
+                    } else if lab.language == Language::Wat {
                         <Editor code={AttrValue::from(code.clone())} on_change={on_change}
                             error={error_mark(&report)} dark={dark} label="WebAssembly text editor" />
                     } else {
@@ -764,24 +923,53 @@ fn LabPage(props: &LabProps) -> Html {
                         </div>
                     }
                     <div class="actions">
-                        <button class="primary" onclick={on_check} disabled={is_busy || !has_submission}>{ "Check" }</button>
-                        <button class="run" onclick={on_run} disabled={is_busy || !has_submission}>{ "Run" }</button>
+                        <button class="primary" onclick={on_check} disabled={is_busy || !has_submission}>{ if lab.has_code() { "Check" } else { "Check answers" } }</button>
+                        if lab.has_code() {
+                            <button class="run" onclick={on_run} disabled={is_busy || !has_submission}>{ "Run" }</button>
+                        }
                         if is_busy { <button class="stop" onclick={on_stop}>{ "Stop" }</button> }
-                        if lab.language == Language::Wat {
+                        <button class="help-open" onclick={on_help} aria-expanded={help_open.to_string()}>{ "Ask for help" }</button>
+                        if lab.has_code() && lab.language == Language::Wat {
                             <button onclick={on_reset} disabled={is_busy || saved.code.is_none()}>{ "Reset" }</button>
                             if saved.before_reset.is_some() {
                                 <button onclick={on_undo} disabled={is_busy}>{ "Undo reset" }</button>
                             }
                         }
                     </div>
+                    { help.unwrap_or_default() }
                     { busy_view(&busy) }
                     <div class="results" aria-live="polite" data-finished={finished.to_string()}>
                         if let Some(r) = &*report { <ReportView report={r.clone()} /> }
-                        <Console run={(*run_view).clone()} />
+                        if lab.has_code() { <Console run={(*run_view).clone()} /> }
                     </div>
                 </section>
             </div>
         </div>
+    }
+}
+
+/// Writes `text` to the clipboard; `false` where the browser refuses (no
+/// permission, or no Clipboard API on a page that is not https).
+async fn copy_to_clipboard(text: &str) -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let navigator = window.navigator();
+    let write = || -> Option<js_sys::Promise> {
+        let clipboard = js_sys::Reflect::get(&navigator, &"clipboard".into()).ok()?;
+        let write_text: js_sys::Function = js_sys::Reflect::get(&clipboard, &"writeText".into())
+            .ok()?
+            .dyn_into()
+            .ok()?;
+        write_text
+            .call1(&clipboard, &text.into())
+            .ok()?
+            .dyn_into()
+            .ok()
+    };
+    match write() {
+        Some(promise) => wasm_bindgen_futures::JsFuture::from(promise).await.is_ok(),
+        None => false,
     }
 }
 
@@ -850,7 +1038,11 @@ impl PartialEq for ChecksSummaryProps {
 fn LabChecksSummary(props: &ChecksSummaryProps) -> Html {
     html! {
         <details class="check-list">
-            <summary>{ format!("{} checks, {} points", props.lab.checks.len(), props.lab.max_score()) }</summary>
+            <summary>{ match (props.lab.checks.len(), props.lab.questions.len()) {
+                (c, 0) => format!("{c} checks, {} points", props.lab.max_score()),
+                (0, q) => format!("{q} questions, {} points", props.lab.max_score()),
+                (c, q) => format!("{c} checks and {q} questions, {} points", props.lab.max_score()),
+            } }</summary>
             <ul>
                 { for props.lab.checks.iter().map(|c| html! {
                     <li>{ format!("{} ({}, {} pt{})", c.name, c.kind_name(), c.points, if c.points == 1 { "" } else { "s" }) }
@@ -888,17 +1080,19 @@ fn build_record(catalog: &Catalog, progress: &Progress) -> crate::record::Record
                     None => continue,
                 },
             };
-            let report = crate::grade::grade(lab, &submission);
+            let report = crate::grade::grade_with(lab, &submission, &saved.answers);
             labs.push(crate::record::lab_record(
                 course,
                 lab,
                 &submission,
+                &saved.answers,
                 &report,
                 crate::record::Attempts {
                     attempts: saved.attempts,
                     first_attempt: saved.first_attempt.map(iso),
                     last_attempt: saved.last_attempt.map(iso),
                     time_spent_seconds: saved.time_spent_seconds(),
+                    passed_at: saved.passed_at.map(iso),
                 },
             ));
         }

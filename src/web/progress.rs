@@ -6,6 +6,7 @@
 //! serde type with a `schema` number, converted explicitly, so the in-memory
 //! model can change without breaking what browsers already hold.
 
+use crate::grade::{Answer, Answers};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
@@ -52,6 +53,10 @@ pub struct LabProgress {
     /// Milliseconds the learner spent working on the lab: its page visible
     /// and focused, with input in the last two minutes.
     pub active_ms: f64,
+    /// Answers to the lab's questions, by question name.
+    pub answers: Answers,
+    /// When a Check first passed the lab (ms since the epoch).
+    pub passed_at: Option<f64>,
 }
 
 impl LabProgress {
@@ -70,7 +75,11 @@ impl LabProgress {
     pub fn status(&self) -> LabStatus {
         if self.passed {
             LabStatus::Passed
-        } else if self.attempts > 0 || self.code.is_some() || self.upload.is_some() {
+        } else if self.attempts > 0
+            || self.code.is_some()
+            || self.upload.is_some()
+            || !self.answers.is_empty()
+        {
             LabStatus::InProgress
         } else {
             LabStatus::NotStarted
@@ -99,6 +108,8 @@ pub struct Progress {
     pub labs: BTreeMap<String, LabProgress>,
     /// Dark theme chosen by the learner; `None` follows the system.
     pub dark: Option<bool>,
+    /// The learner's own weekly time for the labs, in minutes.
+    pub weekly_plan: Option<u32>,
     /// The learner's name or id, and optional email, for records.
     pub learner_name: String,
     pub learner_email: String,
@@ -128,6 +139,7 @@ impl Default for Progress {
         Progress {
             labs: BTreeMap::new(),
             dark: None,
+            weekly_plan: None,
             learner_name: String::new(),
             learner_email: String::new(),
             revision: 0,
@@ -165,6 +177,12 @@ pub enum Action {
         name: String,
         bytes: Vec<u8>,
     },
+    /// The learner answered (or changed their answer to) a question.
+    Answer {
+        key: String,
+        question: String,
+        answer: Answer,
+    },
     /// A Check finished.
     Graded {
         key: String,
@@ -190,6 +208,7 @@ pub enum Action {
         key: String,
     },
     SetDark(bool),
+    SetWeeklyPlan(Option<u32>),
     SetLearner {
         name: String,
         email: String,
@@ -214,6 +233,7 @@ impl Action {
         match self {
             Action::Edit { key, .. }
             | Action::Upload { key, .. }
+            | Action::Answer { key, .. }
             | Action::Graded { key, .. }
             | Action::RevealHint { key, .. }
             | Action::Active { key, .. }
@@ -233,7 +253,10 @@ impl Reducible for Progress {
         let touched = action.lab().map(str::to_string);
         let settings = matches!(
             action,
-            Action::SetDark(_) | Action::SetLearner { .. } | Action::Restore(_)
+            Action::SetDark(_)
+                | Action::SetWeeklyPlan(_)
+                | Action::SetLearner { .. }
+                | Action::Restore(_)
         );
         match action {
             Action::Edit { key, code } => {
@@ -245,6 +268,17 @@ impl Reducible for Progress {
             }
             Action::Upload { key, name, bytes } => {
                 next.labs.entry(key).or_default().upload = Some((name, bytes));
+            }
+            Action::Answer {
+                key,
+                question,
+                answer,
+            } => {
+                let lab = next.labs.entry(key).or_default();
+                if lab.answers.get(&question) == Some(&answer) {
+                    return self;
+                }
+                lab.answers.insert(question, answer);
             }
             Action::Graded {
                 key,
@@ -258,6 +292,9 @@ impl Reducible for Progress {
                 lab.max_score = max;
                 lab.best_score = lab.best_score.max(score);
                 lab.passed |= passed;
+                if passed {
+                    lab.passed_at.get_or_insert(at);
+                }
                 lab.first_attempt.get_or_insert(at);
                 lab.last_attempt = Some(at);
             }
@@ -279,6 +316,7 @@ impl Reducible for Progress {
                 }
             }
             Action::SetDark(dark) => next.dark = Some(dark),
+            Action::SetWeeklyPlan(plan) => next.weekly_plan = plan,
             Action::SetLearner { name, email } => {
                 next.learner_name = name;
                 next.learner_email = email;
@@ -304,6 +342,7 @@ impl Reducible for Progress {
             Action::Restore(backup) => {
                 next.labs = backup.labs;
                 next.dark = backup.dark;
+                next.weekly_plan = backup.weekly_plan;
                 next.learner_name = backup.learner_name;
                 next.learner_email = backup.learner_email;
                 next.dirty = next.labs.keys().cloned().collect();
@@ -316,6 +355,7 @@ impl Reducible for Progress {
                     .collect();
                 next.labs = saved.labs;
                 next.dark = saved.dark;
+                next.weekly_plan = saved.weekly_plan;
                 next.learner_name = saved.learner_name;
                 next.learner_email = saved.learner_email;
                 next.dirty.clear();
@@ -331,6 +371,7 @@ impl Reducible for Progress {
                 }
                 if !next.settings_dirty {
                     next.dark = theirs.dark;
+                    next.weekly_plan = theirs.weekly_plan;
                     next.learner_name = theirs.learner_name;
                     next.learner_email = theirs.learner_email;
                 }
@@ -364,6 +405,9 @@ struct Stored {
     labs: BTreeMap<String, StoredLab>,
     #[serde(default)]
     dark: Option<bool>,
+    /// Added within schema 1: absent in state saved before it.
+    #[serde(default)]
+    weekly_plan: Option<u32>,
     #[serde(default)]
     learner_name: String,
     #[serde(default)]
@@ -390,6 +434,11 @@ struct StoredLab {
     last_attempt: Option<f64>,
     /// Added within schema 1: absent (0) in state saved before it.
     active_ms: f64,
+    /// Added within schema 1: absent (none) in state saved before it.
+    answers: Answers,
+    /// Added within schema 1: absent in state saved before it, where a
+    /// passed lab counts as passed at its last attempt.
+    passed_at: Option<f64>,
 }
 
 /// Serialises what must survive a reload.
@@ -397,6 +446,7 @@ pub fn save(progress: &Progress) -> String {
     let stored = Stored {
         schema: SCHEMA,
         dark: progress.dark,
+        weekly_plan: progress.weekly_plan,
         learner_name: progress.learner_name.clone(),
         learner_email: progress.learner_email.clone(),
         labs: progress
@@ -418,6 +468,8 @@ pub fn save(progress: &Progress) -> String {
                         first_attempt: l.first_attempt,
                         last_attempt: l.last_attempt,
                         active_ms: l.active_ms,
+                        answers: l.answers.clone(),
+                        passed_at: l.passed_at,
                     },
                 )
             })
@@ -455,6 +507,7 @@ pub fn load(text: &str) -> Result<Progress, LoadError> {
         serde_json::from_value(value).map_err(|e| LoadError::Corrupt(e.to_string()))?;
     let mut progress = Progress {
         dark: stored.dark,
+        weekly_plan: stored.weekly_plan,
         learner_name: stored.learner_name,
         learner_email: stored.learner_email,
         ..Progress::default()
@@ -483,6 +536,8 @@ pub fn load(text: &str) -> Result<Progress, LoadError> {
                 first_attempt: l.first_attempt,
                 last_attempt: l.last_attempt,
                 active_ms: l.active_ms,
+                passed_at: l.passed_at.or(if l.passed { l.last_attempt } else { None }),
+                answers: l.answers,
             },
         );
     }
@@ -506,7 +561,11 @@ pub fn fingerprint(lab: &LabProgress) -> u64 {
         .hash(&mut h);
     lab.first_attempt.map(f64::to_bits).hash(&mut h);
     lab.last_attempt.map(f64::to_bits).hash(&mut h);
+    lab.passed_at.map(f64::to_bits).hash(&mut h);
     lab.active_ms.to_bits().hash(&mut h);
+    serde_json::to_string(&lab.answers)
+        .unwrap_or_default()
+        .hash(&mut h);
     h.finish()
 }
 
@@ -539,6 +598,7 @@ pub fn merge(ours: &Progress, stored: &Progress) -> (Progress, Vec<(String, LabP
     }
     if ours.settings_dirty {
         merged.dark = ours.dark;
+        merged.weekly_plan = ours.weekly_plan;
         merged.learner_name = ours.learner_name.clone();
         merged.learner_email = ours.learner_email.clone();
     }
@@ -785,6 +845,45 @@ mod tests {
             StorageStatus::Pending,
             "B's own change still gets saved"
         );
+    }
+
+    #[test]
+    fn answers_are_kept_saved_and_restored_and_start_a_lab() {
+        let key = lab_key("c", "quiz");
+        let p = apply(
+            Progress::default(),
+            vec![
+                Action::Answer {
+                    key: key.clone(),
+                    question: "bytes".into(),
+                    answer: Answer::Text("6".into()),
+                },
+                Action::Answer {
+                    key: key.clone(),
+                    question: "bytes".into(),
+                    answer: Answer::Text("8".into()),
+                },
+                Action::Answer {
+                    key: key.clone(),
+                    question: "locals".into(),
+                    answer: Answer::Choices(vec![1]),
+                },
+            ],
+        );
+        let lab = p.lab(&key);
+        assert_eq!(lab.status(), LabStatus::InProgress);
+        assert_eq!(lab.answers.get("bytes"), Some(&Answer::Text("8".into())));
+        let back = load(&save(&p)).expect("loads");
+        assert_eq!(back.lab(&key).answers, lab.answers);
+        // A changed answer is a change another tab would see.
+        let mut other = lab.clone();
+        other
+            .answers
+            .insert("bytes".into(), Answer::Text("9".into()));
+        assert_ne!(fingerprint(&lab), fingerprint(&other));
+        // State saved before answers existed still loads, with none.
+        let old = r#"{"schema":1,"labs":{"c/quiz":{"attempts":1}}}"#;
+        assert!(load(old).expect("loads").lab(&key).answers.is_empty());
     }
 
     #[test]

@@ -52,11 +52,13 @@ fn catalog_lists_courses_labs_and_progress() {
         passed: true,
         at: 1.0,
     });
-    let rows = course_rows(&courses, &progress);
+    let rows = course_rows(&courses, &progress, 0);
     assert_eq!(rows[0].labs[0].status, LabStatus::Passed);
     let html = render::<CourseList>(CourseListProps {
         courses: rows,
         expanded: true,
+        weekly_plan: None,
+        on_plan: Default::default(),
     });
     assert!(html.contains(&course.title), "{html}");
     assert!(
@@ -78,6 +80,8 @@ fn empty_catalog_tells_authors_what_to_do() {
     let html = render::<CourseList>(CourseListProps {
         courses: vec![],
         expanded: true,
+        weekly_plan: None,
+        on_plan: Default::default(),
     });
     assert!(html.contains("no courses"), "{html}");
 }
@@ -159,4 +163,138 @@ fn thousands_separators() {
     assert_eq!(thousands(999), "999");
     assert_eq!(thousands(1000), "1,000");
     assert_eq!(thousands(10_000_000), "10,000,000");
+}
+
+#[test]
+fn help_text_packs_the_lab_the_code_and_the_failures_but_no_hidden_data() {
+    use super::help::{HelpRequest, help_text, mailto};
+    let courses = built_in();
+    let course = courses
+        .iter()
+        .find(|c| c.labs.iter().any(|l| l.id == "add"))
+        .expect("course");
+    let mut lab = course
+        .labs
+        .iter()
+        .find(|l| l.id == "add")
+        .expect("add")
+        .clone();
+    grade::prepare(&mut lab).expect("prepares");
+    let code = "(module (func (export \"add\") (param i32 i32) (result i32)\n  local.get 0 local.get 1 i32.sub))";
+    let report = grade::grade(&lab, &Submission::Wat(code.into()));
+    let answers = grade::Answers::new();
+    let request = HelpRequest {
+        course,
+        lab: &lab,
+        page: "http://127.0.0.1/#/lab/wasm-from-scratch/add",
+        question: "Why is 2 + 3 wrong?",
+        code: Some(code),
+        upload: None,
+        answers: &answers,
+        report: Some(&report),
+        attempts: 3,
+    };
+    let text = help_text(&request);
+    assert!(
+        text.starts_with("Help with \"Add two numbers\" (wasm-from-scratch/add)"),
+        "{text}"
+    );
+    assert!(text.contains("Why is 2 + 3 wrong?"));
+    assert!(
+        text.contains("local.get 0 local.get 1 i32.sub"),
+        "the code: {text}"
+    );
+    assert!(
+        text.contains("- 2 + 3: wrong answer: add(2, 3) gave -1, expected 5"),
+        "{text}"
+    );
+    assert!(text.contains("- passed: exports add"), "{text}");
+    assert!(text.contains("(a hidden check)"), "{text}");
+    assert!(!text.contains("2147483647"), "hidden data leaked: {text}");
+    assert!(text.contains("Attempts: 3"));
+
+    // An email link holds the text, encoded, and stays short enough for
+    // mail programs even when the code is long.
+    let link = mailto("ta@example.edu", "Help with add", &text);
+    assert!(
+        link.starts_with(
+            "mailto:ta@example.edu?subject=Help%20with%20add&body=Help%20with%20%22Add"
+        ),
+        "{link}"
+    );
+    assert!(!link.contains(' ') && !link.contains('\n'));
+    let long = format!("{text}{}", ";; filler line\n".repeat(500));
+    let cut = mailto("ta@example.edu", "Help", &long);
+    assert!(cut.len() <= 1900, "{} bytes", cut.len());
+    assert!(
+        cut.ends_with(&"press%20Copy%20and%20paste%20it%20here%29".to_string()),
+        "{cut}"
+    );
+}
+
+#[test]
+fn the_catalog_shows_due_dates_prerequisites_and_the_pace() {
+    use super::views::{DueState, due_state};
+    let day = 86_400;
+    assert_eq!(due_state(10 * day, Some(9 * day), 0), DueState::OnTime);
+    assert_eq!(
+        due_state(10 * day, Some(11 * day), 12 * day),
+        DueState::Late
+    );
+    assert_eq!(due_state(10 * day, None, 11 * day), DueState::Overdue);
+    assert_eq!(due_state(10 * day, None, 8 * day), DueState::Upcoming(2));
+
+    let courses = built_in();
+    let tour = courses
+        .iter()
+        .find(|c| c.id == "feature-tour")
+        .expect("tour");
+    assert_eq!(tour.schedule.weekly_minutes, Some(60));
+    // 2026-12-06 noon UTC: calls (due 12-08) is two days off, nothing passed.
+    let now = crate::lab::deadline_seconds("2026-12-06T12:00:00Z").expect("date");
+    let progress = Rc::new(Progress::default())
+        .reduce(Action::SetWeeklyPlan(Some(30)))
+        .reduce(Action::Graded {
+            key: lab_key("feature-tour", "quiz"),
+            score: 6,
+            max: 6,
+            passed: true,
+            at: 1000.0 * now as f64,
+        });
+    let rows = course_rows(&courses, &progress, now);
+    let row = rows.iter().find(|c| c.id == "feature-tour").expect("row");
+    let lab = |id: &str| row.labs.iter().find(|l| l.id == id).expect("lab");
+    assert_eq!(
+        lab("calls").due.as_ref().map(|d| d.state),
+        Some(DueState::Upcoming(2))
+    );
+    assert_eq!(
+        lab("quiz").due.as_ref().map(|d| d.state),
+        Some(DueState::OnTime)
+    );
+    assert_eq!(lab("commands").waiting_for, ["Calls, traps and memory"]);
+    assert!(!lab("commands").locked, "the tour only marks prerequisites");
+    let html = render::<CourseList>(CourseListProps {
+        courses: vec![row.clone()],
+        expanded: true,
+        weekly_plan: progress.weekly_plan,
+        on_plan: Default::default(),
+    });
+    assert!(html.contains("due in 2 days"), "{html}");
+    assert!(html.contains("done by 2026-12-08"), "{html}");
+    assert!(
+        html.contains("Best after Calls, traps and memory"),
+        "{html}"
+    );
+    assert!(html.contains("The course suggests 60 min a week"), "{html}");
+    assert!(html.contains("At your 30 min a week"), "{html}");
+    // Past every due date, what is not passed is overdue.
+    let later = crate::lab::deadline_seconds("2027-02-01").expect("date");
+    let rows = course_rows(&courses, &progress, later);
+    let row = rows.iter().find(|c| c.id == "feature-tour").expect("row");
+    assert_eq!(
+        row.labs[0].due.as_ref().map(|d| d.state),
+        Some(DueState::Overdue)
+    );
+    assert_eq!(row.due.as_ref().map(|d| d.state), Some(DueState::Overdue));
 }

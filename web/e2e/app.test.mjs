@@ -786,6 +786,8 @@ test("the browser and the CLI give the same verdicts and fuel, check by check", 
   let labs = 0;
   for (const course of ["wasm-from-scratch", "feature-tour"]) {
     for (const lab of labsOf(course)) {
+      // A lab of questions alone runs no code: the quiz test covers it.
+      if (!/^\[\[check\]\]/m.test(fs.readFileSync(path.join(root, "labs", course, lab, "lab.toml"), "utf8"))) continue;
       const [language, file] = solutionOf(course, lab);
       const code = language === "wasm" ? file : fs.readFileSync(file, "utf8");
       assert.match(await submit(context, course, lab, language, code), /Lab passed/, `${course}/${lab}`);
@@ -924,6 +926,199 @@ test("lab instructions cannot run script, load images or follow javascript: link
     [],
     "the page fetched something from elsewhere",
   );
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("a quiz: wrong answers get their feedback, right ones pass, and the record verifies", async () => {
+  const context = await isolated();
+  const { page, errors } = await open("#/lab/feature-tour/quiz", context);
+  await page.waitForSelector(".questions");
+  assert.equal(await page.locator(".cm-content").count(), 0, "a quiz has no editor");
+  assert.equal(await page.isDisabled("button.primary"), true, "nothing to check before an answer");
+  const q = (name) => page.locator(`fieldset[data-question="${name}"]`);
+
+  // First try: one wrong choice, a missing tick, and bits for bytes.
+  await q("locals").getByLabel("The first parameter").check();
+  await q("value types").getByLabel("i32").check();
+  await q("i64 size").locator("input").fill("64");
+  await q("add instruction").locator("input").fill("  I32.Add ");
+  // Unanswered counts as not passed.
+  assert.match(await check(page), /4 of 5 questions failed: 1\/6 points/);
+  assert.match(await q("locals").textContent(), /Not quite\.\s*Locals are counted from 0\./);
+  assert.match(await q("locals").textContent(), /Parameters are the function's first locals/);
+  assert.match(await q("value types").textContent(), /not every right choice is ticked/);
+  assert.match(await q("i64 size").textContent(), /64 is its size in bits/);
+  assert.match(await q("add instruction").textContent(), /Correct\./);
+  assert.match(await q("magic").textContent(), /Not answered yet/);
+  await shot(page, "quiz-feedback");
+  assert.deepEqual(await axe(page), []);
+
+  // Second try: all right.
+  await q("locals").getByLabel("The second parameter").check();
+  await q("value types").getByLabel("f64").check();
+  await q("i64 size").locator("input").fill("8");
+  await q("magic").locator("input").fill("00 61 73 6d");
+  assert.match(await check(page), /All 5 questions passed: 6\/6 points\. Lab passed!/);
+  await page.waitForSelector(".storage.saved");
+
+  // The answers survive a reload.
+  await page.reload();
+  await page.waitForSelector(".questions");
+  assert.equal(await q("locals").getByLabel("The second parameter").isChecked(), true);
+  assert.equal(await q("i64 size").locator("input").inputValue(), "8");
+  assert.equal(await page.textContent("[data-testid=lab-status]"), "passed");
+  assert.deepEqual(errors, []);
+  await page.close();
+
+  // The record carries the answers, and the CLI re-grades them.
+  const record = await exportRecord(context, "quiz-record.json");
+  const lab = record.labs.find((l) => l.lab === "quiz");
+  assert.deepEqual(lab.answers.locals, { choices: [1] });
+  assert.deepEqual(lab.questions.map((x) => x.verdict), Array(5).fill("correct"));
+  const file = path.join(shots, "quiz-record.json");
+  const out = execFileSync(path.join(root, "target/debug/sandlab"), ["verify", file, "--labs", path.join(root, "labs")], {
+    encoding: "utf8",
+  });
+  assert.match(out, /feature-tour\/quiz: verified/);
+  await context.close();
+});
+
+test("Ask for help packs the lab, the code and the failures into a text to copy or email", async () => {
+  const context = await isolated();
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: base });
+  const { page, errors } = await open("#/lab/feature-tour/calls", context);
+  await page.waitForSelector(".cm-content");
+  const code = `(module
+  (memory (export "memory") 1)
+  (func (export "divide") (param i32 i32) (result i32) (i32.sub (local.get 0) (local.get 1)))
+  (func (export "minmax") (param f64 f64) (result f64 f64) (local.get 0) (local.get 1))
+  (func (export "copy") (param i32 i32 i32)))`;
+  await typeCode(page, code);
+  assert.doesNotMatch(await check(page), /Lab passed/);
+  await page.click("button.help-open");
+  await page.fill(".help-question", "Why does divide fail when my subtraction is right?");
+  const text = await page.textContent(".help-text");
+  assert.match(text, /^Help with "Calls, traps and memory" \(feature-tour\/calls\)/);
+  assert.match(text, /Why does divide fail when my subtraction is right\?/);
+  assert.match(text, /i32\.sub \(local\.get 0\) \(local\.get 1\)/);
+  assert.match(text, /: wrong answer: divide\(/);
+  await page.click("button.help-copy");
+  await page.waitForSelector(".help-status");
+  assert.match(await page.textContent(".help-status"), /^Copied/);
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), text);
+  // The email holds the same text; the board is linked.
+  const mail = await page.getAttribute("a.help-email", "href");
+  assert.ok(mail.startsWith("mailto:wasm-course@example.edu?subject=Help%20with%20Calls"), mail);
+  // Mail programs cut long links: the body is the text's start, and says
+  // where the rest is.
+  assert.ok(mail.length <= 1900, `${mail.length} characters`);
+  const [start, cut] = decodeURIComponent(mail.split("&body=")[1]).split("\n… (cut:");
+  assert.ok(start.length > 200 && text.startsWith(start), start);
+  assert.match(cut, /press Copy and paste it here/);
+  assert.equal(await page.getAttribute("a.help-discussion", "href"), "https://forum.example.edu/c/wasm");
+  await shot(page, "help");
+  assert.deepEqual(await axe(page), []);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("sandlab report on a class of records is a readable page with charts and no network", async () => {
+  const sandlab = path.join(root, "target/debug/sandlab");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sandlab-class-"));
+  const course = "wasm-from-scratch";
+  const labs = labsOf(course).slice(0, 8);
+  // Each lab's record for its solution and for its starter, made by the CLI.
+  const made = {};
+  for (const lab of labs) {
+    const labDir = path.join(root, "labs", course, lab);
+    const record = (file) =>
+      JSON.parse(
+        execFileSync(sandlab, ["record", file, "--course", course, "--lab", lab, "--learner", "x", "--labs", path.join(root, "labs")], {
+          encoding: "utf8",
+        }),
+      ).labs[0];
+    made[lab] = { solved: record(solutionOf(course, lab)[1]), started: record(path.join(labDir, "starter.wat")) };
+  }
+  // Twelve learners, each further along than the last; two went quiet.
+  const files = [];
+  for (let i = 0; i < 12; i++) {
+    const done = Math.min(labs.length, Math.floor((i * labs.length) / 10));
+    const day = i < 2 ? "2026-11-02" : `2026-11-${String(10 + i).padStart(2, "0")}`;
+    const entries = labs.slice(0, Math.min(labs.length, done + 1)).map((lab, k) => ({
+      ...(k < done ? made[lab].solved : made[lab].started),
+      first_attempt: `${day}T09:00:00Z`,
+      last_attempt: `${day}T10:00:00Z`,
+      time_spent_seconds: 60 * (5 + ((i * 7 + k * 3) % 25)),
+    }));
+    const record = {
+      schema: "sandlab.record/1",
+      sandlab_version: "0.1.0",
+      engine: "wasmi 2.0.0",
+      learner: { name: `Learner ${String(i + 1).padStart(2, "0")}` },
+      exported_at: "2026-11-22T12:00:00Z",
+      labs: entries,
+    };
+    const file = path.join(dir, `r${i}.json`);
+    fs.writeFileSync(file, JSON.stringify(record));
+    files.push(file);
+  }
+  const out = path.join(shots, "class-report");
+  const said = execFileSync(sandlab, ["report", ...files, "--labs", path.join(root, "labs"), "--out", out, "--title", "WebAssembly from scratch: week 3"], {
+    encoding: "utf8",
+  });
+  assert.match(said, /12 learner\(s\), 0 lab\(s\) left out/);
+
+  const context = await isolated();
+  const page = await context.newPage();
+  const requests = [];
+  page.on("request", (r) => requests.push(r.url()));
+  await page.goto("file://" + path.join(out, "index.html"));
+  assert.equal(await page.title(), "WebAssembly from scratch: week 3");
+  assert.equal(await page.locator("svg.chart").count(), 3);
+  assert.match(await page.textContent("main"), /For the next session/);
+  assert.match(await page.textContent("main"), /Learner 01.*no Check for \d+ days/s);
+  assert.deepEqual(requests.filter((u) => !u.startsWith("file://")), [], "the report loads nothing");
+  await page.screenshot({ path: path.join(shots, "class-report.png"), fullPage: true });
+  assert.deepEqual(await axe(page), []);
+  await context.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test("pacing: due dates, the learner's weekly plan and prerequisites", async () => {
+  const context = await isolated();
+  // 2026-12-06: the tour's first labs are due on 12-08.
+  await context.clock.setFixedTime(new Date("2026-12-06T12:00:00Z"));
+  const { page, errors } = await open("#/course/feature-tour", context);
+  await page.waitForSelector(".course");
+  const row = (lab) => page.locator(`li.lab-row[data-lab="${lab}"]`);
+  assert.match(await row("calls").textContent(), /due in 2 days/);
+  assert.match(await row("upload").textContent(), /due 2026-12-22/);
+  assert.match(await row("commands").textContent(), /Best after Calls, traps and memory/);
+  assert.match(await page.textContent(".pace"), /The course suggests 60 min a week: about 0\.8 weeks for the 50 min left\./);
+  await page.fill("input.weekly-plan", "20");
+  await page.press("input.weekly-plan", "Tab");
+  await page.waitForSelector(".pace .plan");
+  assert.match(await page.textContent(".pace .plan"), /At your 20 min a week: about 2\.5 weeks\./);
+  await page.waitForSelector(".storage.saved");
+  await page.reload();
+  await page.waitForSelector(".pace .plan");
+  assert.equal(await page.inputValue("input.weekly-plan"), "20");
+  await shot(page, "pacing");
+  assert.deepEqual(await axe(page), []);
+
+  // A lab names what it builds on.
+  await page.goto(base + "#/lab/feature-tour/commands");
+  await page.waitForSelector(".prerequisites");
+  assert.match(await page.textContent(".prerequisites"), /This lab builds on Calls, traps and memory\./);
+  assert.equal(await page.isDisabled("button.primary"), false, "marked, not locked");
+
+  // Weeks later, what is not passed is overdue.
+  await context.clock.setFixedTime(new Date("2027-01-20T12:00:00Z"));
+  await page.goto(base + "#/course/feature-tour");
+  await page.reload();
+  await page.waitForSelector(".course");
+  assert.match(await row("calls").textContent(), /overdue since 2026-12-08/);
   assert.deepEqual(errors, []);
   await context.close();
 });

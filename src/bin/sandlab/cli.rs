@@ -37,8 +37,14 @@ enum Command {
     Grade {
         /// The lab's folder (holding lab.toml).
         lab: PathBuf,
-        /// The submission: WebAssembly text (.wat) or a module (.wasm).
-        file: PathBuf,
+        /// The submission: WebAssembly text (.wat) or a module (.wasm);
+        /// not needed for a lab of questions alone.
+        file: Option<PathBuf>,
+        /// The answers to the lab's questions: a JSON object by question
+        /// name, as records hold them (`{"name": {"choices": [0]}}` or
+        /// `{"name": {"text": "8"}}`; choices count from 0).
+        #[arg(long)]
+        answers: Option<PathBuf>,
         /// Print one JSON report instead of text.
         #[arg(long)]
         json: bool,
@@ -89,8 +95,12 @@ enum Command {
     /// Grade a submission and write a completion record for it (what the
     /// browser exports; useful for trying `verify` and for test data).
     Record {
-        /// The submission (.wat or .wasm).
-        file: PathBuf,
+        /// The submission (.wat or .wasm); not needed for a lab of
+        /// questions alone.
+        file: Option<PathBuf>,
+        /// The answers to the lab's questions (JSON, as for `grade`).
+        #[arg(long)]
+        answers: Option<PathBuf>,
         /// The course id.
         #[arg(long)]
         course: String,
@@ -133,6 +143,29 @@ enum Command {
         #[arg(long)]
         trust: bool,
     },
+    /// Write a class report: a self-contained HTML page (charts as inline
+    /// SVG, nothing fetched) with completion per lab, the score spread, the
+    /// checks and questions that fail most with the commonest verdicts and
+    /// wrong answers, time spent against the estimate and who needs a look;
+    /// plus the same tables as CSV. Labs that do not verify by re-grading
+    /// are left out and listed, unless --trust. Exits 0, or 2 if the labs,
+    /// a record or the output folder cannot be used.
+    Report {
+        /// Completion records (JSON), one or more per learner.
+        #[arg(required = true)]
+        records: Vec<PathBuf>,
+        #[arg(long, default_value = "labs")]
+        labs: PathBuf,
+        /// The folder to write index.html and the CSV files into.
+        #[arg(long, default_value = "report")]
+        out: PathBuf,
+        /// The page's title.
+        #[arg(long, default_value = "Class report")]
+        title: String,
+        /// Skip re-grading: count what the records claim.
+        #[arg(long)]
+        trust: bool,
+    },
     /// Print the records' xAPI 1.0.3 statements (a JSON array), or post
     /// them to a Learning Record Store with --post. Submissions are
     /// re-graded first and nothing is sent if a record does not verify,
@@ -170,7 +203,12 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check { dir } => check(&dir),
-        Command::Grade { lab, file, json } => grade_cmd(&lab, &file, json),
+        Command::Grade {
+            lab,
+            file,
+            answers,
+            json,
+        } => grade_cmd(&lab, file.as_deref(), answers.as_deref(), json),
         Command::Run {
             file,
             stdin,
@@ -184,12 +222,21 @@ pub fn main() -> ExitCode {
         Command::Compile { file, out } => compile_cmd(&file, &out),
         Command::Record {
             file,
+            answers,
             course,
             lab,
             learner,
             labs,
             out,
-        } => record_cmd(&file, &course, &lab, &learner, &labs, out.as_deref()),
+        } => record_cmd(
+            file.as_deref(),
+            answers.as_deref(),
+            &course,
+            &lab,
+            &learner,
+            &labs,
+            out.as_deref(),
+        ),
         Command::Verify { records, labs } => verify_cmd(&records, &labs),
         Command::Gradebook {
             records,
@@ -197,6 +244,13 @@ pub fn main() -> ExitCode {
             format,
             trust,
         } => gradebook_cmd(&records, &labs, format, trust),
+        Command::Report {
+            records,
+            labs,
+            out,
+            title,
+            trust,
+        } => report_cmd(&records, &labs, &out, &title, trust),
         Command::Xapi {
             records,
             labs,
@@ -313,6 +367,9 @@ fn prove(root: &Path, lab: &Lab) -> Vec<String> {
     }
     let mut problems = Vec::new();
     match &lab.solution {
+        // A lab of questions alone: the loader already checked that each
+        // question can be answered.
+        _ if !lab.has_code() => {}
         Some(solution) => {
             let report = grade::grade(&lab, solution);
             if let Some(e) = &report.compile_error {
@@ -340,7 +397,8 @@ fn prove(root: &Path, lab: &Lab) -> Vec<String> {
     }
     if let Some(starter) = &lab.starter {
         let report = grade::grade(&lab, starter);
-        if report.passed {
+        // The code alone: the starter cannot have answered the questions.
+        if report.checks.iter().all(|c| c.verdict.is_pass()) {
             problems.push(format!(
                 "{}: the starter already passes every check: learners would have nothing to do",
                 toml.display()
@@ -389,7 +447,49 @@ fn read_submission(file: &Path) -> Result<Vec<u8>, String> {
     std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))
 }
 
-fn grade_cmd(lab_dir: &Path, file: &Path, json: bool) -> ExitCode {
+/// The submission in `file`, or the empty one a lab of questions alone
+/// takes.
+///
+/// # Errors
+///
+/// A lab with code checks and no file, or a file that cannot be read (a
+/// text that is not UTF-8 is a compile error, reported as the grade).
+fn submission_for(
+    lab: &Lab,
+    file: Option<&Path>,
+) -> Result<Result<Submission, sandlab::compile::CompileError>, String> {
+    match file {
+        None if lab.has_code() => Err(format!(
+            "the lab `{}` has code checks: give the submission FILE",
+            lab.id
+        )),
+        None => Ok(Ok(Submission::Wat(String::new()))),
+        Some(file) => {
+            let bytes = read_submission(file)?;
+            Ok(Submission::from_file(&file.to_string_lossy(), bytes))
+        }
+    }
+}
+
+/// Answers from a JSON file, or none.
+///
+/// # Errors
+///
+/// The file cannot be read or is not answers.
+fn read_answers(path: Option<&Path>) -> Result<grade::Answers, String> {
+    let Some(path) = path else {
+        return Ok(grade::Answers::new());
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| {
+        format!(
+            "{}: not answers ({e}); write a JSON object by question name, like {{\"q1\": {{\"choices\": [0]}}, \"q2\": {{\"text\": \"8\"}}}}",
+            path.display()
+        )
+    })
+}
+
+fn grade_cmd(lab_dir: &Path, file: Option<&Path>, answers: Option<&Path>, json: bool) -> ExitCode {
     let lab = match load_one_lab(lab_dir) {
         Ok(lab) => lab,
         Err(e) => {
@@ -397,17 +497,17 @@ fn grade_cmd(lab_dir: &Path, file: &Path, json: bool) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let bytes = match read_submission(file) {
-        Ok(b) => b,
-        Err(e) => {
+    let (submission, answers) = match (submission_for(&lab, file), read_answers(answers)) {
+        (Ok(s), Ok(a)) => (s, a),
+        (Err(e), _) | (_, Err(e)) => {
             eprintln!("error: {e}");
             return ExitCode::from(2);
         }
     };
-    let name = file.to_string_lossy();
-    let report = match Submission::from_file(&name, bytes) {
-        Ok(submission) => grade::grade(&lab, &submission),
-        Err(e) => grade::compile_failure(&lab, e),
+    let name = file.map_or_else(|| "(questions only)".into(), |f| f.to_string_lossy());
+    let report = match submission {
+        Ok(submission) => grade::grade_with(&lab, &submission, &answers),
+        Err(e) => grade::compile_failure(&lab, e).answered(&lab, &answers),
     };
     if json {
         out!("{}", grade::report_json(&report));
@@ -456,24 +556,50 @@ fn print_report(lab: &Lab, report: &Report, file: &str) {
             }
         }
     }
+    for q in &report.questions {
+        let mark = match q.verdict {
+            grade::AnswerVerdict::Correct => "ok  ",
+            grade::AnswerVerdict::Wrong => "FAIL",
+            grade::AnswerVerdict::Unanswered => "----",
+        };
+        out!(
+            "  {mark} question: {}  [{}/{} pts, {}]",
+            q.name,
+            q.score,
+            q.points,
+            q.verdict.name()
+        );
+        for f in &q.feedback {
+            out!("       {f}");
+        }
+    }
     let failed = report
         .checks
         .iter()
         .filter(|c| !c.verdict.is_pass())
-        .count();
+        .count()
+        + report
+            .questions
+            .iter()
+            .filter(|q| q.verdict != grade::AnswerVerdict::Correct)
+            .count();
+    let total = report.checks.len() + report.questions.len();
+    let what = if report.questions.is_empty() {
+        "checks"
+    } else {
+        "checks and questions"
+    };
     if failed == 0 {
         out!(
-            "score {}/{}: all {} checks passed",
+            "score {}/{}: all {total} {what} passed",
             report.score,
             report.max_score,
-            report.checks.len()
         );
     } else {
         out!(
-            "score {}/{}: {failed} of {} checks failed",
+            "score {}/{}: {failed} of {total} {what} failed",
             report.score,
             report.max_score,
-            report.checks.len()
         );
     }
 }
@@ -761,7 +887,8 @@ fn now_rfc3339() -> String {
 }
 
 fn record_cmd(
-    file: &Path,
+    file: Option<&Path>,
+    answers: Option<&Path>,
     course_id: &str,
     lab_id: &str,
     learner: &str,
@@ -786,15 +913,16 @@ fn record_cmd(
             labs.display()
         ));
     };
-    let bytes = match read_submission(file) {
-        Ok(b) => b,
+    let submission = match submission_for(lab, file) {
+        Ok(Ok(s)) => s,
+        Ok(Err(e)) => return fail(format!("{}: {e}", file.unwrap_or(Path::new("")).display())),
         Err(e) => return fail(e),
     };
-    let submission = match Submission::from_file(&file.to_string_lossy(), bytes) {
-        Ok(s) => s,
-        Err(e) => return fail(format!("{}: {e}", file.display())),
+    let answers = match read_answers(answers) {
+        Ok(a) => a,
+        Err(e) => return fail(e),
     };
-    let report = grade::grade(lab, &submission);
+    let report = grade::grade_with(lab, &submission, &answers);
     let now = now_rfc3339();
     let record = sandlab::record::Record {
         schema: sandlab::record::SCHEMA.into(),
@@ -809,12 +937,14 @@ fn record_cmd(
             course,
             lab,
             &submission,
+            &answers,
             &report,
             sandlab::record::Attempts {
                 attempts: 1,
                 first_attempt: Some(now.clone()),
-                last_attempt: Some(now),
+                last_attempt: Some(now.clone()),
                 time_spent_seconds: 0,
+                passed_at: report.passed.then_some(now),
             },
         )],
     };
@@ -893,6 +1023,81 @@ fn verify_cmd(records: &[PathBuf], labs: &Path) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+fn report_cmd(records: &[PathBuf], labs: &Path, out: &Path, title: &str, trust: bool) -> ExitCode {
+    let fail = |e: String| {
+        eprintln!("error: {e}");
+        ExitCode::from(2)
+    };
+    let courses = match load_prepared(labs) {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    let mut read = Vec::new();
+    for path in records {
+        match read_record(path) {
+            Ok(r) => read.push(r),
+            Err(e) => return fail(format!("{}: cannot be read: {e}", path.display())),
+        }
+    }
+    let verified: Vec<Vec<bool>> = parallel_map(&read, |record| {
+        if trust {
+            vec![true; record.labs.len()]
+        } else {
+            sandlab::record::verify(record, &courses)
+                .iter()
+                .map(|v| v.verified())
+                .collect()
+        }
+    });
+    // One entry per learner: several records of one learner merge.
+    let mut learners: Vec<sandlab::record::class::Learner<'_>> = Vec::new();
+    let mut notes = Vec::new();
+    for (record, ok) in read.iter().zip(&verified) {
+        let name = &record.learner.name;
+        let index = match learners.iter().position(|l| &l.name == name) {
+            Some(i) => i,
+            None => {
+                learners.push(sandlab::record::class::Learner {
+                    name: name.clone(),
+                    labs: Vec::new(),
+                });
+                learners.len() - 1
+            }
+        };
+        for (lab, ok) in record.labs.iter().zip(ok) {
+            if *ok {
+                learners[index].labs.push(lab);
+            } else {
+                notes.push(format!("{name}: {}/{}", lab.course, lab.lab));
+            }
+        }
+    }
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    let report = sandlab::record::class::analyse(&courses, &learners, now);
+    let page = sandlab::record::class::html(&report, title, &now_rfc3339(), &notes);
+    if let Err(e) = std::fs::create_dir_all(out) {
+        return fail(format!("{}: {e}", out.display()));
+    }
+    let mut files = vec![("index.html", page)];
+    files.extend(sandlab::record::class::csv_files(&report));
+    for (name, text) in &files {
+        let path = out.join(name);
+        if let Err(e) = std::fs::write(&path, text) {
+            return fail(format!("{}: {e}", path.display()));
+        }
+    }
+    out!(
+        "wrote {} ({} learner(s), {} lab(s) left out as unverified) and {} CSV files",
+        out.join("index.html").display(),
+        report.learners,
+        notes.len(),
+        files.len() - 1
+    );
+    ExitCode::SUCCESS
 }
 
 /// Runs `f` over `items` on every core, keeping the order.
