@@ -540,15 +540,7 @@ fn LabPage(props: &LabProps) -> Html {
             if !lab.has_code() {
                 // Answers grade at once; there is nothing to run.
                 let result = crate::grade::grade_with(&lab, &submission, &answers);
-                progress.dispatch(Action::Graded {
-                    key: key.clone(),
-                    score: result.score,
-                    max: result.max_score,
-                    passed: result.passed,
-                    at: storage::now_ms(),
-                });
-                report.set(Some(result));
-                finished.set(*finished + 1);
+                show_check(&progress, &report, &finished, key.clone(), result);
                 return;
             }
             let flag = Rc::new(Cell::new(false));
@@ -575,21 +567,7 @@ fn LabPage(props: &LabProps) -> Html {
                 })
                 .await
                 .answered(&lab, &answers);
-                if !result
-                    .checks
-                    .iter()
-                    .any(|c| c.verdict.name() == "cancelled")
-                {
-                    progress.dispatch(Action::Graded {
-                        key,
-                        score: result.score,
-                        max: result.max_score,
-                        passed: result.passed,
-                        at: storage::now_ms(),
-                    });
-                }
-                report.set(Some(result));
-                finished.set(*finished + 1);
+                show_check(&progress, &report, &finished, key, result);
                 busy.set(Busy::Idle);
             });
         })
@@ -946,6 +924,32 @@ fn LabPage(props: &LabProps) -> Html {
             </div>
         </div>
     }
+}
+
+/// Shows a finished Check and, unless it was stopped, counts it as an
+/// attempt.
+fn show_check(
+    progress: &UseReducerHandle<Progress>,
+    report: &UseStateHandle<Option<Report>>,
+    finished: &UseStateHandle<u32>,
+    key: String,
+    result: Report,
+) {
+    if !result
+        .checks
+        .iter()
+        .any(|c| c.verdict.name() == "cancelled")
+    {
+        progress.dispatch(Action::Graded {
+            key,
+            score: result.score,
+            max: result.max_score,
+            passed: result.passed,
+            at: storage::now_ms(),
+        });
+    }
+    report.set(Some(result));
+    finished.set(**finished + 1);
 }
 
 /// Writes `text` to the clipboard; `false` where the browser refuses (no
