@@ -293,6 +293,15 @@ fn csv_export_has_one_row_per_lab_and_quotes_what_needs_it() {
         )),
         "{csv}"
     );
+    // A name a spreadsheet would run as a formula stays text.
+    record.learner.name = "=HYPERLINK(\"http://evil.example\",\"x\")".into();
+    record.learner.email = Some("@SUM(1+1)".into());
+    let csv = sandlab::record::csv(&record);
+    let row = csv.lines().nth(1).expect("a row");
+    assert!(
+        row.starts_with("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",'@SUM(1+1),"),
+        "{row}"
+    );
 }
 
 #[test]

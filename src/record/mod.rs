@@ -224,11 +224,21 @@ pub fn write(record: &Record) -> String {
 }
 
 /// A field for CSV: quoted when it holds a separator, quote or line break.
+///
+/// Text that a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, a
+/// tab or a carriage return first) gets a leading `'`: a learner named
+/// `=HYPERLINK(…)` must not run in the instructor's spreadsheet. Callers
+/// pass numbers unquoted, never through here.
 pub fn csv_field(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    };
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {
-        text.to_string()
+        text
     }
 }
 
