@@ -998,31 +998,37 @@ fn busy_view(busy: &Busy) -> Html {
 
 /// What Run does: the WASI `_start` with the first run check's input, or
 /// else the first call check's function and arguments.
+/// Runs under the limits of the check whose input it borrows (a check may
+/// raise the lab's fuel), or the lab's own when there is none.
 fn run_request(lab: &Lab, program: &crate::sandbox::Program) -> Request {
-    let mut request = if program.export_sig("_start").is_some() {
+    let (mut request, limits) = if program.export_sig("_start").is_some() {
         let mut r = Request::command();
-        if let Some(run) = lab.checks.iter().find_map(|c| match &c.kind {
-            CheckKind::Run(r) => Some(r),
+        let run = lab.checks.iter().find_map(|c| match &c.kind {
+            CheckKind::Run(run) => Some((run, c.limits)),
             _ => None,
-        }) {
+        });
+        if let Some((run, _)) = run {
             r.world.args = run.args.clone();
             r.world.env = run.env.clone();
             r.world.stdin = run.stdin.clone();
             r.world.files = run.files.clone();
         }
-        r
+        (r, run.map_or(lab.limits, |(_, limits)| limits))
     } else {
         let call = lab.checks.iter().find_map(|c| match &c.kind {
-            CheckKind::Call(call) => Some((call.function.clone(), call.args.clone())),
-            CheckKind::Random(r) => r.inputs().first().map(|a| (r.function.clone(), a.clone())),
+            CheckKind::Call(call) => Some((call.function.clone(), call.args.clone(), c.limits)),
+            CheckKind::Random(r) => r
+                .inputs()
+                .first()
+                .map(|a| (r.function.clone(), a.clone(), c.limits)),
             _ => None,
         });
         match call {
-            Some((function, args)) => Request::call(&function, args),
-            None => Request::command(),
+            Some((function, args, limits)) => (Request::call(&function, args), limits),
+            None => (Request::command(), lab.limits),
         }
     };
-    request.limits = lab.limits;
+    request.limits = limits;
     request
 }
 
