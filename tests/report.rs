@@ -265,4 +265,13 @@ fn due_dates_show_who_is_late_and_who_is_overdue() {
     let after = class("2026-12-23T12:00:00Z");
     assert_eq!((after.people[0].late, after.people[0].overdue), (1, 2));
     assert_eq!(after.people[0].behind.as_deref(), Some("2 lab(s) overdue"));
+    let page = record::class::html(&after, "Tour", "2026-12-23", &[]);
+    assert!(
+        page.contains("<li>1 learner(s) have labs past their due date.</li>"),
+        "{page}"
+    );
+    assert!(
+        !record::class::html(&early, "Tour", "2026-12-06", &[])
+            .contains("have labs past their due date")
+    );
 }

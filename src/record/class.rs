@@ -588,6 +588,13 @@ pub fn html(report: &ClassReport, title: &str, generated: &str, notes: &[String]
                 .join(", ")
         );
     }
+    let overdue = report.people.iter().filter(|p| p.overdue > 0).count();
+    if overdue > 0 {
+        let _ = write!(
+            s,
+            "<li>{overdue} learner(s) have labs past their due date.</li>"
+        );
+    }
     let _ = write!(
         s,
         "<li>{} learner(s) need a look (below).</li></ul></section>",
