@@ -117,6 +117,8 @@ console.error("load: measuring");
   out.check = [];
   for (const dir of labs) {
     const labToml = fs.readFileSync(path.join(root, "labs", course, dir, "lab.toml"), "utf8");
+    // A lab of questions alone runs no code: nothing to time.
+    if (!/^\[\[check\]\]/m.test(labToml)) continue;
     const id = labToml.match(/^id = "([^"]+)"/m)[1];
     await page.goto(`${base}#/lab/${course}/${id}`);
     await page.waitForSelector(".lab-page");

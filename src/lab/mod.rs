@@ -344,10 +344,9 @@ impl Accept {
         match self {
             Accept::Exact(want) => given == want.trim(),
             Accept::CaseInsensitive(want) => fold(given) == fold(want),
-            Accept::Number { value, tolerance } => given
-                .replace('_', "")
-                .parse::<f64>()
-                .is_ok_and(|x| (x - value).abs() <= *tolerance),
+            Accept::Number { value, tolerance } => readings(given)
+                .iter()
+                .any(|x| (x - value).abs() <= *tolerance),
             Accept::Regex(re) => re.is_match(given),
         }
     }
@@ -361,6 +360,34 @@ impl Accept {
             Accept::Regex(_) => "regex",
         }
     }
+}
+
+/// The numbers someone typing `text` may have meant: `65536`, `65 536`,
+/// `65_536`, and a comma read both ways, as a thousands separator (`65,536`)
+/// and as a decimal comma (`3,14`). An answer matches if any reading does:
+/// the two readings are a thousand times apart, so no real answer is
+/// ambiguous.
+fn readings(text: &str) -> Vec<f64> {
+    let compact: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '_')
+        .collect();
+    let mut out = Vec::new();
+    let mut push = |t: &str| {
+        if let Ok(x) = t.parse::<f64>()
+            && x.is_finite()
+        {
+            out.push(x);
+        }
+    };
+    push(&compact);
+    if compact.contains(',') {
+        push(&compact.replace(',', ""));
+        if compact.matches(',').count() == 1 && !compact.contains('.') {
+            push(&compact.replace(',', "."));
+        }
+    }
+    out
 }
 
 fn fold(text: &str) -> String {

@@ -99,3 +99,27 @@ fn clean_path_refuses_to_leave_the_folder() {
         assert_eq!(clean_path(bad), None, "{bad}");
     }
 }
+
+#[test]
+fn numbers_are_read_as_people_type_them() {
+    let pages = Accept::Number {
+        value: 65536.0,
+        tolerance: 0.0,
+    };
+    for typed in [
+        "65536", " 65536 ", "65,536", "65 536", "65_536", "65536.0", "6.5536e4",
+    ] {
+        assert!(pages.matches(typed), "{typed}");
+    }
+    for typed in ["65535", "64", "65.536", "sixty", "", "inf", "NaN"] {
+        assert!(!pages.matches(typed), "{typed}");
+    }
+    let quarter = Accept::Number {
+        value: 1.25,
+        tolerance: 0.005,
+    };
+    for typed in ["1.25", "1,25", "1.251", "1,251"] {
+        assert!(quarter.matches(typed), "{typed}");
+    }
+    assert!(!quarter.matches("1,3"));
+}
