@@ -13,6 +13,25 @@ fn sandlab(args: &[&str]) -> std::process::Output {
         .expect("sandlab runs")
 }
 
+/// `sandlab record` of the fixture quiz, answered from `answers`.
+fn record_quiz(answers: &str, more: &[&str]) -> std::process::Output {
+    let mut args = vec![
+        "record",
+        "--course",
+        "fixtures",
+        "--lab",
+        "quiz",
+        "--learner",
+        "Ada",
+        "--labs",
+        LABS,
+        "--answers",
+        answers,
+    ];
+    args.extend_from_slice(more);
+    sandlab(&args)
+}
+
 const FIXTURE: &str = "tests/fixtures/records/v1-calc.json";
 const LABS: &str = "tests/fixtures/labs/course";
 
@@ -212,23 +231,8 @@ fn the_json_schema_describes_every_field_a_record_has() {
     check(&record, &schema, &schema, "record");
     // A record with answers and questions, as `sandlab record` writes it.
     let quiz = serde_json::from_str(
-        &String::from_utf8(
-            sandlab(&[
-                "record",
-                "--course",
-                "fixtures",
-                "--lab",
-                "quiz",
-                "--learner",
-                "Ada",
-                "--labs",
-                LABS,
-                "--answers",
-                "tests/fixtures/records/quiz-answers.json",
-            ])
-            .stdout,
-        )
-        .expect("utf8"),
+        &String::from_utf8(record_quiz("tests/fixtures/records/quiz-answers.json", &[]).stdout)
+            .expect("utf8"),
     )
     .expect("a record");
     check(&quiz, &schema, &schema, "record");
@@ -369,21 +373,10 @@ fn answers_travel_in_the_record_and_a_claimed_answer_is_re_graded() {
     );
 
     let record = dir.join("quiz.json");
-    let out = sandlab(&[
-        "record",
-        "--course",
-        "fixtures",
-        "--lab",
-        "quiz",
-        "--learner",
-        "Ada",
-        "--labs",
-        LABS,
-        "--answers",
+    let out = record_quiz(
         answers.to_str().expect("utf8"),
-        "-o",
-        record.to_str().expect("utf8"),
-    ]);
+        &["-o", record.to_str().expect("utf8")],
+    );
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -426,6 +419,16 @@ fn answers_travel_in_the_record_and_a_claimed_answer_is_re_graded() {
             "question `bytes`: correct for 1 points claimed, wrong for 0 on re-grading the answer"
         ),
         "{stdout}"
+    );
+    // Answers that are not answers are refused with the shape to write.
+    let garbage = dir.join("garbage.json");
+    std::fs::write(&garbage, "[1, 2, 3]").expect("written");
+    let out = record_quiz(garbage.to_str().expect("utf8"), &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("not answers") && stderr.contains(r#"{"q1": {"choices": [0]}"#),
+        "{stderr}"
     );
     // A lab with code still needs its file.
     let out = sandlab(&["grade", "tests/fixtures/labs/course/calc"]);

@@ -209,6 +209,20 @@ fn a_class_report_shows_what_to_cover_and_who_needs_a_look() {
             .expect("row")
             .ends_with(',')
     );
+    // A file that is not a record stops the report and says which.
+    let bad = records.join("notes.txt");
+    std::fs::write(&bad, "not json").expect("written");
+    args.insert(1, bad.display().to_string());
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_sandlab"))
+        .args(&args)
+        .output()
+        .expect("runs");
+    assert_eq!(run.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("notes.txt: cannot be read: not JSON"),
+        "{stderr}"
+    );
     std::fs::remove_dir_all(&dir).ok();
 }
 

@@ -105,19 +105,26 @@ fn day_number(stamp: &str) -> Option<i64> {
     crate::lab::day_number(stamp.get(..10)?)
 }
 
+/// A learner's record per (course, lab): of several, the best counts (a
+/// pass first, then the higher score).
+fn best_per_lab<'r>(learner: &Learner<'r>) -> BTreeMap<(&'r str, &'r str), &'r LabRecord> {
+    let mut best: BTreeMap<(&str, &str), &LabRecord> = BTreeMap::new();
+    for &r in &learner.labs {
+        let slot = best.entry((r.course.as_str(), r.lab.as_str())).or_insert(r);
+        if (r.status == "passed", r.score) > (slot.status == "passed", slot.score) {
+            *slot = r;
+        }
+    }
+    best
+}
+
 /// `now` (seconds since the epoch) decides what is overdue.
 pub fn analyse(courses: &[Course], learners: &[Learner<'_>], now: i64) -> ClassReport {
+    let bests: Vec<_> = learners.iter().map(best_per_lab).collect();
     let find = |course: &str, lab: &str| -> Vec<&LabRecord> {
-        learners
+        bests
             .iter()
-            .filter_map(|l| {
-                l.labs
-                    .iter()
-                    .filter(|r| r.course == course && r.lab == lab)
-                    // Several records of one learner: their best counts.
-                    .max_by_key(|r| (r.status == "passed", r.score))
-                    .copied()
-            })
+            .filter_map(|best| best.get(&(course, lab)).copied())
             .collect()
     };
     let mut labs = Vec::new();
@@ -225,14 +232,8 @@ pub fn analyse(courses: &[Course], learners: &[Learner<'_>], now: i64) -> ClassR
         .max();
     let mut people: Vec<Progress> = learners
         .iter()
-        .map(|l| {
-            let mut best: BTreeMap<(&str, &str), &LabRecord> = BTreeMap::new();
-            for r in &l.labs {
-                let slot = best.entry((r.course.as_str(), r.lab.as_str())).or_insert(r);
-                if (r.status == "passed", r.score) > (slot.status == "passed", slot.score) {
-                    *slot = r;
-                }
-            }
+        .zip(&bests)
+        .map(|(l, best)| {
             let last_activity = l.labs.iter().filter_map(|r| r.last_attempt.clone()).max();
             let mut overdue = 0;
             let mut late = 0;

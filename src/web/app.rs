@@ -745,7 +745,7 @@ fn LabPage(props: &LabProps) -> Html {
     let waiting: Vec<&Lab> = lab
         .requires
         .iter()
-        .filter(|r| !ctx.progress.lab(&lab_key(&course.id, r)).passed)
+        .filter(|r| !ctx.progress.passed(&lab_key(&course.id, r)))
         .filter_map(|r| course.labs.iter().find(|l| l.id == **r))
         .collect();
     let locked = course.schedule.lock && !waiting.is_empty();

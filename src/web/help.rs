@@ -147,22 +147,22 @@ pub fn help_text(h: &HelpRequest<'_>) -> String {
 pub fn mailto(email: &str, subject: &str, body: &str) -> String {
     let head = format!("mailto:{email}?subject={}&body=", encode(subject));
     let room = MAX_MAILTO.saturating_sub(head.len());
-    let mut encoded = encode(body);
-    if encoded.len() > room {
-        let note =
-            encode("\n… (cut: the whole text is on the Help panel, press Copy and paste it here)");
-        let mut cut = body.len();
-        while cut > 0 && encode(&body[..cut]).len() + note.len() > room {
-            // Roughly: shrink by what is over, then step to a char boundary.
-            let over = encode(&body[..cut]).len() + note.len() - room;
-            cut = cut.saturating_sub((over / 3).max(1));
-            while !body.is_char_boundary(cut) {
-                cut -= 1;
-            }
-        }
-        encoded = encode(&body[..cut]) + &note;
+    let encoded = encode(body);
+    if encoded.len() <= room {
+        return head + &encoded;
     }
-    head + &encoded
+    let note =
+        encode("\n… (cut: the whole text is on the Help panel, press Copy and paste it here)");
+    // Whole characters, as many as fit beside the note.
+    let mut kept = String::new();
+    for c in body.chars() {
+        let piece = encode(c.encode_utf8(&mut [0; 4]));
+        if kept.len() + piece.len() + note.len() > room {
+            break;
+        }
+        kept.push_str(&piece);
+    }
+    head + &kept + &note
 }
 
 /// Percent-encodes all but unreserved characters (RFC 3986), as a

@@ -158,6 +158,20 @@ impl Progress {
     pub fn lab(&self, key: &str) -> LabProgress {
         self.labs.get(key).cloned().unwrap_or_default()
     }
+
+    /// Whether the lab has passed, without copying its progress (code
+    /// included) as [`Progress::lab`] does.
+    pub fn passed(&self, key: &str) -> bool {
+        self.labs.get(key).is_some_and(|l| l.passed)
+    }
+
+    /// When the lab first passed, in seconds since the epoch.
+    pub fn passed_at_seconds(&self, key: &str) -> Option<i64> {
+        self.labs
+            .get(key)
+            .and_then(|l| l.passed_at)
+            .map(|ms| (ms / 1000.0) as i64)
+    }
 }
 
 /// The key of a lab in progress and storage.

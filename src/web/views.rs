@@ -1,7 +1,7 @@
 //! Presentational components: props in, HTML out, no browser APIs. They
 //! render natively too, which is how their tests run (Yew's `ssr`).
 
-use super::progress::{LabStatus, Progress, lab_key};
+use super::progress::{LabProgress, LabStatus, Progress, lab_key};
 use crate::grade::{Answer, AnswerVerdict, Answers, CheckReport, QuestionReport, Report, Verdict};
 use crate::lab::{Course, Lab, Question, QuestionKind};
 use crate::web::markdown;
@@ -109,13 +109,8 @@ pub fn course_rows(courses: &[Course], progress: &Progress, now_s: i64) -> Vec<C
     courses
         .iter()
         .map(|c| {
-            let passed = |id: &str| progress.lab(&lab_key(&c.id, id)).passed;
-            let passed_at = |id: &str| {
-                progress
-                    .lab(&lab_key(&c.id, id))
-                    .passed_at
-                    .map(|ms| (ms / 1000.0) as i64)
-            };
+            let passed = |id: &str| progress.passed(&lab_key(&c.id, id));
+            let passed_at = |id: &str| progress.passed_at_seconds(&lab_key(&c.id, id));
             let due = |key: &str, passed_at_s: Option<i64>| {
                 let date = c.schedule.due.get(key)?;
                 let at = c.schedule.due_at(key)?;
@@ -140,7 +135,8 @@ pub fn course_rows(courses: &[Course], progress: &Progress, now_s: i64) -> Vec<C
                     .labs
                     .iter()
                     .map(|l| {
-                        let p = progress.lab(&lab_key(&c.id, &l.id));
+                        let none = LabProgress::default();
+                        let p = progress.labs.get(&lab_key(&c.id, &l.id)).unwrap_or(&none);
                         LabRow {
                             course: c.id.clone(),
                             id: l.id.clone(),
