@@ -1,6 +1,7 @@
 //! The native side of `bench/run`: each module of `bench/modules` timed
 //! (a) in sandlab's sandbox, as `sandlab grade` runs code, and (b) in bare
-//! wasmi with fuel metering on and off, to price the metering. Prints one
+//! wasmi with wasmi's fuel metering on and off, and (c) the module as the
+//! metering pass instruments it, in bare wasmi, to price the pass. Prints one
 //! JSON object per module. Median of 7 runs after a warm-up.
 
 use sandlab::compile::{self, Submission};
@@ -66,6 +67,16 @@ fn bare(bytes: &[u8], arg: i32, fuel: bool) -> impl FnMut() -> i64 {
         let instance = linker
             .instantiate_and_start(&mut store, &module)
             .expect("instantiates");
+        // An instrumented module counts its own fuel: give it all it needs.
+        for (name, value) in [
+            (sandlab::meter::FUEL, wasmi::Val::I64(i64::MAX / 2)),
+            (sandlab::meter::DEPTH, wasmi::Val::I32(10_000)),
+            (sandlab::meter::MEMORY_LIMIT, wasmi::Val::I64(65536)),
+        ] {
+            if let Some(global) = instance.get_global(&store, name) {
+                global.set(&mut store, value).expect("a mutable global");
+            }
+        }
         let run = instance
             .get_typed_func::<i32, i32>(&store, "run")
             .expect("exports run");
@@ -104,9 +115,11 @@ fn main() {
         });
         let (on_ms, on_result) = time(bare(&bytes, arg, true));
         let (off_ms, off_result) = time(bare(&bytes, arg, false));
+        let metered = sandlab::meter::instrument(&bytes).expect("instruments");
+        let (metered_ms, metered_result) = time(bare(&metered.wasm, arg, false));
         assert_eq!(
-            (on_result, off_result),
-            (result, result),
+            (on_result, off_result, metered_result),
+            (result, result, result),
             "{name}: engines agree"
         );
         println!(
@@ -119,6 +132,7 @@ fn main() {
                 "sandbox_ms": sandbox_ms,
                 "wasmi_fuel_ms": on_ms,
                 "wasmi_nofuel_ms": off_ms,
+                "wasmi_metered_ms": metered_ms,
             })
         );
     }

@@ -41,6 +41,7 @@
 pub mod compile;
 pub mod grade;
 pub mod lab;
+pub mod meter;
 pub mod record;
 pub mod sandbox;
 #[cfg(any(target_arch = "wasm32", test))]

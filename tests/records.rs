@@ -52,6 +52,10 @@ fn a_stored_v1_record_reads_and_verifies() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}");
     assert!(stdout.contains("fixtures/calc: verified"), "{stdout}");
+    assert!(
+        stdout.contains("fuel not compared: the record counts `wasmi 2.0.0` fuel"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -110,9 +114,43 @@ fn fuel_submission_and_lab_changes_are_caught() {
             .join("\n")
     };
 
-    let mut fuel = fixture();
-    fuel.labs[0].checks[0].fuel += 1;
-    assert!(verify(&fuel).contains("fuel"), "{}", verify(&fuel));
+    // The fixture's fuel was counted by wasmi 2.0.0, before the metering
+    // pass: its fuel is not compared, and the verification says so.
+    let mut old = fixture();
+    old.labs[0].checks[0].fuel += 1;
+    let verification = &sandlab::record::verify(&old, &courses)[0];
+    assert!(verification.verified(), "{:?}", verification.differences);
+    let note = verification.note.as_deref().unwrap_or_default();
+    assert!(
+        note.contains("fuel not compared") && note.contains("wasmi 2.0.0"),
+        "{note}"
+    );
+
+    // The same work recorded today: its fuel is exact, so a change shows.
+    let mut current = fixture();
+    current.engine = sandlab::record::ENGINE.into();
+    let lab = courses[0]
+        .labs
+        .iter()
+        .find(|l| l.id == current.labs[0].lab)
+        .expect("the fixture's lab");
+    let submission = current.labs[0].submission.to_submission().expect("decodes");
+    let report = sandlab::grade::grade_with(lab, &submission, &current.labs[0].answers);
+    for (claimed, actual) in current.labs[0].checks.iter_mut().zip(&report.checks) {
+        claimed.fuel = actual.fuel;
+    }
+    assert_eq!(
+        verify(&current),
+        "",
+        "a current record verifies to the fuel"
+    );
+    assert!(
+        sandlab::record::verify(&current, &courses)[0]
+            .note
+            .is_none()
+    );
+    current.labs[0].checks[0].fuel += 1;
+    assert!(verify(&current).contains("fuel"), "{}", verify(&current));
 
     let mut source = fixture();
     if let sandlab::record::SubmissionRecord::Wat { source: s } = &mut source.labs[0].submission {

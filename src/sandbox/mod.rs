@@ -28,6 +28,7 @@ mod tests;
 
 pub use value::{FuncSig, ValType, Value};
 
+use crate::meter;
 use std::collections::BTreeMap;
 use std::fmt;
 use wasi::Host;
@@ -437,9 +438,11 @@ pub struct Program {
     module: Module,
     linker: Linker<Host>,
     stack_depth: u32,
-    /// Set when the module imports something the sandbox does not offer;
-    /// every run then ends with this link error.
     link_error: Option<String>,
+    /// What the metering pass found the host must check before a run.
+    memories: Vec<meter::Extent>,
+    tables: Vec<meter::Extent>,
+    has_start: bool,
 }
 
 impl fmt::Debug for Program {
@@ -451,25 +454,33 @@ impl fmt::Debug for Program {
 }
 
 impl Program {
-    /// Validates `wasm` and prepares it to run with the given call depth cap
-    /// (the cap is part of the engine's configuration, hence here).
-    ///
-    /// # Errors
-    ///
-    /// The bytes are not a valid module; the message and offset come from the
-    /// validator.
+    /// Validates `wasm`, instruments it ([`crate::meter`]) and compiles the
+    /// result. Errors point into the learner's module, not the instrumented one.
     pub fn new(wasm: &[u8], stack_depth: u32) -> Result<Program, ModuleError> {
         let mut config = Config::default();
+        // wasmi's own fuel only slices a run (so the browser can yield and
+        // offer Stop); the fuel a run is charged is the pass's, counted by
+        // the instrumented code itself. Likewise wasmi's depth cap is a
+        // backstop a little above the pass's.
         config
             .consume_fuel(true)
-            // Eager: validation errors surface now, and no translation fuel is
-            // charged mid-run, so fuel counts only executed instructions.
             .compilation_mode(CompilationMode::Eager)
-            .set_max_recursion_depth(stack_depth as usize)
+            .set_max_recursion_depth(stack_depth as usize + 16)
             .set_max_stack_height(64 * 1024 * 1024);
-        refuse_unmetered(wasm)?;
         let engine = Engine::new(&config);
-        let module = Module::new(&engine, wasm).map_err(|e| module_error(&e))?;
+        Module::validate(&engine, wasm).map_err(|e| module_error(&e))?;
+        let metered = meter::instrument(wasm).map_err(|e| ModuleError {
+            message: e.message,
+            offset: e.offset,
+        })?;
+        let module = Module::new(&engine, &metered.wasm).map_err(|e| ModuleError {
+            message: format!(
+                "internal error: the metering pass made an invalid module ({}); please report it \
+                 with the module",
+                module_error(&e).message
+            ),
+            offset: None,
+        })?;
         let mut linker = Linker::new(&engine);
         wasi::define(&mut linker).map_err(|e| ModuleError {
             message: format!("internal error defining WASI: {e}"),
@@ -480,7 +491,8 @@ impl Program {
             let is_wasi = import.module() == wasi::MODULE;
             match import.ty() {
                 ExternType::Func(ty) if is_wasi && !wasi::IMPLEMENTED.contains(&import.name()) => {
-                    // A second import of the same name is already stubbed.
+                    // A stub can only clash with a definition we already
+                    // made, and those are all implemented names.
                     let _ = wasi::define_stub(&mut linker, import.name(), ty.clone());
                 }
                 _ if is_wasi && wasi::IMPLEMENTED.contains(&import.name()) => {}
@@ -502,6 +514,9 @@ impl Program {
             linker,
             stack_depth,
             link_error,
+            memories: metered.memories,
+            tables: metered.tables,
+            has_start: metered.has_start,
         })
     }
 
@@ -529,36 +544,6 @@ impl Program {
             ))),
         }
     }
-}
-
-/// Refuses instructions whose fuel accounting is not slice-safe in the
-/// engine: wasmi 2.0 resumes `table.grow` from a stale state when it runs out
-/// of fuel mid-instruction, which would make sliced and whole runs differ.
-fn refuse_unmetered(wasm: &[u8]) -> Result<(), ModuleError> {
-    for payload in wasmparser::Parser::new(0).parse_all(wasm) {
-        // Malformed input is the validator's to report, with its position.
-        let Ok(wasmparser::Payload::CodeSectionEntry(body)) = payload else {
-            continue;
-        };
-        let Ok(mut reader) = body.get_operators_reader() else {
-            continue;
-        };
-        while !reader.eof() {
-            match reader.read_with_offset() {
-                Ok((wasmparser::Operator::TableGrow { .. }, offset)) => {
-                    return Err(ModuleError {
-                        message: "table.grow is not supported by the sandbox: declare the table \
-                                  with the size you need instead"
-                            .into(),
-                        offset: Some(offset),
-                    });
-                }
-                Ok(_) => {}
-                Err(_) => break,
-            }
-        }
-    }
-    Ok(())
 }
 
 fn extern_kind(ty: &ExternType) -> &'static str {
@@ -624,22 +609,40 @@ enum State {
     Done(End),
 }
 
+/// The entry, waiting while the start function runs.
+struct Entrance {
+    entry: Entry,
+    writes: Vec<MemoryWrite>,
+}
+
 /// A run in progress. Drive it with [`Execution::advance`] until it reports
 /// done, then take the [`Outcome`] with [`Execution::finish`].
 pub struct Execution {
     store: Store<Host>,
     instance: Option<wasmi::Instance>,
     limit: u64,
-    used: u64,
     stack_depth: u32,
     state: State,
+    /// Set while the start function runs: the call to make once it returns.
+    entrance: Option<Entrance>,
     outputs: Vec<Val>,
     reads: Vec<MemoryRead>,
+    /// The pass's globals in this instance.
+    meter: Option<Meter>,
+    out_of_fuel: bool,
+}
+
+#[derive(Clone, Copy)]
+struct Meter {
+    fuel: wasmi::Global,
+    depth: wasmi::Global,
+    why: wasmi::Global,
+    requested: wasmi::Global,
 }
 
 impl Execution {
-    /// Instantiates the program (running its start function, if any, under
-    /// the same fuel limit) and prepares the entry point.
+    /// Instantiates the program and prepares its start function, if any, and
+    /// the entry; both run under the same fuel limit.
     pub fn start(program: &Program, request: Request) -> Execution {
         let limits = request.limits;
         let limiter = Limiter {
@@ -653,13 +656,19 @@ impl Execution {
             store,
             instance: None,
             limit: limits.fuel,
-            used: 0,
             stack_depth: program.stack_depth,
             state: State::Done(End::Cancelled),
+            entrance: None,
             outputs: Vec::new(),
             reads: request.memory_reads,
+            meter: None,
+            out_of_fuel: false,
         };
-        exec.state = match exec.prepare(program, request.entry, request.memory_writes) {
+        let entrance = Entrance {
+            entry: request.entry,
+            writes: request.memory_writes,
+        };
+        exec.state = match exec.prepare(program, limits, entrance) {
             Ok(state) => state,
             Err(end) => State::Done(end),
         };
@@ -669,25 +678,105 @@ impl Execution {
     fn prepare(
         &mut self,
         program: &Program,
-        entry: Entry,
-        writes: Vec<MemoryWrite>,
+        limits: Limits,
+        entrance: Entrance,
     ) -> Result<State, End> {
         if let Some(message) = &program.link_error {
             return Err(End::LinkError {
                 message: message.clone(),
             });
         }
+        // Declared sizes are checked here, before any engine allocates them,
+        // so every engine refuses the same modules the same way.
+        for table in &program.tables {
+            if table.initial > MAX_TABLE_ELEMENTS as u64 {
+                return Err(End::TableLimit {
+                    limit: MAX_TABLE_ELEMENTS as u64,
+                    requested: table.initial,
+                });
+            }
+        }
+        for memory in &program.memories {
+            if memory.initial > limits.memory_pages as u64 {
+                return Err(End::MemoryLimit {
+                    limit_pages: limits.memory_pages,
+                    requested_pages: memory.initial,
+                });
+            }
+        }
+        // Instantiation runs no code (the pass removed the start section),
+        // but wasmi still wants fuel in the store while it copies segments.
         self.store
-            .set_fuel(self.limit)
+            .set_fuel(u64::MAX / 2)
             .map_err(|e| self.end_for(&e))?;
         let instance = program
             .linker
-            .instantiate_and_start(&mut self.store, &program.module);
-        self.used = self.limit - self.store.get_fuel().unwrap_or(0);
-        let instance = instance.map_err(|e| self.end_for(&e))?;
+            .instantiate_and_start(&mut self.store, &program.module)
+            .map_err(|e| self.end_for(&e))?;
         self.instance = Some(instance);
+        let global = |name: &str| {
+            instance
+                .get_global(&self.store, name)
+                .ok_or_else(|| End::LinkError {
+                    message: format!("internal error: the instrumented module lacks `{name}`"),
+                })
+        };
+        let meter = Meter {
+            fuel: global(meter::FUEL)?,
+            depth: global(meter::DEPTH)?,
+            why: global(meter::WHY)?,
+            requested: global(meter::REQUESTED)?,
+        };
+        let limit = global(meter::MEMORY_LIMIT)?;
+        self.meter = Some(meter);
+        let fuel = i64::try_from(self.limit).unwrap_or(i64::MAX);
+        let internal = |e: wasmi::errors::GlobalError| End::LinkError {
+            message: format!("internal error setting the sandbox's globals: {e}"),
+        };
+        meter
+            .fuel
+            .set(&mut self.store, Val::I64(fuel))
+            .map_err(internal)?;
+        limit
+            .set(&mut self.store, Val::I64(limits.memory_pages as i64))
+            .map_err(internal)?;
 
-        let (name, args) = match entry {
+        if program.has_start {
+            let start = instance
+                .get_func(&self.store, meter::START)
+                .ok_or_else(|| End::LinkError {
+                    message: "internal error: the start function is not exported".into(),
+                })?;
+            self.entrance = Some(entrance);
+            self.enter(start, Vec::new())
+        } else {
+            self.prepare_entry(entrance)
+        }
+    }
+
+    /// Readies a call from the host: a fresh frame budget, no results yet.
+    fn enter(&mut self, func: Func, args: Vec<Val>) -> Result<State, End> {
+        let meter = self.meter.expect("set before any call");
+        let depth = i32::try_from(self.stack_depth.saturating_sub(1)).unwrap_or(i32::MAX);
+        meter
+            .depth
+            .set(&mut self.store, Val::I32(depth))
+            .map_err(|e| End::LinkError {
+                message: format!("internal error setting the call depth: {e}"),
+            })?;
+        self.outputs = func
+            .ty(&self.store)
+            .results()
+            .iter()
+            .map(|t| Val::default_for_ty(*t))
+            .collect();
+        Ok(State::Ready { func, args })
+    }
+
+    /// Finds the entry, checks its signature and writes the check's bytes.
+    fn prepare_entry(&mut self, entrance: Entrance) -> Result<State, End> {
+        let instance = self.instance.expect("instantiated before the entry");
+        let (name, args) = match entrance.entry {
             Entry::Call { function, args } => (function, args),
             Entry::Command => ("_start".to_string(), Vec::new()),
         };
@@ -696,8 +785,7 @@ impl Execution {
         };
         let ty = func.ty(&self.store);
         let given: Vec<ValType> = args.iter().map(|v| v.ty()).collect();
-        let actual = sig_of(ty.params(), ty.results());
-        match actual {
+        match sig_of(ty.params(), ty.results()) {
             Ok(sig) if sig.params == given => {}
             Ok(actual) => {
                 return Err(End::WrongSignature {
@@ -713,13 +801,8 @@ impl Execution {
                 });
             }
         }
-        self.outputs = ty
-            .results()
-            .iter()
-            .map(|t| Val::default_for_ty(*t))
-            .collect();
 
-        if !writes.is_empty() {
+        if !entrance.writes.is_empty() {
             let memory =
                 instance
                     .get_memory(&self.store, "memory")
@@ -727,7 +810,7 @@ impl Execution {
                         name: "memory".into(),
                     })?;
             let data = memory.data_mut(&mut self.store);
-            for w in writes {
+            for w in entrance.writes {
                 let end = w.address as u64 + w.bytes.len() as u64;
                 if end > data.len() as u64 {
                     return Err(End::Trapped {
@@ -744,15 +827,23 @@ impl Execution {
             }
         }
         let args = args.into_iter().map(to_val).collect();
-        Ok(State::Ready { func, args })
+        self.enter(func, args)
     }
 
-    /// Fuel consumed so far.
+    /// Fuel used so far, as the instrumented code counts it.
     pub fn fuel_used(&self) -> u64 {
-        self.used
+        if self.out_of_fuel {
+            return self.limit;
+        }
+        match self.meter {
+            Some(meter) => {
+                let left = meter.fuel.get(&self.store).i64().unwrap_or(0).max(0) as u64;
+                self.limit.saturating_sub(left)
+            }
+            None => 0,
+        }
     }
 
-    /// The run's fuel limit.
     pub fn fuel_limit(&self) -> u64 {
         self.limit
     }
@@ -761,15 +852,16 @@ impl Execution {
         matches!(self.state, State::Done(_))
     }
 
-    /// Stops the run; it ends as [`End::Cancelled`].
+    /// Ends the run as cancelled (the Stop button); a finished run keeps its end.
     pub fn cancel(&mut self) {
         if !self.is_done() {
             self.state = State::Done(End::Cancelled);
         }
     }
 
-    /// Runs for at most about `slice` fuel (at least what the next block
-    /// needs). Returns `true` once the run is done.
+    /// Runs for about `slice` engine steps; returns `true` when the run is
+    /// done. How a run is sliced never changes its outcome or its fuel: the
+    /// fuel is counted by the instrumented code, whatever the slices.
     pub fn advance(&mut self, slice: u64) -> bool {
         let state = std::mem::replace(&mut self.state, State::Done(End::Cancelled));
         let required = match &state {
@@ -780,15 +872,7 @@ impl Execution {
             State::Ready { .. } => 0,
             State::Suspended { required, .. } => *required,
         };
-        let remaining = self.limit - self.used;
-        if required > remaining {
-            self.used = self.limit;
-            self.state = State::Done(End::OutOfFuel { limit: self.limit });
-            return true;
-        }
-        let give = slice.max(required).max(1).min(remaining);
-        self.store.data_mut().reserve = remaining - give;
-        if let Err(e) = self.store.set_fuel(give) {
+        if let Err(e) = self.store.set_fuel(slice.max(required).max(1)) {
             self.state = State::Done(self.end_for(&e));
             return true;
         }
@@ -799,21 +883,16 @@ impl Execution {
             State::Suspended { call, .. } => call.resume(&mut self.store, &mut self.outputs),
             State::Done(_) => unreachable!("handled above"),
         };
-        let left = self.store.get_fuel().unwrap_or(0);
-        // What host calls drew from the reserve counts as used too.
-        self.used = self.limit - (left + self.store.data().reserve);
         self.state = match result {
-            Ok(ResumableCall::Finished) => State::Done(End::Returned(
-                self.outputs.iter().filter_map(from_val).collect(),
-            )),
+            Ok(ResumableCall::Finished) => match self.entrance.take() {
+                Some(entrance) => self.prepare_entry(entrance).unwrap_or_else(State::Done),
+                None => State::Done(End::Returned(
+                    self.outputs.iter().filter_map(from_val).collect(),
+                )),
+            },
             Ok(ResumableCall::OutOfFuel(call)) => {
                 let required = call.required_fuel();
-                if self.used == self.limit || required > self.limit - self.used {
-                    self.used = self.limit;
-                    State::Done(End::OutOfFuel { limit: self.limit })
-                } else {
-                    State::Suspended { call, required }
-                }
+                State::Suspended { call, required }
             }
             Ok(ResumableCall::HostTrap(trap)) => {
                 let error = trap.into_host_error();
@@ -821,7 +900,44 @@ impl Execution {
             }
             Err(e) => State::Done(self.end_for(&e)),
         };
+        // Charges past the budget end the run as out of fuel, however it
+        // ended: the counter is checked at loop turns and calls only
+        // (crate::meter), so a run may finish or trap in the straight-line
+        // code after its budget ran out.
+        if let State::Done(end) = &self.state
+            && !matches!(end, End::OutOfFuel { .. })
+            && self.fuel_left() < 0
+        {
+            self.out_of_fuel = true;
+            self.state = State::Done(End::OutOfFuel { limit: self.limit });
+        }
         self.is_done()
+    }
+
+    /// The pass's fuel counter: below zero once the budget is spent.
+    fn fuel_left(&self) -> i64 {
+        self.meter
+            .and_then(|m| m.fuel.get(&self.store).i64())
+            .unwrap_or(0)
+    }
+
+    /// The reason injected code gave for a trap, if it gave one.
+    fn metered_end(&mut self) -> Option<End> {
+        let meter = self.meter?;
+        let code = meter.why.get(&self.store).i32()?;
+        Some(match meter::Why::from_code(code)? {
+            meter::Why::OutOfFuel => {
+                self.out_of_fuel = true;
+                End::OutOfFuel { limit: self.limit }
+            }
+            meter::Why::CallDepth => End::StackOverflow {
+                limit: self.stack_depth,
+            },
+            meter::Why::MemoryLimit => End::MemoryLimit {
+                limit_pages: self.store.data().limiter.memory_pages,
+                requested_pages: meter.requested.get(&self.store).i64().unwrap_or(0) as u64,
+            },
+        })
     }
 
     /// Maps an engine error to how the run ended, preferring the reason a
@@ -832,7 +948,7 @@ impl Execution {
             return match stop {
                 Stop::Exit(code) => End::Exited(code),
                 Stop::OutOfFuel => {
-                    self.used = self.limit;
+                    self.out_of_fuel = true;
                     End::OutOfFuel { limit: self.limit }
                 }
                 Stop::OutputLimit { limit } => End::OutputLimit { limit },
@@ -853,11 +969,10 @@ impl Execution {
         if let Some(code) = error.i32_exit_status() {
             return End::Exited(code);
         }
+        if let Some(end) = self.metered_end() {
+            return end;
+        }
         let kind = match error.as_trap_code() {
-            Some(TrapCode::OutOfFuel) => {
-                self.used = self.limit;
-                return End::OutOfFuel { limit: self.limit };
-            }
             Some(TrapCode::StackOverflow) => {
                 return End::StackOverflow {
                     limit: self.stack_depth,
@@ -946,10 +1061,11 @@ impl Execution {
                 .map(|_| Err("the module does not export its memory as \"memory\"".to_string()))
                 .collect(),
         };
+        let fuel_used = self.fuel_used();
         let host = self.store.into_data();
         Outcome {
             end,
-            fuel_used: self.used,
+            fuel_used,
             stdout: host.stdout,
             stderr: host.stderr,
             files: host.files,

@@ -463,3 +463,105 @@ fn table_grow_is_refused_with_a_position() {
         "{e}"
     );
 }
+
+/// A loop of `n` turns: the entry segment is `loop` (1), each turn is
+/// `local.get i32.const i32.sub local.tee br_if` (5).
+const COUNT: &str = r#"(module (func (export "count") (param $n i32)
+    loop $l
+      local.get $n i32.const 1 i32.sub local.tee $n
+      br_if $l
+    end))"#;
+
+#[test]
+fn fuel_follows_the_documented_cost_model() {
+    let p = program(COUNT);
+    for n in [1, 10, 1000] {
+        let out = run(&p, Request::call("count", vec![Value::I32(n)]));
+        assert_eq!(out.end, End::Returned(vec![]));
+        assert_eq!(out.fuel_used, 1 + 5 * n as u64, "n = {n}");
+    }
+    // The exact figure is enough, and one unit less is not: a segment is
+    // charged before it runs.
+    let mut req = Request::call("count", vec![Value::I32(1000)]);
+    req.limits.fuel = 5001;
+    assert_eq!(run(&p, req.clone()).end, End::Returned(vec![]));
+    req.limits.fuel = 5000;
+    let out = run(&p, req);
+    assert_eq!(out.end, End::OutOfFuel { limit: 5000 });
+    assert_eq!(out.fuel_used, 5000);
+}
+
+#[test]
+fn the_call_depth_limit_counts_frames_exactly() {
+    let src = r#"(module (func $r (export "r") (param i32) (result i32)
+        (if (result i32) (local.get 0)
+          (then (call $r (i32.sub (local.get 0) (i32.const 1))))
+          (else (i32.const 7)))))"#;
+    let p = Program::new(&compile::wat(src).expect("compiles"), 50).expect("valid");
+    // r(49) is 50 frames: the entry and 49 calls.
+    let out = run(&p, Request::call("r", vec![Value::I32(49)]));
+    assert_eq!(out.end, End::Returned(vec![Value::I32(7)]));
+    let out = run(&p, Request::call("r", vec![Value::I32(50)]));
+    assert_eq!(out.end, End::StackOverflow { limit: 50 });
+}
+
+#[test]
+fn a_modules_own_maximum_refuses_growth_before_the_sandbox_cap() {
+    let src = r#"(module (memory 1 2)
+        (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))"#;
+    let p = program(src);
+    let grow = |pages: i32, limit: u32| {
+        let mut req = Request::call("grow", vec![Value::I32(pages)]);
+        req.limits.memory_pages = limit;
+        run(&p, req).end
+    };
+    // Past the module's maximum: the spec's -1, whatever the cap.
+    assert_eq!(grow(5, 256), End::Returned(vec![Value::I32(-1)]));
+    assert_eq!(grow(5, 1), End::Returned(vec![Value::I32(-1)]));
+    // Within the maximum, past the cap: the sandbox stops the run.
+    assert_eq!(
+        grow(1, 1),
+        End::MemoryLimit {
+            limit_pages: 1,
+            requested_pages: 2
+        }
+    );
+    assert_eq!(grow(1, 2), End::Returned(vec![Value::I32(1)]));
+}
+
+#[test]
+fn nan_results_are_canonical_on_every_cpu() {
+    let src = r#"(module
+        (func (export "f32") (result i32)
+          (i32.reinterpret_f32 (f32.div (f32.const 0) (f32.const 0))))
+        (func (export "f64") (result i64)
+          (i64.reinterpret_f64 (f64.sqrt (f64.const -1))))
+        (func (export "neg") (result i64)
+          ;; neg is exact on NaN bits: the spec fixes it, so it stays.
+          (i64.reinterpret_f64 (f64.neg (f64.add (f64.const nan) (f64.const 1))))))"#;
+    let p = program(src);
+    let value = |name: &str| run(&p, Request::call(name, vec![])).end;
+    assert_eq!(value("f32"), End::Returned(vec![Value::I32(0x7FC0_0000)]));
+    assert_eq!(
+        value("f64"),
+        End::Returned(vec![Value::I64(0x7FF8_0000_0000_0000)])
+    );
+    assert_eq!(
+        value("neg"),
+        End::Returned(vec![Value::I64(0xFFF8_0000_0000_0000_u64 as i64)])
+    );
+}
+
+#[test]
+fn the_start_function_runs_before_the_entry_under_the_same_fuel() {
+    let src = r#"(module (global $g (mut i32) (i32.const 0))
+        (func $s (global.set $g (i32.const 42))) (start $s)
+        (func (export "g") (result i32) (global.get $g)))"#;
+    let p = program(src);
+    let out = run(&p, Request::call("g", vec![]));
+    assert_eq!(out.end, End::Returned(vec![Value::I32(42)]));
+    // start: i32.const, global.set (2); g: global.get (1).
+    assert_eq!(out.fuel_used, 3);
+    let (sliced, _) = run_sliced(&p, Request::call("g", vec![]), 1);
+    assert_eq!(sliced, out);
+}

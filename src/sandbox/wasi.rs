@@ -47,10 +47,6 @@ pub(crate) struct Host {
     rng: u64,
     /// Why the run stopped, when a host function or the limiter stopped it.
     pub stop: Option<Stop>,
-    /// Fuel of the run not yet handed to the engine for this slice; host
-    /// work that needs more than the slice has left draws on it, so what a
-    /// run can do never depends on how it is sliced.
-    pub reserve: u64,
     pub limiter: super::Limiter,
 }
 
@@ -78,7 +74,6 @@ impl Host {
             clock: 0,
             rng: world.seed ^ 0x9E37_79B9_7F4A_7C15,
             stop: None,
-            reserve: 0,
             limiter,
         }
     }
@@ -113,25 +108,22 @@ const ENAMETOOLONG: i32 = 37;
 
 /// Charges fuel for host work: one unit per 8 bytes moved, plus one. Without
 /// it a program could ask WASI for unbounded work per call while paying for
-/// one instruction.
+/// one instruction. The fuel is the metering pass's global, the same counter
+/// the program's own instructions draw on.
 fn charge(caller: &mut Cx<'_>, bytes: u64) -> Result<(), Error> {
-    let cost = bytes / 8 + 1;
-    let in_slice = caller.get_fuel().unwrap_or(0);
-    if cost <= in_slice {
-        return caller.set_fuel(in_slice - cost);
+    let cost = (bytes / 8 + 1).min(i64::MAX as u64) as i64;
+    let Some(Extern::Global(fuel)) = caller.get_export(crate::meter::FUEL) else {
+        return Err(caller.data_mut().halt(Stop::Fault(
+            "internal error: the fuel counter is missing".into(),
+        )));
+    };
+    let left = fuel.get(&*caller).i64().unwrap_or(0).saturating_sub(cost);
+    // Setting an i64 into the pass's mutable i64 global cannot fail.
+    let _ = fuel.set(&mut *caller, Val::I64(left));
+    if left < 0 {
+        return Err(caller.data_mut().halt(Stop::OutOfFuel));
     }
-    caller.set_fuel(0)?;
-    let host = caller.data_mut();
-    let short = cost - in_slice;
-    if short <= host.reserve {
-        // The engine stops at its next instruction and the run resumes with
-        // the reserve's rest: the same total as one big slice.
-        host.reserve -= short;
-        Ok(())
-    } else {
-        host.reserve = 0;
-        Err(host.halt(Stop::OutOfFuel))
-    }
+    Ok(())
 }
 
 /// Borrows the module's exported memory and the host state together.

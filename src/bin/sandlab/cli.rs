@@ -1002,6 +1002,9 @@ fn verify_cmd(records: &[PathBuf], labs: &Path) -> ExitCode {
                     v.course,
                     v.lab
                 );
+                if let Some(note) = &v.note {
+                    out!("    {note}");
+                }
             } else {
                 differs = true;
                 out!(
