@@ -490,12 +490,12 @@ impl Program {
         for import in module.imports() {
             let is_wasi = import.module() == wasi::MODULE;
             match import.ty() {
-                ExternType::Func(ty) if is_wasi && !wasi::IMPLEMENTED.contains(&import.name()) => {
+                ExternType::Func(ty) if is_wasi && wasi::signature(import.name()).is_none() => {
                     // A stub can only clash with a definition we already
                     // made, and those are all implemented names.
                     let _ = wasi::define_stub(&mut linker, import.name(), ty.clone());
                 }
-                _ if is_wasi && wasi::IMPLEMENTED.contains(&import.name()) => {}
+                _ if is_wasi && wasi::signature(import.name()).is_some() => {}
                 _ => {
                     link_error.get_or_insert_with(|| {
                         format!(

@@ -10,8 +10,14 @@
 //! A bad pointer from the program is not answered with `EFAULT`: it stops the
 //! run with a message naming the call and the address, which tells a learner
 //! far more than a silently failed write.
+//!
+//! The functions are engine-neutral: [`call`] serves one call through a
+//! [`Guest`], the instance's memory and fuel counter as any engine exposes
+//! them. wasmi links them here ([`define`]); the browser's own engine calls
+//! the same [`call`] from its import functions.
 
-use super::{Stop, World};
+use super::{Stop, Value, World};
+use crate::meter;
 use std::collections::BTreeMap;
 use wasmi::{Caller, Error, Extern, FuncType, Linker, Val, ValType};
 
@@ -78,13 +84,6 @@ impl Host {
         }
     }
 
-    /// Records why the run stops and returns the error that unwinds it.
-    fn halt(&mut self, stop: Stop) -> Error {
-        let message = stop.to_string();
-        self.stop = Some(stop);
-        Error::new(message)
-    }
-
     fn next_random(&mut self) -> u64 {
         // splitmix64: tiny, fast, and the same everywhere.
         self.rng = self.rng.wrapping_add(0x9E37_79B9_7F4A_7C15);
@@ -95,8 +94,6 @@ impl Host {
     }
 }
 
-type Cx<'a> = Caller<'a, Host>;
-
 /// Most iovecs one call may pass: far above what programs use.
 const MAX_IOVECS: u32 = 1024;
 /// Longest path `path_open` accepts.
@@ -106,177 +103,592 @@ const MAX_OPEN: usize = 64;
 const EMFILE: i32 = 33;
 const ENAMETOOLONG: i32 = 37;
 
+use ValType::{I32 as W32, I64 as W64};
+
+/// The preview1 functions sandlab implements, with their signatures.
+pub(crate) const IMPLEMENTED: &[(&str, &[ValType], &[ValType])] = &[
+    ("args_get", &[W32, W32], &[W32]),
+    ("args_sizes_get", &[W32, W32], &[W32]),
+    ("environ_get", &[W32, W32], &[W32]),
+    ("environ_sizes_get", &[W32, W32], &[W32]),
+    ("clock_res_get", &[W32, W32], &[W32]),
+    ("clock_time_get", &[W32, W64, W32], &[W32]),
+    ("fd_close", &[W32], &[W32]),
+    ("fd_fdstat_get", &[W32, W32], &[W32]),
+    ("fd_filestat_get", &[W32, W32], &[W32]),
+    ("fd_prestat_get", &[W32, W32], &[W32]),
+    ("fd_prestat_dir_name", &[W32, W32, W32], &[W32]),
+    ("fd_read", &[W32, W32, W32, W32], &[W32]),
+    ("fd_seek", &[W32, W64, W32, W32], &[W32]),
+    ("fd_write", &[W32, W32, W32, W32], &[W32]),
+    (
+        "path_open",
+        &[W32, W32, W32, W32, W32, W64, W64, W32, W32],
+        &[W32],
+    ),
+    ("proc_exit", &[W32], &[]),
+    ("random_get", &[W32, W32], &[W32]),
+    ("sched_yield", &[], &[W32]),
+];
+
+/// The signature of an implemented function.
+pub(crate) fn signature(name: &str) -> Option<(&'static [ValType], &'static [ValType])> {
+    IMPLEMENTED
+        .iter()
+        .find(|(n, _, _)| *n == name)
+        .map(|(_, params, results)| (*params, *results))
+}
+
+/// What a WASI call sees of the instance that made it.
+pub(crate) trait Guest {
+    /// The size of the memory exported as `memory`, if there is one.
+    fn memory_len(&mut self) -> Option<u64>;
+    /// Copies out `len` bytes at `addr`; the range is checked.
+    fn read(&mut self, addr: u64, len: usize) -> Vec<u8>;
+    /// Copies `bytes` in at `addr`; the range is checked.
+    fn write(&mut self, addr: u64, bytes: &[u8]);
+    /// The metering pass's fuel counter.
+    fn fuel(&mut self) -> i64;
+    fn set_fuel(&mut self, left: i64);
+}
+
+/// A call's access to memory: its size read once, every range checked.
+struct Mem<'g> {
+    guest: &'g mut dyn Guest,
+    len: u64,
+    call: &'static str,
+}
+
+impl Mem<'_> {
+    /// Checks that `[addr, addr+len)` lies inside memory.
+    fn range(&self, what: &str, addr: u32, len: u64) -> Result<u64, Stop> {
+        let start = addr as u64;
+        if start + len > self.len {
+            return Err(Stop::Fault(format!(
+                "{}: {what} at address {addr} ({len} bytes) lies outside memory ({} bytes)",
+                self.call, self.len
+            )));
+        }
+        Ok(start)
+    }
+
+    fn read(&mut self, what: &str, addr: u32, len: u64) -> Result<Vec<u8>, Stop> {
+        let start = self.range(what, addr, len)?;
+        Ok(self.guest.read(start, len as usize))
+    }
+
+    fn write(&mut self, what: &str, addr: u32, bytes: &[u8]) -> Result<(), Stop> {
+        let start = self.range(what, addr, bytes.len() as u64)?;
+        self.guest.write(start, bytes);
+        Ok(())
+    }
+
+    /// Reads an iovec array as (address, length) pairs, checking each buffer.
+    fn iovecs(&mut self, iovs: u32, count: u32) -> Result<Vec<(u32, u32)>, Stop> {
+        if count > MAX_IOVECS {
+            return Err(Stop::Fault(format!(
+                "{}: {count} iovecs in one call; the sandbox allows {MAX_IOVECS}",
+                self.call
+            )));
+        }
+        let raw = self.read("the iovec array", iovs, count as u64 * 8)?;
+        let mut out = Vec::with_capacity(count as usize);
+        for pair in raw.chunks_exact(8) {
+            let buf = u32::from_le_bytes([pair[0], pair[1], pair[2], pair[3]]);
+            let len = u32::from_le_bytes([pair[4], pair[5], pair[6], pair[7]]);
+            self.range("a buffer", buf, len as u64)?;
+            out.push((buf, len));
+        }
+        Ok(out)
+    }
+}
+
 /// Charges fuel for host work: one unit per 8 bytes moved, plus one. Without
 /// it a program could ask WASI for unbounded work per call while paying for
-/// one instruction. The fuel is the metering pass's global, the same counter
+/// one instruction. It draws on the metering pass's counter, the same one
 /// the program's own instructions draw on.
-fn charge(caller: &mut Cx<'_>, bytes: u64) -> Result<(), Error> {
+fn charge(guest: &mut dyn Guest, bytes: u64) -> Result<(), Stop> {
     let cost = (bytes / 8 + 1).min(i64::MAX as u64) as i64;
-    let Some(Extern::Global(fuel)) = caller.get_export(crate::meter::FUEL) else {
-        return Err(caller.data_mut().halt(Stop::Fault(
-            "internal error: the fuel counter is missing".into(),
-        )));
-    };
-    let left = fuel.get(&*caller).i64().unwrap_or(0).saturating_sub(cost);
-    // Setting an i64 into the pass's mutable i64 global cannot fail.
-    let _ = fuel.set(&mut *caller, Val::I64(left));
+    let left = guest.fuel().saturating_sub(cost);
+    guest.set_fuel(left);
     if left < 0 {
-        return Err(caller.data_mut().halt(Stop::OutOfFuel));
+        return Err(Stop::OutOfFuel);
     }
     Ok(())
 }
 
-/// Borrows the module's exported memory and the host state together.
-fn memory<'a>(caller: &'a mut Cx<'_>, call: &str) -> Result<(&'a mut [u8], &'a mut Host), Error> {
-    match caller.get_export("memory") {
-        Some(Extern::Memory(memory)) => Ok(memory.data_and_store_mut(caller)),
-        _ => Err(caller.data_mut().halt(Stop::Fault(format!(
+/// Borrows the exported memory for `call`, or stops the run if there is none.
+fn memory<'g>(guest: &'g mut dyn Guest, call: &'static str) -> Result<Mem<'g>, Stop> {
+    match guest.memory_len() {
+        Some(len) => Ok(Mem { guest, len, call }),
+        None => Err(Stop::Fault(format!(
             "{call} needs the module to export its memory as \"memory\", and it does not"
-        )))),
+        ))),
     }
 }
 
-/// Checks that `[addr, addr+len)` lies inside memory.
-fn range(
+fn u32_arg(args: &[Value], i: usize) -> u32 {
+    match args.get(i) {
+        Some(Value::I32(v)) => *v as u32,
+        Some(Value::I64(v)) => *v as u32,
+        _ => 0,
+    }
+}
+
+fn i64_arg(args: &[Value], i: usize) -> i64 {
+    match args.get(i) {
+        Some(Value::I64(v)) => *v,
+        Some(Value::I32(v)) => *v as i64,
+        _ => 0,
+    }
+}
+
+/// Serves one call to the implemented function `name`. `Ok(None)` is a
+/// function without results; `Err` stops the run (the caller records it).
+pub(crate) fn call(
     host: &mut Host,
-    mem_len: usize,
-    call: &str,
-    what: &str,
-    addr: u32,
-    len: u64,
-) -> Result<std::ops::Range<usize>, Error> {
-    let start = addr as u64;
-    let end = start + len;
-    if end > mem_len as u64 {
-        return Err(host.halt(Stop::Fault(format!(
-            "{call}: {what} at address {addr} ({len} bytes) lies outside memory ({mem_len} bytes)"
-        ))));
-    }
-    Ok(start as usize..end as usize)
+    guest: &mut dyn Guest,
+    name: &str,
+    args: &[Value],
+) -> Result<Option<Value>, Stop> {
+    let a = |i| u32_arg(args, i);
+    let errno = match name {
+        "args_sizes_get" => write_sizes(guest, "args_sizes_get", &arg_list(host), a(0), a(1))?,
+        "args_get" => write_string_list(guest, "args_get", arg_list(host), a(0), a(1))?,
+        "environ_sizes_get" => {
+            write_sizes(guest, "environ_sizes_get", &env_list(host), a(0), a(1))?
+        }
+        "environ_get" => write_string_list(guest, "environ_get", env_list(host), a(0), a(1))?,
+        "clock_res_get" => {
+            if a(0) > 3 {
+                EINVAL
+            } else {
+                let mut mem = memory(guest, "clock_res_get")?;
+                mem.write("the result", a(1), &1000u64.to_le_bytes())?;
+                ESUCCESS
+            }
+        }
+        "clock_time_get" => {
+            if a(0) > 3 {
+                EINVAL
+            } else {
+                host.clock += 1;
+                let now = EPOCH_NANOS + host.clock * 1000;
+                let mut mem = memory(guest, "clock_time_get")?;
+                mem.write("the result", a(2), &now.to_le_bytes())?;
+                ESUCCESS
+            }
+        }
+        "random_get" => {
+            let (buf, len) = (a(0), a(1));
+            charge(guest, len as u64)?;
+            let mut mem = memory(guest, "random_get")?;
+            mem.range("the buffer", buf, len as u64)?;
+            let mut bytes = vec![0u8; len as usize];
+            for chunk in bytes.chunks_mut(8) {
+                let random = host.next_random().to_le_bytes();
+                chunk.copy_from_slice(&random[..chunk.len()]);
+            }
+            mem.write("the buffer", buf, &bytes)?;
+            ESUCCESS
+        }
+        "sched_yield" => ESUCCESS,
+        "proc_exit" => return Err(Stop::Exit(a(0) as i32)),
+        "fd_write" => fd_write(host, guest, a(0), a(1), a(2), a(3))?,
+        "fd_read" => fd_read(host, guest, a(0), a(1), a(2), a(3))?,
+        "fd_close" => {
+            let fd = a(0);
+            if host.open.remove(&fd).is_some() || fd <= 2 {
+                ESUCCESS
+            } else {
+                EBADF
+            }
+        }
+        "fd_seek" => fd_seek(host, guest, a(0), i64_arg(args, 1), a(2), a(3))?,
+        "fd_fdstat_get" => {
+            let (fd, out) = (a(0), a(1));
+            let mut mem = memory(guest, "fd_fdstat_get")?;
+            // filetype: 2 character device (stdio), 3 directory, 4 regular file.
+            let filetype: u8 = match fd {
+                0..=2 => 2,
+                PREOPEN_FD => 3,
+                fd if host.open.contains_key(&fd) => 4,
+                _ => return Ok(Some(Value::I32(EBADF))),
+            };
+            let mut stat = [0u8; 24];
+            stat[0] = filetype;
+            stat[8..16].copy_from_slice(&u64::MAX.to_le_bytes());
+            stat[16..24].copy_from_slice(&u64::MAX.to_le_bytes());
+            mem.write("the result", out, &stat)?;
+            ESUCCESS
+        }
+        "fd_filestat_get" => {
+            let (fd, out) = (a(0), a(1));
+            let mut mem = memory(guest, "fd_filestat_get")?;
+            let (filetype, size): (u8, u64) = match fd {
+                0..=2 => (2, 0),
+                PREOPEN_FD => (3, 0),
+                fd => match host.open.get(&fd) {
+                    Some(f) => (4, host.files.get(&f.path).map_or(0, |d| d.len() as u64)),
+                    None => return Ok(Some(Value::I32(EBADF))),
+                },
+            };
+            let mut stat = [0u8; 64];
+            stat[16] = filetype;
+            stat[24..32].copy_from_slice(&1u64.to_le_bytes());
+            stat[32..40].copy_from_slice(&size.to_le_bytes());
+            mem.write("the result", out, &stat)?;
+            ESUCCESS
+        }
+        "fd_prestat_get" => {
+            if a(0) != PREOPEN_FD {
+                EBADF
+            } else {
+                let mut mem = memory(guest, "fd_prestat_get")?;
+                let mut stat = [0u8; 8];
+                stat[4..8].copy_from_slice(&(PREOPEN_NAME.len() as u32).to_le_bytes());
+                mem.write("the result", a(1), &stat)?;
+                ESUCCESS
+            }
+        }
+        "fd_prestat_dir_name" => {
+            if a(0) != PREOPEN_FD {
+                EBADF
+            } else {
+                let mut mem = memory(guest, "fd_prestat_dir_name")?;
+                let n = (a(2) as usize).min(PREOPEN_NAME.len());
+                mem.write("the buffer", a(1), &PREOPEN_NAME[..n])?;
+                ESUCCESS
+            }
+        }
+        "path_open" => path_open(host, guest, a(0), a(2), a(3), a(4), a(8))?,
+        other => {
+            return Err(Stop::Fault(format!(
+                "internal error: WASI `{other}` has no implementation"
+            )));
+        }
+    };
+    Ok(Some(Value::I32(errno)))
 }
 
-fn read_u32(mem: &[u8], host: &mut Host, call: &str, what: &str, addr: u32) -> Result<u32, Error> {
-    let r = range(host, mem.len(), call, what, addr, 4)?;
-    let mut b = [0u8; 4];
-    b.copy_from_slice(&mem[r]);
-    Ok(u32::from_le_bytes(b))
-}
-
-fn write_bytes(
-    mem: &mut [u8],
+fn fd_write(
     host: &mut Host,
-    call: &str,
-    what: &str,
-    addr: u32,
-    bytes: &[u8],
-) -> Result<(), Error> {
-    let r = range(host, mem.len(), call, what, addr, bytes.len() as u64)?;
-    mem[r].copy_from_slice(bytes);
-    Ok(())
-}
-
-/// Reads an iovec array as (address, length) pairs, checking each buffer.
-fn iovecs(
-    mem: &[u8],
-    host: &mut Host,
-    call: &str,
-    iovs: u32,
-    count: u32,
-) -> Result<Vec<std::ops::Range<usize>>, Error> {
-    if count > MAX_IOVECS {
-        return Err(host.halt(Stop::Fault(format!(
-            "{call}: {count} iovecs in one call; the sandbox allows {MAX_IOVECS}"
-        ))));
-    }
-    range(
-        host,
-        mem.len(),
-        call,
-        "the iovec array",
-        iovs,
-        count as u64 * 8,
-    )?;
-    let mut out = Vec::with_capacity(count as usize);
-    for i in 0..count {
-        let at = iovs + i * 8;
-        let buf = read_u32(mem, host, call, "an iovec", at)?;
-        let len = read_u32(mem, host, call, "an iovec", at + 4)?;
-        out.push(range(host, mem.len(), call, "a buffer", buf, len as u64)?);
-    }
-    Ok(out)
-}
-
-/// Reads an iovec array and charges fuel for the bytes its buffers span.
-fn charged_iovecs(
-    c: &mut Cx<'_>,
-    call: &str,
+    guest: &mut dyn Guest,
+    fd: u32,
     iovs: u32,
     n: u32,
-) -> Result<Vec<std::ops::Range<usize>>, Error> {
-    let bufs = {
-        let (mem, host) = memory(c, call)?;
-        iovecs(mem, host, call, iovs, n)?
+    out: u32,
+) -> Result<i32, Stop> {
+    // A bad descriptor costs nothing and writes nothing.
+    if !(fd == 1 || fd == 2 || host.open.contains_key(&fd)) {
+        return Ok(EBADF);
+    }
+    let bufs = memory(guest, "fd_write")?.iovecs(iovs, n)?;
+    let total: u64 = bufs.iter().map(|(_, len)| *len as u64).sum();
+    charge(guest, total + n as u64 * 8)?;
+    let mut mem = memory(guest, "fd_write")?;
+    let mut written = 0usize;
+    for (buf, len) in bufs {
+        let bytes = mem.read("a buffer", buf, len as u64)?;
+        if bytes.len() as u64 > host.output_left {
+            // Keep what fits so the learner sees where the flood began.
+            let room = host.output_left as usize;
+            host.output_left = 0;
+            let limit = host.output_limit;
+            if let Some(sink) = sink(host, fd) {
+                sink.extend_from_slice(&bytes[..room]);
+            }
+            return Err(Stop::OutputLimit { limit });
+        }
+        host.output_left -= bytes.len() as u64;
+        match sink(host, fd) {
+            Some(sink) => sink.extend_from_slice(&bytes),
+            None => return Ok(EBADF),
+        }
+        written += bytes.len();
+    }
+    mem.write("the result", out, &(written as u32).to_le_bytes())?;
+    Ok(ESUCCESS)
+}
+
+fn fd_read(
+    host: &mut Host,
+    guest: &mut dyn Guest,
+    fd: u32,
+    iovs: u32,
+    n: u32,
+    out: u32,
+) -> Result<i32, Stop> {
+    let bufs = memory(guest, "fd_read")?.iovecs(iovs, n)?;
+    let total: u64 = bufs.iter().map(|(_, len)| *len as u64).sum();
+    charge(guest, total + n as u64 * 8)?;
+    let mut mem = memory(guest, "fd_read")?;
+    let mut read = 0usize;
+    for (buf, len) in bufs {
+        let (src, pos): (&[u8], u64) = match fd {
+            0 => (&host.stdin, host.stdin_pos as u64),
+            _ => match host.open.get(&fd) {
+                Some(f) => match host.files.get(&f.path) {
+                    Some(data) => (data, f.pos),
+                    None => return Ok(EBADF),
+                },
+                None if fd == PREOPEN_FD => return Ok(EISDIR),
+                None => return Ok(EBADF),
+            },
+        };
+        let start = pos.min(src.len() as u64) as usize;
+        let count = (len as usize).min(src.len() - start);
+        mem.write("a buffer", buf, &src[start..start + count])?;
+        match fd {
+            0 => host.stdin_pos += count,
+            _ => {
+                if let Some(f) = host.open.get_mut(&fd) {
+                    f.pos += count as u64;
+                }
+            }
+        }
+        read += count;
+        if count < len as usize {
+            break;
+        }
+    }
+    mem.write("the result", out, &(read as u32).to_le_bytes())?;
+    Ok(ESUCCESS)
+}
+
+fn fd_seek(
+    host: &mut Host,
+    guest: &mut dyn Guest,
+    fd: u32,
+    offset: i64,
+    whence: u32,
+    out: u32,
+) -> Result<i32, Stop> {
+    let mut mem = memory(guest, "fd_seek")?;
+    let Some(file) = host.open.get(&fd) else {
+        return Ok(if fd <= 2 {
+            70 /* ESPIPE */
+        } else {
+            EBADF
+        });
     };
-    let total: u64 = bufs.iter().map(|b| b.len() as u64).sum();
-    charge(c, total + n as u64 * 8)?;
-    Ok(bufs)
+    let len = host.files.get(&file.path).map_or(0, |d| d.len()) as i64;
+    let base = match whence {
+        0 => 0,
+        1 => file.pos as i64,
+        2 => len,
+        _ => return Ok(EINVAL),
+    };
+    let Some(new) = base.checked_add(offset).filter(|n| *n >= 0) else {
+        return Ok(EINVAL);
+    };
+    if let Some(f) = host.open.get_mut(&fd) {
+        f.pos = new as u64;
+    }
+    mem.write("the result", out, &(new as u64).to_le_bytes())?;
+    Ok(ESUCCESS)
+}
+
+fn path_open(
+    host: &mut Host,
+    guest: &mut dyn Guest,
+    dirfd: u32,
+    path: u32,
+    path_len: u32,
+    oflags: u32,
+    out: u32,
+) -> Result<i32, Stop> {
+    if path_len > MAX_PATH {
+        return Ok(ENAMETOOLONG);
+    }
+    if host.open.len() >= MAX_OPEN {
+        return Ok(EMFILE);
+    }
+    charge(guest, path_len as u64)?;
+    let mut mem = memory(guest, "path_open")?;
+    if dirfd != PREOPEN_FD {
+        return Ok(if host.open.contains_key(&dirfd) {
+            ENOTDIR
+        } else {
+            EBADF
+        });
+    }
+    let bytes = mem.read("the path", path, path_len as u64)?;
+    let Ok(text) = std::str::from_utf8(&bytes) else {
+        return Ok(EINVAL);
+    };
+    let Some(name) = normalise(text) else {
+        return Ok(ENOENT);
+    };
+    const CREAT: u32 = 1;
+    const DIRECTORY: u32 = 2;
+    const EXCL: u32 = 4;
+    const TRUNC: u32 = 8;
+    if oflags & DIRECTORY != 0 {
+        return Ok(ENOTDIR);
+    }
+    let exists = host.files.contains_key(&name);
+    if exists && oflags & EXCL != 0 {
+        return Ok(20); // EEXIST
+    }
+    if !exists {
+        if oflags & CREAT == 0 {
+            return Ok(ENOENT);
+        }
+        host.files.insert(name.clone(), Vec::new());
+    } else if oflags & TRUNC != 0 {
+        host.files.insert(name.clone(), Vec::new());
+    }
+    let fd = host.next_fd;
+    host.next_fd += 1;
+    host.open.insert(fd, OpenFile { path: name, pos: 0 });
+    mem.write("the result", out, &fd.to_le_bytes())?;
+    Ok(ESUCCESS)
 }
 
 /// Writes a list of strings the way `args_get` and `environ_get` expect.
 fn write_string_list(
-    caller: &mut Cx<'_>,
-    call: &str,
+    guest: &mut dyn Guest,
+    call: &'static str,
     list: Vec<Vec<u8>>,
     ptrs: u32,
     buf: u32,
-) -> Result<i32, Error> {
+) -> Result<i32, Stop> {
     let total: usize = list.iter().map(|s| s.len() + 5).sum();
-    charge(caller, total as u64)?;
-    let (mem, host) = memory(caller, call)?;
+    charge(guest, total as u64)?;
+    let mut mem = memory(guest, call)?;
     let mut at = buf;
     for (i, item) in list.iter().enumerate() {
-        write_bytes(
-            mem,
-            host,
-            call,
-            "a pointer",
-            ptrs + 4 * i as u32,
-            &at.to_le_bytes(),
-        )?;
+        mem.write("a pointer", ptrs + 4 * i as u32, &at.to_le_bytes())?;
         let mut bytes = item.clone();
         bytes.push(0);
-        write_bytes(mem, host, call, "a string", at, &bytes)?;
+        mem.write("a string", at, &bytes)?;
         at += bytes.len() as u32;
     }
     Ok(ESUCCESS)
 }
 
 fn write_sizes(
-    caller: &mut Cx<'_>,
-    call: &str,
+    guest: &mut dyn Guest,
+    call: &'static str,
     list: &[Vec<u8>],
     count: u32,
     size: u32,
-) -> Result<i32, Error> {
+) -> Result<i32, Stop> {
     let total: usize = list.iter().map(|s| s.len() + 1).sum();
-    let (mem, host) = memory(caller, call)?;
-    write_bytes(
-        mem,
-        host,
-        call,
-        "the count",
-        count,
-        &(list.len() as u32).to_le_bytes(),
-    )?;
-    write_bytes(
-        mem,
-        host,
-        call,
-        "the size",
-        size,
-        &(total as u32).to_le_bytes(),
-    )?;
+    let mut mem = memory(guest, call)?;
+    mem.write("the count", count, &(list.len() as u32).to_le_bytes())?;
+    mem.write("the size", size, &(total as u32).to_le_bytes())?;
     Ok(ESUCCESS)
+}
+
+/// What an unimplemented preview1 import does: answer `ENOSYS` when it can
+/// return an errno, otherwise stop the run naming it.
+pub(crate) fn stub(name: &str, returns_errno: bool) -> Result<Option<Value>, Stop> {
+    if returns_errno {
+        Ok(Some(Value::I32(ENOSYS)))
+    } else {
+        Err(Stop::Fault(format!(
+            "the program called WASI `{name}`, which the sandbox does not offer"
+        )))
+    }
+}
+
+/// wasmi's view of the calling instance.
+struct WasmiGuest<'a> {
+    memory: Option<&'a mut [u8]>,
+    fuel: i64,
+}
+
+impl Guest for WasmiGuest<'_> {
+    fn memory_len(&mut self) -> Option<u64> {
+        self.memory.as_ref().map(|m| m.len() as u64)
+    }
+    fn read(&mut self, addr: u64, len: usize) -> Vec<u8> {
+        let start = addr as usize;
+        self.memory
+            .as_ref()
+            .map(|m| m[start..start + len].to_vec())
+            .unwrap_or_default()
+    }
+    fn write(&mut self, addr: u64, bytes: &[u8]) {
+        if let Some(m) = self.memory.as_mut() {
+            let start = addr as usize;
+            m[start..start + bytes.len()].copy_from_slice(bytes);
+        }
+    }
+    fn fuel(&mut self) -> i64 {
+        self.fuel
+    }
+    fn set_fuel(&mut self, left: i64) {
+        self.fuel = left;
+    }
+}
+
+/// Runs a WASI call for wasmi: the neutral [`call`] (or [`stub`]) over the
+/// caller's memory and fuel, with a stop recorded in the host.
+fn serve(
+    caller: &mut Caller<'_, Host>,
+    params: &[Val],
+    results: &mut [Val],
+    serve: impl FnOnce(&mut Host, &mut dyn Guest, &[Value]) -> Result<Option<Value>, Stop>,
+) -> Result<(), Error> {
+    let args: Vec<Value> = params.iter().filter_map(super::from_val).collect();
+    let fuel = match caller.get_export(meter::FUEL) {
+        Some(Extern::Global(g)) => Some(g),
+        _ => None,
+    };
+    let left = fuel.map_or(0, |g| g.get(&*caller).i64().unwrap_or(0));
+    let memory = match caller.get_export("memory") {
+        Some(Extern::Memory(m)) => Some(m),
+        _ => None,
+    };
+    let (data, host) = match memory {
+        Some(m) => {
+            let (data, host) = m.data_and_store_mut(&mut *caller);
+            (Some(data), host)
+        }
+        None => (None, caller.data_mut()),
+    };
+    let mut guest = WasmiGuest {
+        memory: data,
+        fuel: left,
+    };
+    let result = serve(host, &mut guest, &args);
+    let left = guest.fuel;
+    if let Some(g) = fuel {
+        // The pass's counter is a mutable i64: setting one cannot fail.
+        let _ = g.set(&mut *caller, Val::I64(left));
+    }
+    match result {
+        Ok(value) => {
+            if let (Some(slot), Some(value)) = (results.first_mut(), value) {
+                *slot = super::to_val(value);
+            }
+            Ok(())
+        }
+        Err(stop) => {
+            let error = match stop {
+                Stop::Exit(code) => Error::i32_exit(code),
+                ref other => Error::new(other.to_string()),
+            };
+            caller.data_mut().stop = Some(stop);
+            Err(error)
+        }
+    }
+}
+
+/// Defines the implemented preview1 functions in `linker`.
+pub(crate) fn define(linker: &mut Linker<Host>) -> Result<(), wasmi::errors::LinkerError> {
+    for (name, params, results) in IMPLEMENTED {
+        let ty = FuncType::new(params.iter().copied(), results.iter().copied());
+        linker.func_new(MODULE, name, ty, move |mut caller, params, results| {
+            serve(&mut caller, params, results, |host, guest, args| {
+                call(host, guest, name, args)
+            })
+        })?;
+    }
+    Ok(())
 }
 
 fn env_list(host: &Host) -> Vec<Vec<u8>> {
@@ -306,395 +718,6 @@ fn normalise(path: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
-/// The preview1 functions sandlab implements, by name, for the stub logic.
-pub(crate) const IMPLEMENTED: &[&str] = &[
-    "args_get",
-    "args_sizes_get",
-    "environ_get",
-    "environ_sizes_get",
-    "clock_res_get",
-    "clock_time_get",
-    "fd_close",
-    "fd_fdstat_get",
-    "fd_filestat_get",
-    "fd_prestat_get",
-    "fd_prestat_dir_name",
-    "fd_read",
-    "fd_seek",
-    "fd_write",
-    "path_open",
-    "proc_exit",
-    "random_get",
-    "sched_yield",
-];
-
-/// Defines the implemented preview1 functions in `linker`.
-pub(crate) fn define(linker: &mut Linker<Host>) -> Result<(), wasmi::errors::LinkerError> {
-    linker.func_wrap(
-        MODULE,
-        "args_sizes_get",
-        |mut c: Cx<'_>, count: u32, size: u32| {
-            let list = arg_list(c.data());
-            write_sizes(&mut c, "args_sizes_get", &list, count, size)
-        },
-    )?;
-    linker.func_wrap(MODULE, "args_get", |mut c: Cx<'_>, ptrs: u32, buf: u32| {
-        let list = arg_list(c.data());
-        write_string_list(&mut c, "args_get", list, ptrs, buf)
-    })?;
-    linker.func_wrap(
-        MODULE,
-        "environ_sizes_get",
-        |mut c: Cx<'_>, count: u32, size: u32| {
-            let list = env_list(c.data());
-            write_sizes(&mut c, "environ_sizes_get", &list, count, size)
-        },
-    )?;
-    linker.func_wrap(
-        MODULE,
-        "environ_get",
-        |mut c: Cx<'_>, ptrs: u32, buf: u32| {
-            let list = env_list(c.data());
-            write_string_list(&mut c, "environ_get", list, ptrs, buf)
-        },
-    )?;
-    linker.func_wrap(
-        MODULE,
-        "clock_res_get",
-        |mut c: Cx<'_>, id: u32, out: u32| {
-            if id > 3 {
-                return Ok(EINVAL);
-            }
-            let (mem, host) = memory(&mut c, "clock_res_get")?;
-            write_bytes(
-                mem,
-                host,
-                "clock_res_get",
-                "the result",
-                out,
-                &1000u64.to_le_bytes(),
-            )?;
-            Ok(ESUCCESS)
-        },
-    )?;
-    linker.func_wrap(
-        MODULE,
-        "clock_time_get",
-        |mut c: Cx<'_>, id: u32, _precision: u64, out: u32| {
-            if id > 3 {
-                return Ok(EINVAL);
-            }
-            let host = c.data_mut();
-            host.clock += 1;
-            let now = EPOCH_NANOS + host.clock * 1000;
-            let (mem, host) = memory(&mut c, "clock_time_get")?;
-            write_bytes(
-                mem,
-                host,
-                "clock_time_get",
-                "the result",
-                out,
-                &now.to_le_bytes(),
-            )?;
-            Ok(ESUCCESS)
-        },
-    )?;
-    linker.func_wrap(MODULE, "random_get", |mut c: Cx<'_>, buf: u32, len: u32| {
-        charge(&mut c, len as u64)?;
-        let (mem, host) = memory(&mut c, "random_get")?;
-        let r = range(host, mem.len(), "random_get", "the buffer", buf, len as u64)?;
-        for chunk in mem[r].chunks_mut(8) {
-            let bytes = host.next_random().to_le_bytes();
-            chunk.copy_from_slice(&bytes[..chunk.len()]);
-        }
-        Ok(ESUCCESS)
-    })?;
-    linker.func_wrap(MODULE, "sched_yield", || -> i32 { ESUCCESS })?;
-    linker.func_wrap(
-        MODULE,
-        "proc_exit",
-        |mut c: Cx<'_>, code: i32| -> Result<(), Error> {
-            c.data_mut().stop = Some(Stop::Exit(code));
-            Err(Error::i32_exit(code))
-        },
-    )?;
-    linker.func_wrap(
-        MODULE,
-        "fd_write",
-        |mut c: Cx<'_>, fd: u32, iovs: u32, n: u32, out: u32| {
-            let call = "fd_write";
-            // A bad descriptor costs nothing and writes nothing.
-            if !(fd == 1 || fd == 2 || c.data().open.contains_key(&fd)) {
-                return Ok(EBADF);
-            }
-            let bufs = charged_iovecs(&mut c, call, iovs, n)?;
-            let (mem, host) = memory(&mut c, call)?;
-            let mut written = 0usize;
-            for buf in bufs {
-                let bytes = &mem[buf];
-                if bytes.len() as u64 > host.output_left {
-                    // Keep what fits so the learner sees where the flood began.
-                    let room = host.output_left as usize;
-                    host.output_left = 0;
-                    let limit = host.output_limit;
-                    if let Some(sink) = sink(host, fd) {
-                        sink.extend_from_slice(&bytes[..room]);
-                    }
-                    return Err(host.halt(Stop::OutputLimit { limit }));
-                }
-                host.output_left -= bytes.len() as u64;
-                match sink(host, fd) {
-                    Some(sink) => sink.extend_from_slice(bytes),
-                    None => return Ok(EBADF),
-                }
-                written += bytes.len();
-            }
-            write_bytes(
-                mem,
-                host,
-                call,
-                "the result",
-                out,
-                &(written as u32).to_le_bytes(),
-            )?;
-            Ok(ESUCCESS)
-        },
-    )?;
-    linker.func_wrap(
-        MODULE,
-        "fd_read",
-        |mut c: Cx<'_>, fd: u32, iovs: u32, n: u32, out: u32| {
-            let call = "fd_read";
-            let bufs = charged_iovecs(&mut c, call, iovs, n)?;
-            let (mem, host) = memory(&mut c, call)?;
-            let mut read = 0usize;
-            for buf in bufs {
-                let (src, pos): (&[u8], u64) = match fd {
-                    0 => (&host.stdin, host.stdin_pos as u64),
-                    _ => match host.open.get(&fd) {
-                        Some(f) => match host.files.get(&f.path) {
-                            Some(data) => (data, f.pos),
-                            None => return Ok(EBADF),
-                        },
-                        None if fd == PREOPEN_FD => return Ok(EISDIR),
-                        None => return Ok(EBADF),
-                    },
-                };
-                let start = pos.min(src.len() as u64) as usize;
-                let count = buf.len().min(src.len() - start);
-                let dst_start = buf.start;
-                mem[dst_start..dst_start + count].copy_from_slice(&src[start..start + count]);
-                match fd {
-                    0 => host.stdin_pos += count,
-                    _ => {
-                        if let Some(f) = host.open.get_mut(&fd) {
-                            f.pos += count as u64;
-                        }
-                    }
-                }
-                read += count;
-                if count < buf.len() {
-                    break;
-                }
-            }
-            write_bytes(
-                mem,
-                host,
-                call,
-                "the result",
-                out,
-                &(read as u32).to_le_bytes(),
-            )?;
-            Ok(ESUCCESS)
-        },
-    )?;
-    linker.func_wrap(MODULE, "fd_close", |mut c: Cx<'_>, fd: u32| {
-        let host = c.data_mut();
-        Ok::<i32, Error>(if host.open.remove(&fd).is_some() || fd <= 2 {
-            ESUCCESS
-        } else {
-            EBADF
-        })
-    })?;
-    linker.func_wrap(
-        MODULE,
-        "fd_seek",
-        |mut c: Cx<'_>, fd: u32, offset: i64, whence: u32, out: u32| {
-            let call = "fd_seek";
-            let (mem, host) = memory(&mut c, call)?;
-            let Some(file) = host.open.get(&fd) else {
-                return Ok(if fd <= 2 {
-                    70 /* ESPIPE */
-                } else {
-                    EBADF
-                });
-            };
-            let len = host.files.get(&file.path).map_or(0, |d| d.len()) as i64;
-            let base = match whence {
-                0 => 0,
-                1 => file.pos as i64,
-                2 => len,
-                _ => return Ok(EINVAL),
-            };
-            let Some(new) = base.checked_add(offset).filter(|n| *n >= 0) else {
-                return Ok(EINVAL);
-            };
-            if let Some(f) = host.open.get_mut(&fd) {
-                f.pos = new as u64;
-            }
-            write_bytes(
-                mem,
-                host,
-                call,
-                "the result",
-                out,
-                &(new as u64).to_le_bytes(),
-            )?;
-            Ok(ESUCCESS)
-        },
-    )?;
-    linker.func_wrap(
-        MODULE,
-        "fd_fdstat_get",
-        |mut c: Cx<'_>, fd: u32, out: u32| {
-            let call = "fd_fdstat_get";
-            let (mem, host) = memory(&mut c, call)?;
-            // filetype: 2 character device (stdio), 3 directory, 4 regular file.
-            let filetype: u8 = match fd {
-                0..=2 => 2,
-                PREOPEN_FD => 3,
-                fd if host.open.contains_key(&fd) => 4,
-                _ => return Ok(EBADF),
-            };
-            let mut stat = [0u8; 24];
-            stat[0] = filetype;
-            stat[8..16].copy_from_slice(&u64::MAX.to_le_bytes());
-            stat[16..24].copy_from_slice(&u64::MAX.to_le_bytes());
-            write_bytes(mem, host, call, "the result", out, &stat)?;
-            Ok(ESUCCESS)
-        },
-    )?;
-    linker.func_wrap(
-        MODULE,
-        "fd_filestat_get",
-        |mut c: Cx<'_>, fd: u32, out: u32| {
-            let call = "fd_filestat_get";
-            let (mem, host) = memory(&mut c, call)?;
-            let (filetype, size): (u8, u64) = match fd {
-                0..=2 => (2, 0),
-                PREOPEN_FD => (3, 0),
-                fd => match host.open.get(&fd) {
-                    Some(f) => (4, host.files.get(&f.path).map_or(0, |d| d.len() as u64)),
-                    None => return Ok(EBADF),
-                },
-            };
-            let mut stat = [0u8; 64];
-            stat[16] = filetype;
-            stat[24..32].copy_from_slice(&1u64.to_le_bytes());
-            stat[32..40].copy_from_slice(&size.to_le_bytes());
-            write_bytes(mem, host, call, "the result", out, &stat)?;
-            Ok(ESUCCESS)
-        },
-    )?;
-    linker.func_wrap(
-        MODULE,
-        "fd_prestat_get",
-        |mut c: Cx<'_>, fd: u32, out: u32| {
-            if fd != PREOPEN_FD {
-                return Ok(EBADF);
-            }
-            let (mem, host) = memory(&mut c, "fd_prestat_get")?;
-            let mut stat = [0u8; 8];
-            stat[4..8].copy_from_slice(&(PREOPEN_NAME.len() as u32).to_le_bytes());
-            write_bytes(mem, host, "fd_prestat_get", "the result", out, &stat)?;
-            Ok(ESUCCESS)
-        },
-    )?;
-    linker.func_wrap(
-        MODULE,
-        "fd_prestat_dir_name",
-        |mut c: Cx<'_>, fd: u32, buf: u32, len: u32| {
-            if fd != PREOPEN_FD {
-                return Ok(EBADF);
-            }
-            let (mem, host) = memory(&mut c, "fd_prestat_dir_name")?;
-            let n = (len as usize).min(PREOPEN_NAME.len());
-            write_bytes(
-                mem,
-                host,
-                "fd_prestat_dir_name",
-                "the buffer",
-                buf,
-                &PREOPEN_NAME[..n],
-            )?;
-            Ok(ESUCCESS)
-        },
-    )?;
-    linker.func_wrap(
-        MODULE,
-        "path_open",
-        |mut c: Cx<'_>,
-         dirfd: u32,
-         _dirflags: u32,
-         path: u32,
-         path_len: u32,
-         oflags: u32,
-         _rights: u64,
-         _inheriting: u64,
-         _fdflags: u32,
-         out: u32| {
-            let call = "path_open";
-            if path_len > MAX_PATH {
-                return Ok(ENAMETOOLONG);
-            }
-            if c.data().open.len() >= MAX_OPEN {
-                return Ok(EMFILE);
-            }
-            charge(&mut c, path_len as u64)?;
-            let (mem, host) = memory(&mut c, call)?;
-            if dirfd != PREOPEN_FD {
-                return Ok(if host.open.contains_key(&dirfd) {
-                    ENOTDIR
-                } else {
-                    EBADF
-                });
-            }
-            let r = range(host, mem.len(), call, "the path", path, path_len as u64)?;
-            let Ok(text) = std::str::from_utf8(&mem[r]) else {
-                return Ok(EINVAL);
-            };
-            let Some(name) = normalise(text) else {
-                return Ok(ENOENT);
-            };
-            const CREAT: u32 = 1;
-            const DIRECTORY: u32 = 2;
-            const EXCL: u32 = 4;
-            const TRUNC: u32 = 8;
-            if oflags & DIRECTORY != 0 {
-                return Ok(ENOTDIR);
-            }
-            let exists = host.files.contains_key(&name);
-            if exists && oflags & EXCL != 0 {
-                return Ok(20); // EEXIST
-            }
-            if !exists {
-                if oflags & CREAT == 0 {
-                    return Ok(ENOENT);
-                }
-                host.files.insert(name.clone(), Vec::new());
-            } else if oflags & TRUNC != 0 {
-                host.files.insert(name.clone(), Vec::new());
-            }
-            let fd = host.next_fd;
-            host.next_fd += 1;
-            host.open.insert(fd, OpenFile { path: name, pos: 0 });
-            write_bytes(mem, host, call, "the result", out, &fd.to_le_bytes())?;
-            Ok(ESUCCESS)
-        },
-    )?;
-    Ok(())
-}
-
 /// Where writes to `fd` go: stdout, stderr or an open file (appending at the
 /// file's position).
 fn sink(host: &mut Host, fd: u32) -> Option<&mut Vec<u8>> {
@@ -720,15 +743,10 @@ pub(crate) fn define_stub(
 ) -> Result<(), wasmi::errors::LinkerError> {
     let returns_errno = ty.results() == [ValType::I32];
     let owned = name.to_string();
-    linker.func_new(MODULE, name, ty, move |mut c, _params, results| {
-        if returns_errno {
-            results[0] = Val::I32(ENOSYS);
-            Ok(())
-        } else {
-            Err(c.data_mut().halt(Stop::Fault(format!(
-                "the program called WASI `{owned}`, which the sandbox does not offer"
-            ))))
-        }
+    linker.func_new(MODULE, name, ty, move |mut caller, params, results| {
+        serve(&mut caller, params, results, |_, _, _| {
+            stub(&owned, returns_errno)
+        })
     })?;
     Ok(())
 }
