@@ -419,6 +419,70 @@ fn grading_in_slices_gives_the_same_report() {
     }
 }
 
+/// Runs a grading's jobs as the browser's worker does: each request and
+/// outcome crosses as JSON, and the module is loaded from the job's bytes.
+fn grade_by_jobs(l: &sandlab::lab::Lab, s: &sandlab::compile::Submission) -> (Report, usize) {
+    let mut g = Grading::outside(l, s);
+    let mut jobs = 0;
+    while let Some(job) = g.next_job() {
+        jobs += 1;
+        let json = serde_json::to_string(&job.request).expect("a request serialises");
+        let request = serde_json::from_str(&json).expect("and reads back");
+        assert_eq!(request, job.request);
+        let program = sandlab::sandbox::Program::new(&job.wasm, job.stack_depth)
+            .expect("a job's module loads");
+        let outcome = sandlab::sandbox::run(&program, request);
+        let json = serde_json::to_string(&outcome).expect("an outcome serialises");
+        let back: sandlab::sandbox::Outcome = serde_json::from_str(&json).expect("reads back");
+        assert_eq!(back, outcome);
+        g.complete(back);
+    }
+    (g.report(), jobs)
+}
+
+#[test]
+fn grading_through_jobs_gives_the_same_report() {
+    for (lab, file) in [
+        ("calc", "calc_slow.wat"),
+        ("calc", "calc_loop.wat"),
+        ("calc", "calc_wrong.wat"),
+        ("calc", "calc_traps.wat"),
+        ("calc", "calc_bomb.wat"),
+        ("calc", "calc_recursion.wat"),
+        ("calc", "calc_syntax.wat"),
+        ("calc", "calc_imports.wat"),
+        ("echo", "echo_flood.wat"),
+        ("echo", "echo_lower.wat"),
+        ("echo", "echo_exit.wat"),
+        ("echo", "echo_start_loop.wat"),
+    ] {
+        let l = fixture_lab(lab);
+        let s = submission(file);
+        let (report, jobs) = grade_by_jobs(&l, &s);
+        assert_eq!(report, grade::grade(&l, &s), "{lab}/{file}");
+        // Only a module that does not compile or link runs nothing.
+        let runs = !matches!(file, "calc_syntax.wat" | "calc_imports.wat");
+        assert_eq!(jobs > 0, runs, "{lab}/{file}: {jobs} jobs");
+    }
+}
+
+#[test]
+fn a_grading_by_jobs_cancels_the_job_away_and_the_rest() {
+    let l = fixture_lab("calc");
+    let s = submission("calc_loop.wat");
+    let mut g = Grading::outside(&l, &s);
+    assert!(g.next_job().is_some());
+    // A second job waits for the first one's outcome.
+    assert!(g.next_job().is_none());
+    g.cancel();
+    let r = g.report();
+    assert_eq!(r.checks.len(), l.checks.len());
+    assert!(
+        r.checks.iter().all(|c| c.verdict.name() == "cancelled"),
+        "{r:?}"
+    );
+}
+
 #[test]
 fn cancelled_grading_marks_the_rest_cancelled() {
     let l = fixture_lab("calc");

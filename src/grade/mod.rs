@@ -118,7 +118,10 @@ pub fn compile_failure(lab: &Lab, error: CompileError) -> Report {
     report
 }
 
-/// Grading in progress: call [`Grading::step`] until it returns `true`.
+/// Grading in progress: call [`Grading::step`] until it returns `true`, or,
+/// to run the programs elsewhere (the browser's engine in a worker), take
+/// each run with [`Grading::next_job`] and hand back its outcome with
+/// [`Grading::complete`]. Either way the verdicts come from this code.
 pub struct Grading<'l> {
     lab: &'l Lab,
     binary: Result<Binary, CompileError>,
@@ -126,11 +129,31 @@ pub struct Grading<'l> {
     next: usize,
     current: Option<Running>,
     reports: Vec<CheckReport>,
+    /// Runs are handed out as jobs rather than run here.
+    outside: bool,
+}
+
+/// A run for an outside engine: the module, its call depth cap and the run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Job {
+    pub wasm: Vec<u8>,
+    pub stack_depth: u32,
+    pub request: Request,
+}
+
+/// Where a check's run is.
+enum Exec {
+    /// Running here, in slices (boxed: an execution holds a whole store).
+    Here(Box<Execution>),
+    /// Waiting to be handed out as a job.
+    Waiting(Box<Request>),
+    /// Handed out; its outcome is awaited.
+    Away { fuel_limit: u64 },
 }
 
 struct Running {
     check: usize,
-    exec: Execution,
+    exec: Exec,
     /// Index of the random input being run.
     case: usize,
     /// Fuel of the finished inputs of a random check.
@@ -149,6 +172,63 @@ impl<'l> Grading<'l> {
             next: 0,
             current: None,
             reports: Vec::new(),
+            outside: false,
+        }
+    }
+
+    /// A grading whose runs are taken with [`Grading::next_job`].
+    pub fn outside(lab: &'l Lab, submission: &Submission) -> Grading<'l> {
+        Grading {
+            outside: true,
+            ..Grading::new(lab, submission)
+        }
+    }
+
+    /// The next run to make, or `None` when every check is done. Checks that
+    /// need no run are decided on the way. Each job must be answered with
+    /// [`Grading::complete`] before the next is taken.
+    pub fn next_job(&mut self) -> Option<Job> {
+        loop {
+            if let Some(run) = &mut self.current {
+                let fuel_limit = match &run.exec {
+                    Exec::Waiting(request) => request.limits.fuel,
+                    _ => return None,
+                };
+                let Exec::Waiting(request) =
+                    std::mem::replace(&mut run.exec, Exec::Away { fuel_limit })
+                else {
+                    unreachable!("matched above")
+                };
+                let check = &self.lab.checks[run.check];
+                let wasm = self.binary.as_ref().ok()?.bytes.clone();
+                return Some(Job {
+                    wasm,
+                    stack_depth: check.limits.stack_depth,
+                    request: *request,
+                });
+            }
+            if self.next >= self.lab.checks.len() {
+                return None;
+            }
+            let index = self.next;
+            self.next += 1;
+            self.start_check(index);
+        }
+    }
+
+    /// Takes the outcome of the job last handed out.
+    pub fn complete(&mut self, outcome: Outcome) {
+        if let Some(run) = self.current.take() {
+            self.finish_run(run, outcome);
+        }
+    }
+
+    /// Starts a run here or sets it aside as a job.
+    fn launch(outside: bool, program: &Program, request: Request) -> Exec {
+        if outside {
+            Exec::Waiting(Box::new(request))
+        } else {
+            Exec::Here(Box::new(Execution::start(program, request)))
         }
     }
 
@@ -159,22 +239,33 @@ impl<'l> Grading<'l> {
 
     /// Fuel used by the check now running, and its limit.
     pub fn current_fuel(&self) -> Option<(u64, u64)> {
-        self.current
-            .as_ref()
-            .map(|r| (r.fuel_before + r.exec.fuel_used(), r.exec.fuel_limit()))
+        self.current.as_ref().map(|r| match &r.exec {
+            Exec::Here(exec) => (r.fuel_before + exec.fuel_used(), exec.fuel_limit()),
+            Exec::Waiting(request) => (r.fuel_before, request.limits.fuel),
+            Exec::Away { fuel_limit } => (r.fuel_before, *fuel_limit),
+        })
     }
 
     /// Stops grading: the running and remaining checks end as cancelled.
     pub fn cancel(&mut self) {
         if let Some(run) = self.current.take() {
             let check = &self.lab.checks[run.check];
-            let outcome = run.exec.finish();
-            self.reports.push(report(
-                check,
-                Verdict::Cancelled,
-                run.fuel_before + outcome.fuel_used,
-                &outcome,
-            ));
+            match run.exec {
+                Exec::Here(exec) => {
+                    let outcome = exec.finish();
+                    self.reports.push(report(
+                        check,
+                        Verdict::Cancelled,
+                        run.fuel_before + outcome.fuel_used,
+                        &outcome,
+                    ));
+                }
+                Exec::Waiting(_) | Exec::Away { .. } => {
+                    let mut cancelled = bare(check, Verdict::Cancelled);
+                    cancelled.fuel = run.fuel_before;
+                    self.reports.push(cancelled);
+                }
+            }
         }
         while self.next < self.lab.checks.len() {
             let check = &self.lab.checks[self.next];
@@ -188,16 +279,25 @@ impl<'l> Grading<'l> {
         let mut spent = 0u64;
         loop {
             if let Some(run) = &mut self.current {
-                let before = run.exec.fuel_used();
-                let done = run.exec.advance(slice.saturating_sub(spent).max(1));
-                spent = spent.saturating_add(run.exec.fuel_used() - before);
+                // A grading driven by jobs never runs anything itself.
+                let Exec::Here(exec) = &mut run.exec else {
+                    return false;
+                };
+                let before = exec.fuel_used();
+                let done = exec.advance(slice.saturating_sub(spent).max(1));
+                spent = spent.saturating_add(exec.fuel_used() - before);
                 if !done {
                     return false;
                 }
-                let Some(run) = self.current.take() else {
+                let Some(mut run) = self.current.take() else {
                     continue;
                 };
-                self.finish_run(run);
+                let Exec::Here(exec) =
+                    std::mem::replace(&mut run.exec, Exec::Away { fuel_limit: 0 })
+                else {
+                    unreachable!("checked above")
+                };
+                self.finish_run(run, exec.finish());
                 if spent >= slice {
                     return self.next >= self.lab.checks.len() && self.current.is_none();
                 }
@@ -309,7 +409,7 @@ impl<'l> Grading<'l> {
                 let inputs = std::sync::Arc::new(r.inputs());
                 self.current = Some(Running {
                     check: index,
-                    exec: Execution::start(program, random_request(check, r, &inputs[0])),
+                    exec: Self::launch(self.outside, program, random_request(check, r, &inputs[0])),
                     case: 0,
                     fuel_before: 0,
                     inputs,
@@ -332,17 +432,16 @@ impl<'l> Grading<'l> {
         };
         self.current = Some(Running {
             check: index,
-            exec: Execution::start(program, request),
+            exec: Self::launch(self.outside, program, request),
             case: 0,
             fuel_before: 0,
             inputs: Default::default(),
         });
     }
 
-    fn finish_run(&mut self, run: Running) {
+    fn finish_run(&mut self, run: Running, outcome: Outcome) {
         let lab = self.lab;
         let check = &lab.checks[run.check];
-        let outcome = run.exec.finish();
         let fuel = run.fuel_before + outcome.fuel_used;
         let verdict = match &check.kind {
             CheckKind::Call(c) => call_verdict(c, &outcome),
@@ -364,7 +463,8 @@ impl<'l> Grading<'l> {
                     {
                         self.current = Some(Running {
                             check: run.check,
-                            exec: Execution::start(
+                            exec: Self::launch(
+                                self.outside,
                                 program,
                                 random_request(check, r, &inputs[case]),
                             ),

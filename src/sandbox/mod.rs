@@ -29,6 +29,7 @@ mod tests;
 pub use value::{FuncSig, ValType, Value};
 
 use crate::meter;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
 use wasi::Host;
@@ -39,7 +40,7 @@ use wasmi::{
 
 /// Resource caps for one run. Every cap is deterministic: the same module
 /// and input hit it at the same point on every machine.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Limits {
     /// Instruction budget, in wasmi fuel units (about one per instruction).
     pub fuel: u64,
@@ -67,7 +68,7 @@ impl Default for Limits {
 const MAX_TABLE_ELEMENTS: usize = 100_000;
 
 /// What a run sees of the outside world through WASI.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct World {
     /// `argv[0]`.
     pub program_name: String,
@@ -82,7 +83,7 @@ pub struct World {
 }
 
 /// What a run calls.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Entry {
     /// An exported function with arguments.
     Call { function: String, args: Vec<Value> },
@@ -91,21 +92,21 @@ pub enum Entry {
 }
 
 /// Bytes written into the exported memory before the entry runs.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemoryWrite {
     pub address: u32,
     pub bytes: Vec<u8>,
 }
 
 /// A range of the exported memory read back after the run.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemoryRead {
     pub address: u32,
     pub len: u32,
 }
 
 /// One run: what to call, in which world, under which limits.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Request {
     pub entry: Entry,
     pub world: World,
@@ -143,7 +144,7 @@ impl Request {
 }
 
 /// The kinds of WebAssembly trap, named as the spec's test suite names them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum TrapKind {
     Unreachable,
     MemoryOutOfBounds,
@@ -221,7 +222,7 @@ impl fmt::Display for TrapKind {
 }
 
 /// How a run ended.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum End {
     /// The called function returned these values (a command returned normally: empty).
     Returned(Vec<Value>),
@@ -583,7 +584,7 @@ fn module_error(error: &wasmi::Error) -> ModuleError {
 }
 
 /// What a finished run produced.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Outcome {
     pub end: End,
     /// Fuel consumed, including any start function; equals the limit when

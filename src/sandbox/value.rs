@@ -7,7 +7,9 @@
 use std::fmt;
 
 /// A WebAssembly number type: the only types a check may pass or expect.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum ValType {
     I32,
     I64,
@@ -44,7 +46,10 @@ impl fmt::Display for ValType {
 }
 
 /// A WebAssembly value.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, serde::Serialize, serde::Deserialize)]
+// Floats cross process and worker boundaries as their bits: JSON has no NaN,
+// and a NaN's payload is part of a result.
+#[serde(into = "WireValue", from = "WireValue")]
 pub enum Value {
     I32(i32),
     I64(i64),
@@ -126,7 +131,7 @@ fn write_float(f: &mut fmt::Formatter<'_>, v: f64) -> fmt::Result {
 }
 
 /// A function signature, written `(i32, i32) -> i32` in lab files.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct FuncSig {
     pub params: Vec<ValType>,
     pub results: Vec<ValType>,
@@ -229,5 +234,36 @@ mod tests {
         assert!(Value::F32(f32::NAN).matches(Value::F32(f32::NAN), 0.0));
         assert!(!Value::F64(f64::INFINITY).matches(Value::F64(1e308), 1e308));
         assert!(!Value::I32(1).matches(Value::I64(1), 0.0));
+    }
+}
+
+/// [`Value`] as serialised: floats by their bits.
+#[derive(Clone, Copy, serde::Serialize, serde::Deserialize)]
+enum WireValue {
+    I32(i32),
+    I64(i64),
+    F32(u32),
+    F64(u64),
+}
+
+impl From<Value> for WireValue {
+    fn from(v: Value) -> WireValue {
+        match v {
+            Value::I32(x) => WireValue::I32(x),
+            Value::I64(x) => WireValue::I64(x),
+            Value::F32(x) => WireValue::F32(x.to_bits()),
+            Value::F64(x) => WireValue::F64(x.to_bits()),
+        }
+    }
+}
+
+impl From<WireValue> for Value {
+    fn from(v: WireValue) -> Value {
+        match v {
+            WireValue::I32(x) => Value::I32(x),
+            WireValue::I64(x) => Value::I64(x),
+            WireValue::F32(x) => Value::F32(f32::from_bits(x)),
+            WireValue::F64(x) => Value::F64(f64::from_bits(x)),
+        }
     }
 }
