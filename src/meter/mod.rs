@@ -36,6 +36,8 @@
 //! - `memory.grow` past [`MEMORY_LIMIT`] pages stops the run with the pages
 //!   asked for in [`REQUESTED`], unless the module's own maximum refuses the
 //!   growth first (then `memory.grow` returns -1, as the spec says).
+//! - `call_indirect` of an empty table slot stops with its own reason, so
+//!   every engine names that trap the same way.
 //! - Float results the spec leaves nondeterministic (the bits of a NaN made
 //!   by arithmetic) become the canonical positive quiet NaN, so outputs are
 //!   bit-identical across engines and CPUs.
@@ -66,6 +68,10 @@ pub enum Why {
     OutOfFuel = 1,
     CallDepth = 2,
     MemoryLimit = 3,
+    /// `call_indirect` found an empty table slot. Engines word this trap
+    /// differently (V8 does not tell it from a signature mismatch), so the
+    /// pass checks for it itself.
+    IndirectCallToNull = 4,
 }
 
 impl Why {
@@ -74,6 +80,7 @@ impl Why {
             1 => Some(Why::OutOfFuel),
             2 => Some(Why::CallDepth),
             3 => Some(Why::MemoryLimit),
+            4 => Some(Why::IndirectCallToNull),
             _ => None,
         }
     }
@@ -475,6 +482,8 @@ fn function(
             | Operator::TableFill { .. }
             | Operator::TableCopy { .. }
             | Operator::TableInit { .. } => e.bulk_charge(),
+            Operator::CallIndirect { table_index, .. }
+            | Operator::ReturnCallIndirect { table_index, .. } => e.null_check(*table_index),
             Operator::TableGrow { .. } => {
                 return Err(error(
                     "table.grow is not supported by the sandbox: declare the table with the \
@@ -579,7 +588,9 @@ const LOCAL_SET: u8 = 0x21;
 const LOCAL_TEE: u8 = 0x22;
 const GLOBAL_GET: u8 = 0x23;
 const GLOBAL_SET: u8 = 0x24;
+const TABLE_GET: u8 = 0x25;
 const MEMORY_SIZE: u8 = 0x3F;
+const REF_IS_NULL: u8 = 0xD1;
 const I32_CONST: u8 = 0x41;
 const I64_CONST: u8 = 0x42;
 const F32_CONST: u8 = 0x43;
@@ -727,6 +738,21 @@ impl Emit {
             .trap(Why::MemoryLimit)
             .op(END)
             .idx(LOCAL_GET, delta);
+    }
+
+    /// Stops with [`Why::IndirectCallToNull`] if the table slot whose index
+    /// (an i32) is on top of the stack is empty. An index past the table's
+    /// end traps in `table.get` just as `call_indirect` would.
+    fn null_check(&mut self, table: u32) {
+        let index = self.s.i32;
+        self.idx(LOCAL_TEE, index)
+            .idx(TABLE_GET, table)
+            .op(REF_IS_NULL)
+            .op(IF)
+            .op(EMPTY)
+            .trap(Why::IndirectCallToNull)
+            .op(END)
+            .idx(LOCAL_GET, index);
     }
 
     /// Replaces a NaN on top of the stack with the canonical quiet NaN.

@@ -21,7 +21,7 @@
 //! ```
 
 mod value;
-mod wasi;
+pub(crate) mod wasi;
 
 #[cfg(test)]
 mod tests;
@@ -65,7 +65,7 @@ impl Default for Limits {
 
 /// Table elements any module may hold: generous for real programs, small
 /// enough that a hostile `(table 4000000000 funcref)` cannot eat the page.
-const MAX_TABLE_ELEMENTS: usize = 100_000;
+pub(crate) const MAX_TABLE_ELEMENTS: usize = 100_000;
 
 /// What a run sees of the outside world through WASI.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -370,6 +370,15 @@ pub(crate) struct Limiter {
     hit: Option<Stop>,
 }
 
+impl Limiter {
+    pub(crate) fn new(memory_pages: u32) -> Limiter {
+        Limiter {
+            memory_pages,
+            hit: None,
+        }
+    }
+}
+
 impl wasmi::ResourceLimiter for Limiter {
     fn memory_growing(
         &mut self,
@@ -444,6 +453,22 @@ pub struct Program {
     memories: Vec<meter::Extent>,
     tables: Vec<meter::Extent>,
     has_start: bool,
+    /// The instrumented module, for engines other than wasmi.
+    metered_wasm: Vec<u8>,
+    /// Its WASI imports, when every one links as wasmi links it.
+    wasi_imports: Option<Vec<WasiImport>>,
+}
+
+// Read by the browser's engine (web::fast), which only wasm32 builds.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+/// A WASI function a module imports, as another engine must provide it.
+#[derive(Clone, Debug)]
+pub(crate) struct WasiImport {
+    pub name: String,
+    pub params: Vec<ValType>,
+    /// `None` when sandlab implements it; otherwise a stub that answers
+    /// `ENOSYS` (`Some(true)`) or stops the run (`Some(false)`).
+    pub stub: Option<bool>,
 }
 
 impl fmt::Debug for Program {
@@ -488,7 +513,28 @@ impl Program {
             offset: None,
         })?;
         let mut link_error = None;
+        let mut wasi_imports = Some(Vec::new());
         for import in module.imports() {
+            let exact = match (import.ty(), wasi::signature(import.name())) {
+                _ if import.module() != wasi::MODULE => None,
+                (ExternType::Func(ty), Some((params, results))) => {
+                    (ty.params() == params && ty.results() == results).then_some(None)
+                }
+                (ExternType::Func(ty), None) => Some(Some(ty.results() == [wasmi::ValType::I32])),
+                _ => None,
+            };
+            let params = match import.ty() {
+                ExternType::Func(ty) => sig_of(ty.params(), ty.results()).map(|s| s.params),
+                _ => Err(String::new()),
+            };
+            match (exact, params, wasi_imports.as_mut()) {
+                (Some(stub), Ok(params), Some(list)) => list.push(WasiImport {
+                    name: import.name().to_string(),
+                    params,
+                    stub,
+                }),
+                _ => wasi_imports = None,
+            }
             let is_wasi = import.module() == wasi::MODULE;
             match import.ty() {
                 ExternType::Func(ty) if is_wasi && wasi::signature(import.name()).is_none() => {
@@ -518,7 +564,44 @@ impl Program {
             memories: metered.memories,
             tables: metered.tables,
             has_start: metered.has_start,
+            metered_wasm: metered.wasm,
+            wasi_imports,
         })
+    }
+
+    // Read by the browser's engine (web::fast), which only wasm32 builds.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    /// The instrumented module every engine runs.
+    pub(crate) fn metered_wasm(&self) -> &[u8] {
+        &self.metered_wasm
+    }
+
+    // Read by the browser's engine (web::fast), which only wasm32 builds.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    /// The WASI functions to provide, or `None` if the module would not link
+    /// (wasmi then reports why).
+    pub(crate) fn wasi_imports(&self) -> Option<&[WasiImport]> {
+        self.wasi_imports.as_deref()
+    }
+
+    // Read by the browser's engine (web::fast), which only wasm32 builds.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(crate) fn has_start(&self) -> bool {
+        self.has_start
+    }
+
+    // Read by the browser's engine (web::fast), which only wasm32 builds.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    /// Whether a run under `limits` passes the declared-size checks made
+    /// before instantiating (otherwise it ends before running anything).
+    pub(crate) fn fits(&self, limits: &Limits) -> bool {
+        self.tables
+            .iter()
+            .all(|t| t.initial <= MAX_TABLE_ELEMENTS as u64)
+            && self
+                .memories
+                .iter()
+                .all(|m| m.initial <= limits.memory_pages as u64)
     }
 
     pub fn stack_depth(&self) -> u32 {
@@ -646,10 +729,7 @@ impl Execution {
     /// the entry; both run under the same fuel limit.
     pub fn start(program: &Program, request: Request) -> Execution {
         let limits = request.limits;
-        let limiter = Limiter {
-            memory_pages: limits.memory_pages,
-            hit: None,
-        };
+        let limiter = Limiter::new(limits.memory_pages);
         let host = Host::new(request.world, limits.output_bytes, limiter);
         let mut store = Store::new(program.module.engine(), host);
         store.limiter(|host| &mut host.limiter);
@@ -925,20 +1005,15 @@ impl Execution {
     /// The reason injected code gave for a trap, if it gave one.
     fn metered_end(&mut self) -> Option<End> {
         let meter = self.meter?;
-        let code = meter.why.get(&self.store).i32()?;
-        Some(match meter::Why::from_code(code)? {
-            meter::Why::OutOfFuel => {
-                self.out_of_fuel = true;
-                End::OutOfFuel { limit: self.limit }
-            }
-            meter::Why::CallDepth => End::StackOverflow {
-                limit: self.stack_depth,
-            },
-            meter::Why::MemoryLimit => End::MemoryLimit {
-                limit_pages: self.store.data().limiter.memory_pages,
-                requested_pages: meter.requested.get(&self.store).i64().unwrap_or(0) as u64,
-            },
-        })
+        let why = meter::Why::from_code(meter.why.get(&self.store).i32()?)?;
+        self.out_of_fuel |= why == meter::Why::OutOfFuel;
+        Some(metered_end(
+            why,
+            self.limit,
+            self.stack_depth,
+            self.store.data().limiter.memory_pages,
+            meter.requested.get(&self.store).i64().unwrap_or(0),
+        ))
     }
 
     /// Maps an engine error to how the run ended, preferring the reason a
@@ -946,26 +1021,8 @@ impl Execution {
     fn end_for(&mut self, error: &wasmi::Error) -> End {
         let host = self.store.data_mut();
         if let Some(stop) = host.stop.take().or_else(|| host.limiter.hit.take()) {
-            return match stop {
-                Stop::Exit(code) => End::Exited(code),
-                Stop::OutOfFuel => {
-                    self.out_of_fuel = true;
-                    End::OutOfFuel { limit: self.limit }
-                }
-                Stop::OutputLimit { limit } => End::OutputLimit { limit },
-                Stop::MemoryLimit {
-                    limit_pages,
-                    requested_pages,
-                } => End::MemoryLimit {
-                    limit_pages,
-                    requested_pages,
-                },
-                Stop::TableLimit { limit, requested } => End::TableLimit { limit, requested },
-                Stop::Fault(message) => End::Trapped {
-                    kind: TrapKind::Host,
-                    message,
-                },
-            };
+            self.out_of_fuel |= stop == Stop::OutOfFuel;
+            return stop.end(self.limit);
         }
         if let Some(code) = error.i32_exit_status() {
             return End::Exited(code);
@@ -1036,31 +1093,11 @@ impl Execution {
         {
             Some(mem) => {
                 let data = mem.data(&self.store);
-                self.reads
-                    .iter()
-                    .map(|r| {
-                        let start = r.address as u64;
-                        let end = start + r.len as u64;
-                        usize::try_from(end)
-                            .ok()
-                            .and_then(|end| data.get(start as usize..end))
-                            .map(<[u8]>::to_vec)
-                            .ok_or_else(|| {
-                                format!(
-                                    "{} bytes at address {} lie outside memory ({} bytes)",
-                                    r.len,
-                                    r.address,
-                                    data.len()
-                                )
-                            })
-                    })
-                    .collect()
+                memory_reads(&self.reads, Some(data.len() as u64), |start, len| {
+                    data[start as usize..start as usize + len].to_vec()
+                })
             }
-            None => self
-                .reads
-                .iter()
-                .map(|_| Err("the module does not export its memory as \"memory\"".to_string()))
-                .collect(),
+            None => memory_reads(&self.reads, None, |_, _| Vec::new()),
         };
         let fuel_used = self.fuel_used();
         let host = self.store.into_data();
@@ -1091,6 +1128,77 @@ fn from_val(v: &Val) -> Option<Value> {
         Val::F32(x) => Some(Value::F32((*x).into())),
         Val::F64(x) => Some(Value::F64((*x).into())),
         _ => None,
+    }
+}
+
+/// Reads back a run's memory ranges from a memory of `len` bytes (`None`: the
+/// module exports none); `read` copies a range already checked. Every engine
+/// answers through this, so the messages are the same.
+pub(crate) fn memory_reads(
+    reads: &[MemoryRead],
+    len: Option<u64>,
+    mut read: impl FnMut(u64, usize) -> Vec<u8>,
+) -> Vec<Result<Vec<u8>, String>> {
+    reads
+        .iter()
+        .map(|r| {
+            let Some(len) = len else {
+                return Err("the module does not export its memory as \"memory\"".to_string());
+            };
+            let start = r.address as u64;
+            if start + r.len as u64 > len {
+                return Err(format!(
+                    "{} bytes at address {} lie outside memory ({len} bytes)",
+                    r.len, r.address
+                ));
+            }
+            Ok(read(start, r.len as usize))
+        })
+        .collect()
+}
+
+/// How a run ends that the metering pass's code stopped for `why`.
+pub(crate) fn metered_end(
+    why: meter::Why,
+    fuel_limit: u64,
+    stack_depth: u32,
+    memory_pages: u32,
+    requested_pages: i64,
+) -> End {
+    match why {
+        meter::Why::OutOfFuel => End::OutOfFuel { limit: fuel_limit },
+        meter::Why::CallDepth => End::StackOverflow { limit: stack_depth },
+        meter::Why::MemoryLimit => End::MemoryLimit {
+            limit_pages: memory_pages,
+            requested_pages: requested_pages.max(0) as u64,
+        },
+        meter::Why::IndirectCallToNull => End::Trapped {
+            kind: TrapKind::IndirectCallToNull,
+            message: TrapKind::IndirectCallToNull.explain().to_string(),
+        },
+    }
+}
+
+impl Stop {
+    /// How a run that a host function or a limit stopped ends.
+    pub(crate) fn end(self, fuel_limit: u64) -> End {
+        match self {
+            Stop::Exit(code) => End::Exited(code),
+            Stop::OutOfFuel => End::OutOfFuel { limit: fuel_limit },
+            Stop::OutputLimit { limit } => End::OutputLimit { limit },
+            Stop::MemoryLimit {
+                limit_pages,
+                requested_pages,
+            } => End::MemoryLimit {
+                limit_pages,
+                requested_pages,
+            },
+            Stop::TableLimit { limit, requested } => End::TableLimit { limit, requested },
+            Stop::Fault(message) => End::Trapped {
+                kind: TrapKind::Host,
+                message,
+            },
+        }
     }
 }
 

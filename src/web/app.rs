@@ -30,6 +30,10 @@ static BUNDLE: &str = include_str!(env!("SANDLAB_BUNDLE_PATH"));
 const MAX_UPLOAD: usize = 16 * 1024 * 1024;
 
 pub fn start() {
+    // The grading worker loads this same wasm; there is no page to render.
+    if web_sys::window().is_none() {
+        return;
+    }
     #[cfg(feature = "bench")]
     if web_sys::window()
         .and_then(|w| w.location().hash().ok())
@@ -40,6 +44,7 @@ pub fn start() {
         return;
     }
     yew::Renderer::<App>::new().render();
+    runner::start_worker();
 }
 
 #[derive(Clone, Routable, PartialEq, Debug)]
@@ -600,6 +605,10 @@ fn LabPage(props: &LabProps) -> Html {
             };
             let request = run_request(&lab, &program);
             let limit = request.limits.fuel;
+            // It compiled just above, so this cannot fail.
+            let wasm = compile::to_binary(&submission)
+                .map(|b| b.bytes)
+                .unwrap_or_default();
             busy.set(Busy::Running(Tick {
                 checks_done: 0,
                 checks_total: 0,
@@ -609,7 +618,7 @@ fn LabPage(props: &LabProps) -> Html {
             let (busy, run_view, finished) = (busy.clone(), run_view.clone(), finished.clone());
             spawn_local(async move {
                 let ticker = busy.clone();
-                let outcome = runner::run(&program, request, flag, move |t| {
+                let outcome = runner::run(wasm, &program, request, flag, move |t| {
                     ticker.set(Busy::Running(t))
                 })
                 .await;

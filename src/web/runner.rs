@@ -1,11 +1,18 @@
-//! Runs and grades in fuel slices, yielding to the browser between slices so
-//! the page stays responsive and Stop works.
+//! Runs and grades learners' code without freezing the page.
+//!
+//! The fast path sends each run to the grading worker (`web/worker.js`,
+//! [`super::worker`]), where it runs on the browser's own engine; the page
+//! only waits, and Stop terminates the worker. Until the worker is ready, or
+//! if it cannot start, runs happen here on wasmi in fuel slices, yielding to
+//! the browser between slices. The verdicts are the same either way: the
+//! same instrumented module and grading code decide them.
 
 use crate::compile::Submission;
-use crate::grade::{Grading, Report};
+use crate::grade::{Grading, Job, Report};
 use crate::lab::Lab;
-use crate::sandbox::{Execution, Outcome, Program, Request};
-use std::cell::Cell;
+use crate::sandbox::{End, Execution, Outcome, Program, Request};
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeSet;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -60,6 +67,178 @@ fn next_slice(slice: u64, elapsed_ms: f64) -> u64 {
     scaled.clamp(MIN_SLICE, MAX_SLICE)
 }
 
+/// The grading worker, once it has loaded.
+struct Client {
+    worker: web_sys::Worker,
+    ready: Rc<Cell<bool>>,
+    /// Resolves the promise of the job in flight with the worker's reply.
+    reply: Rc<RefCell<Option<js_sys::Function>>>,
+    _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
+}
+
+thread_local! {
+    static WORKER: RefCell<Option<Client>> = const { RefCell::new(None) };
+    /// Which engines ran the last check or run, shown on the page as
+    /// `data-engine` on <body> (the end-to-end tests read it).
+    static ENGINES: RefCell<BTreeSet<&'static str>> = const { RefCell::new(BTreeSet::new()) };
+}
+
+/// The URL of the app's wasm-bindgen module, which the worker imports.
+fn glue_url() -> Option<String> {
+    let document = web_sys::window()?.document()?;
+    let link = document
+        .query_selector("link[rel=modulepreload][href*=sandlab-web]")
+        .ok()??;
+    let href = link.get_attribute("href")?;
+    let base = document.base_uri().ok()??;
+    web_sys::Url::new_with_base(&href, &base)
+        .ok()
+        .map(|u| u.href())
+}
+
+/// Starts the grading worker in the background; runs go to it once it is
+/// ready. Without it (no workers, or it failed to load) everything still
+/// runs here.
+pub fn start_worker() {
+    let Some(glue) = glue_url() else {
+        return;
+    };
+    let options = web_sys::WorkerOptions::new();
+    options.set_type(web_sys::WorkerType::Module);
+    let Ok(worker) = web_sys::Worker::new_with_options("worker.js", &options) else {
+        return;
+    };
+    let ready = Rc::new(Cell::new(false));
+    let reply: Rc<RefCell<Option<js_sys::Function>>> = Rc::new(RefCell::new(None));
+    let on_message = {
+        let (ready, reply) = (ready.clone(), reply.clone());
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+            let data = event.data();
+            let field = |name: &str| js_sys::Reflect::get(&data, &JsValue::from_str(name)).ok();
+            if field("ready").is_some_and(|v| v.is_truthy()) {
+                ready.set(true);
+                set_body_attribute("data-worker", "ready");
+            } else if field("failed").is_some_and(|v| v.is_truthy()) {
+                WORKER.with(|w| w.borrow_mut().take());
+            } else if let Some(resolve) = reply.borrow_mut().take() {
+                let _ = resolve.call1(&JsValue::NULL, &field("reply").unwrap_or_default());
+            }
+        })
+    };
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    let init = js_sys::Object::new();
+    let fields = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&fields, &"glue".into(), &glue.into());
+    let _ = js_sys::Reflect::set(&fields, &"module".into(), &wasm_bindgen::module());
+    let _ = js_sys::Reflect::set(&init, &"init".into(), &fields);
+    if worker.post_message(&init).is_err() {
+        worker.terminate();
+        return;
+    }
+    WORKER.with(|w| {
+        if let Some(old) = w.borrow_mut().replace(Client {
+            worker,
+            ready,
+            reply,
+            _on_message: on_message,
+        }) {
+            old.worker.terminate();
+        }
+    });
+}
+
+enum Reply {
+    Done(Outcome),
+    Cancelled,
+    /// No worker, or it failed: run here instead.
+    Unavailable,
+}
+
+/// Sends `job` to the worker and waits for its outcome, checking for Stop
+/// every 50 ms; Stop terminates the worker and starts a fresh one.
+async fn run_in_worker(job: &Job, cancel: &Rc<Cell<bool>>) -> Reply {
+    let sent = WORKER.with(|w| {
+        let w = w.borrow();
+        let client = w.as_ref().filter(|c| c.ready.get())?;
+        let request = serde_json::to_string(&job.request).ok()?;
+        let reply_slot = client.reply.clone();
+        let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+            *reply_slot.borrow_mut() = Some(resolve);
+        });
+        let message = js_sys::Object::new();
+        let wasm = js_sys::Uint8Array::from(job.wasm.as_slice());
+        let _ = js_sys::Reflect::set(&message, &"wasm".into(), &wasm);
+        let _ = js_sys::Reflect::set(&message, &"depth".into(), &job.stack_depth.into());
+        let _ = js_sys::Reflect::set(&message, &"request".into(), &request.into());
+        client.worker.post_message(&message).ok()?;
+        Some(promise)
+    });
+    let Some(promise) = sent else {
+        return Reply::Unavailable;
+    };
+    let reply = loop {
+        let tick = js_sys::Promise::new(&mut |resolve, _reject| {
+            if let Some(w) = web_sys::window() {
+                let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 50);
+            }
+        });
+        let raced = JsFuture::from(js_sys::Promise::race(&js_sys::Array::of2(&promise, &tick)))
+            .await
+            .unwrap_or_default();
+        if let Some(text) = raced.as_string() {
+            break text;
+        }
+        if cancel.get() {
+            start_worker();
+            return Reply::Cancelled;
+        }
+    };
+    let parsed: serde_json::Value = serde_json::from_str(&reply).unwrap_or_default();
+    let outcome = parsed
+        .get("outcome")
+        .and_then(|o| serde_json::from_value::<Outcome>(o.clone()).ok());
+    match (outcome, parsed["engine"].as_str()) {
+        (Some(outcome), Some(engine)) => {
+            note_engine(if engine == "browser" {
+                "browser"
+            } else {
+                "wasmi"
+            });
+            Reply::Done(outcome)
+        }
+        _ => {
+            // The worker broke (its error is in the reply): start afresh.
+            web_sys::console::warn_1(&format!("grading worker: {reply}").into());
+            start_worker();
+            Reply::Unavailable
+        }
+    }
+}
+
+fn note_engine(engine: &'static str) {
+    ENGINES.with(|e| e.borrow_mut().insert(engine));
+}
+
+/// Starts a record of which engines run the next check or run.
+fn clear_engines() {
+    ENGINES.with(|e| e.borrow_mut().clear());
+}
+
+/// Shows which engines ran on `<body data-engine>`.
+fn show_engines() {
+    let engines = ENGINES.with(|e| e.borrow().iter().copied().collect::<Vec<_>>().join(" "));
+    set_body_attribute("data-engine", &engines);
+}
+
+fn set_body_attribute(name: &str, value: &str) {
+    if let Some(body) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body())
+    {
+        let _ = body.set_attribute(name, value);
+    }
+}
+
 /// Grades `submission`; cancelling marks the remaining checks cancelled.
 pub async fn grade(
     lab: &Lab,
@@ -67,6 +246,64 @@ pub async fn grade(
     cancel: Rc<Cell<bool>>,
     on_tick: impl Fn(Tick),
 ) -> Report {
+    clear_engines();
+    let report = if WORKER.with(|w| w.borrow().as_ref().is_some_and(|c| c.ready.get())) {
+        grade_by_jobs(lab, submission, cancel, &on_tick).await
+    } else {
+        grade_here(lab, submission, cancel, &on_tick).await
+    };
+    show_engines();
+    report
+}
+
+/// Grades with each run sent to the worker (or, if it fails, run here).
+async fn grade_by_jobs(
+    lab: &Lab,
+    submission: &Submission,
+    cancel: Rc<Cell<bool>>,
+    on_tick: &impl Fn(Tick),
+) -> Report {
+    let mut grading = Grading::outside(lab, submission);
+    let total = lab.checks.len();
+    while let Some(job) = grading.next_job() {
+        let (fuel, fuel_limit) = grading.current_fuel().unwrap_or((0, 0));
+        on_tick(Tick {
+            checks_done: grading.finished(),
+            checks_total: total,
+            fuel,
+            fuel_limit,
+        });
+        match run_in_worker(&job, &cancel).await {
+            Reply::Done(outcome) => grading.complete(outcome),
+            Reply::Cancelled => break,
+            Reply::Unavailable => {
+                let Ok(program) = Program::new(&job.wasm, job.stack_depth) else {
+                    break;
+                };
+                let outcome = run_here(&program, job.request, cancel.clone(), |_| {}).await;
+                let stopped = outcome.end == End::Cancelled;
+                grading.complete(outcome);
+                if stopped {
+                    break;
+                }
+            }
+        }
+        if cancel.get() {
+            break;
+        }
+    }
+    grading.cancel();
+    grading.report()
+}
+
+/// Grades here, in slices.
+async fn grade_here(
+    lab: &Lab,
+    submission: &Submission,
+    cancel: Rc<Cell<bool>>,
+    on_tick: &impl Fn(Tick),
+) -> Report {
+    note_engine("page");
     let mut grading = Grading::new(lab, submission);
     let total = lab.checks.len();
     let mut slice = FIRST_SLICE;
@@ -93,13 +330,45 @@ pub async fn grade(
     grading.report()
 }
 
-/// Runs one request; cancelling ends it as stopped.
+/// Runs one request (`wasm` is the module `program` was made from);
+/// cancelling ends it as stopped.
 pub async fn run(
+    wasm: Vec<u8>,
     program: &Program,
     request: Request,
     cancel: Rc<Cell<bool>>,
     on_tick: impl Fn(Tick),
 ) -> Outcome {
+    clear_engines();
+    let job = Job {
+        wasm,
+        stack_depth: program.stack_depth(),
+        request,
+    };
+    let outcome = match run_in_worker(&job, &cancel).await {
+        Reply::Done(outcome) => outcome,
+        Reply::Cancelled => Outcome {
+            end: End::Cancelled,
+            fuel_used: 0,
+            stdout: Vec::new(),
+            stderr: Vec::new(),
+            files: Default::default(),
+            memory: Vec::new(),
+        },
+        Reply::Unavailable => run_here(program, job.request, cancel, on_tick).await,
+    };
+    show_engines();
+    outcome
+}
+
+/// Runs one request here, in slices.
+async fn run_here(
+    program: &Program,
+    request: Request,
+    cancel: Rc<Cell<bool>>,
+    on_tick: impl Fn(Tick),
+) -> Outcome {
+    note_engine("page");
     let mut exec = Execution::start(program, request);
     let mut slice = FIRST_SLICE;
     loop {

@@ -720,10 +720,15 @@ function solutionOf(course, lab) {
   return [language, path.join(dir, named ?? (language === "wasm" ? "solution.wasm" : "solution.wat"))];
 }
 
+/// Which engines ran the engines of every submit(), by lab.
+const engines = {};
+
 /// Checks `code` (WAT text, or a module file for a wasm lab) in a fresh
-/// page of `context`, and returns the report summary.
+/// page of `context`, once its grading worker is ready, and returns the
+/// report summary. engines[lab] says which engines ran it.
 async function submit(context, course, lab, language, code) {
   const { page, errors } = await open(`#/lab/${course}/${lab}`, context);
+  await page.waitForSelector("body[data-worker=ready]");
   if (language === "wasm") {
     await page.waitForSelector("input[type=file]");
     await page.setInputFiles("input[type=file]", code);
@@ -733,6 +738,7 @@ async function submit(context, course, lab, language, code) {
     await typeCode(page, code);
   }
   const summary = await check(page);
+  engines[lab] = await page.getAttribute("body", "data-engine");
   assert.deepEqual(errors, [], `${course}/${lab}`);
   await page.close();
   return summary;
@@ -791,6 +797,8 @@ test("the browser and the CLI give the same verdicts and fuel, check by check", 
       const [language, file] = solutionOf(course, lab);
       const code = language === "wasm" ? file : fs.readFileSync(file, "utf8");
       assert.match(await submit(context, course, lab, language, code), /Lab passed/, `${course}/${lab}`);
+      // The fast path: every check ran on the browser's own engine, in the worker.
+      assert.equal(engines[lab], "browser", `${course}/${lab} ran on ${engines[lab]}`);
       labs += 1;
     }
   }

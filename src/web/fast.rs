@@ -1,0 +1,347 @@
+//! The browser's own WebAssembly engine as a sandbox engine: the fast path.
+//!
+//! It runs the module the metering pass instrumented ([`crate::meter`]), so
+//! it counts exactly the fuel wasmi counts, and serves WASI with the same
+//! functions (`sandbox::wasi::call`) over the instance's memory. It answers
+//! only what it can answer exactly as wasmi would; for everything else
+//! [`run`] returns `None` and the caller runs wasmi instead:
+//! - a module that would not link, or a run refused before it starts;
+//! - a NaN float argument or result (its bits would not survive JavaScript);
+//! - a trap whose kind V8's message does not name without doubt, and any
+//!   error of the engine itself, such as its own stack running out before
+//!   the call depth cap.
+//!
+//! It runs synchronously, so it belongs in a worker (`web::worker`).
+
+use crate::meter;
+use crate::sandbox::wasi::{self, Guest, Host};
+use crate::sandbox::{
+    End, Entry, Limiter, Outcome, Program, Request, TrapKind, ValType, Value, memory_reads,
+    metered_end,
+};
+use js_sys::{Array, Function, Object, Reflect, Uint8Array, WebAssembly};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(inline_js = "
+export function variadic(f) {
+  // A WASI function answers null when the run must stop: throwing here,
+  // outside Rust, unwinds the program without leaving Rust mid-borrow.
+  return (...args) => {
+    const result = f(args);
+    if (result === null) throw new Error('sandlab: stopped by the host');
+    return result;
+  };
+}")]
+extern "C" {
+    fn variadic(f: &Function) -> Function;
+}
+
+/// A program compiled by the browser's engine.
+pub struct FastProgram {
+    module: WebAssembly::Module,
+}
+
+/// Compiles `program`'s instrumented module, if this engine can run it.
+pub fn compile(program: &Program) -> Option<FastProgram> {
+    program.wasi_imports()?;
+    let bytes = Uint8Array::from(program.metered_wasm());
+    let module = WebAssembly::Module::new(&bytes).ok()?;
+    Some(FastProgram { module })
+}
+
+/// The calling instance, as WASI sees it.
+struct JsGuest {
+    memory: Option<WebAssembly::Memory>,
+    fuel: WebAssembly::Global,
+}
+
+impl JsGuest {
+    fn bytes(&self) -> Option<Uint8Array> {
+        self.memory.as_ref().map(|m| Uint8Array::new(&m.buffer()))
+    }
+}
+
+impl Guest for JsGuest {
+    fn memory_len(&mut self) -> Option<u64> {
+        self.bytes().map(|b| b.length() as u64)
+    }
+    fn read(&mut self, addr: u64, len: usize) -> Vec<u8> {
+        self.bytes().map_or_else(Vec::new, |b| {
+            b.subarray(addr as u32, addr as u32 + len as u32).to_vec()
+        })
+    }
+    fn write(&mut self, addr: u64, bytes: &[u8]) {
+        if let Some(b) = self.bytes() {
+            b.subarray(addr as u32, addr as u32 + bytes.len() as u32)
+                .copy_from(bytes);
+        }
+    }
+    fn fuel(&mut self) -> i64 {
+        i64::try_from(self.fuel.value()).unwrap_or(0)
+    }
+    fn set_fuel(&mut self, left: i64) {
+        self.fuel.set_value(&JsValue::from(left));
+    }
+}
+
+fn export(exports: &Object, name: &str) -> Option<JsValue> {
+    Reflect::get(exports, &JsValue::from_str(name))
+        .ok()
+        .filter(|v| !v.is_undefined())
+}
+
+fn global(exports: &Object, name: &str) -> Option<WebAssembly::Global> {
+    export(exports, name)?.dyn_into().ok()
+}
+
+fn to_js(value: Value) -> Option<JsValue> {
+    match value {
+        Value::I32(v) => Some(JsValue::from(v)),
+        Value::I64(v) => Some(JsValue::from(v)),
+        Value::F32(v) if !v.is_nan() => Some(JsValue::from(v)),
+        Value::F64(v) if !v.is_nan() => Some(JsValue::from(v)),
+        _ => None,
+    }
+}
+
+fn from_js(value: &JsValue, ty: ValType) -> Option<Value> {
+    match ty {
+        ValType::I32 => Some(Value::I32(value.as_f64()? as i32)),
+        ValType::I64 => Some(Value::I64(i64::try_from(value.clone()).ok()?)),
+        ValType::F32 => Some(Value::F32(value.as_f64()? as f32)).filter(|v| !v.is_nan_value()),
+        ValType::F64 => Some(Value::F64(value.as_f64()?)).filter(|v| !v.is_nan_value()),
+    }
+}
+
+trait NanValue {
+    fn is_nan_value(&self) -> bool;
+}
+
+impl NanValue for Value {
+    fn is_nan_value(&self) -> bool {
+        match self {
+            Value::F32(v) => v.is_nan(),
+            Value::F64(v) => v.is_nan(),
+            _ => false,
+        }
+    }
+}
+
+/// The trap V8's message names, when it names one kind only.
+fn trap_kind(error: &JsValue) -> Option<TrapKind> {
+    let error: &WebAssembly::RuntimeError = error.dyn_ref()?;
+    let message = String::from(js_sys::Error::from(JsValue::from(error.clone())).message());
+    match message.as_str() {
+        "unreachable" => Some(TrapKind::Unreachable),
+        "memory access out of bounds" => Some(TrapKind::MemoryOutOfBounds),
+        "divide by zero" | "remainder by zero" => Some(TrapKind::DivisionByZero),
+        "divide result unrepresentable" => Some(TrapKind::IntegerOverflow),
+        "float unrepresentable in integer range" => Some(TrapKind::BadConversionToInteger),
+        "table index is out of bounds" => Some(TrapKind::TableOutOfBounds),
+        // An empty slot stops in the pass's own check first (meter::Why),
+        // so this message can only be a signature mismatch.
+        "null function or function signature mismatch" => Some(TrapKind::BadSignature),
+        _ => None,
+    }
+}
+
+/// The instance's metering globals.
+struct Meter {
+    fuel: WebAssembly::Global,
+    depth: WebAssembly::Global,
+    why: WebAssembly::Global,
+    requested: WebAssembly::Global,
+}
+
+/// Runs `request` on the browser's engine, or answers `None` when only
+/// wasmi can answer it exactly.
+pub fn run(fast: &FastProgram, program: &Program, request: &Request) -> Option<Outcome> {
+    let limits = request.limits;
+    if !program.fits(&limits) {
+        return None;
+    }
+    let host = Rc::new(RefCell::new(Host::new(
+        request.world.clone(),
+        limits.output_bytes,
+        Limiter::new(limits.memory_pages),
+    )));
+    let instance_exports: Rc<RefCell<Option<Object>>> = Rc::new(RefCell::new(None));
+
+    // Imports: every WASI function the module imports, served by Rust.
+    let wasi_object = Object::new();
+    let mut keep = Vec::new();
+    for import in program.wasi_imports()? {
+        let key = JsValue::from_str(&import.name);
+        let (host, exports, import) = (host.clone(), instance_exports.clone(), import.clone());
+        let closure = Closure::<dyn FnMut(Array) -> JsValue>::new(move |args: Array| {
+            let values: Vec<Value> = import
+                .params
+                .iter()
+                .enumerate()
+                .map(|(i, ty)| from_js(&args.get(i as u32), *ty).unwrap_or(Value::I32(0)))
+                .collect();
+            let exports = exports.borrow();
+            let Some(exports) = exports.as_ref() else {
+                return JsValue::NULL;
+            };
+            let Some(fuel) = global(exports, meter::FUEL) else {
+                return JsValue::NULL;
+            };
+            let mut guest = JsGuest {
+                memory: export(exports, "memory").and_then(|m| m.dyn_into().ok()),
+                fuel,
+            };
+            let mut host = host.borrow_mut();
+            let result = match import.stub {
+                None => wasi::call(&mut host, &mut guest, &import.name, &values),
+                Some(returns_errno) => wasi::stub(&import.name, returns_errno),
+            };
+            match result {
+                Ok(Some(value)) => to_js(value).unwrap_or(JsValue::NULL),
+                Ok(None) => JsValue::UNDEFINED,
+                Err(stop) => {
+                    host.stop = Some(stop);
+                    JsValue::NULL
+                }
+            }
+        });
+        let function = variadic(closure.as_ref().unchecked_ref());
+        Reflect::set(&wasi_object, &key, &function).ok()?;
+        keep.push(closure);
+    }
+    let imports = Object::new();
+    Reflect::set(&imports, &JsValue::from_str(wasi::MODULE), &wasi_object).ok()?;
+
+    // Instantiating runs no learner code (the pass removed the start
+    // section); a segment that does not fit is left to wasmi's message.
+    let instance = WebAssembly::Instance::new(&fast.module, &imports).ok()?;
+    let exports = instance.exports();
+    *instance_exports.borrow_mut() = Some(exports.clone());
+    let meter = Meter {
+        fuel: global(&exports, meter::FUEL)?,
+        depth: global(&exports, meter::DEPTH)?,
+        why: global(&exports, meter::WHY)?,
+        requested: global(&exports, meter::REQUESTED)?,
+    };
+    meter.fuel.set_value(&JsValue::from(
+        i64::try_from(limits.fuel).unwrap_or(i64::MAX),
+    ));
+    global(&exports, meter::MEMORY_LIMIT)?.set_value(&JsValue::from(limits.memory_pages as i64));
+    let depth = i32::try_from(program.stack_depth().saturating_sub(1)).unwrap_or(i32::MAX);
+
+    let memory = || -> Option<WebAssembly::Memory> { export(&exports, "memory")?.dyn_into().ok() };
+    let call = |name: &str, args: &Array| -> Result<JsValue, JsValue> {
+        meter.depth.set_value(&JsValue::from(depth));
+        let function: Function = export(&exports, name)
+            .and_then(|f| f.dyn_into().ok())
+            .ok_or(JsValue::NULL)?;
+        function.apply(&JsValue::UNDEFINED, args)
+    };
+
+    let mut result = Ok(JsValue::UNDEFINED);
+    if program.has_start() {
+        result = call(meter::START, &Array::new());
+    }
+    let mut results_ty = Vec::new();
+    if result.is_ok() {
+        // The entry: wasmi answers a missing export or a wrong signature.
+        let (name, args) = match &request.entry {
+            Entry::Call { function, args } => (function.as_str(), args.as_slice()),
+            Entry::Command => ("_start", &[][..]),
+        };
+        let sig = program.export_sig(name)?.ok()?;
+        let given: Vec<ValType> = args.iter().map(|v| v.ty()).collect();
+        if sig.params != given {
+            return None;
+        }
+        results_ty = sig.results;
+        if !request.memory_writes.is_empty() {
+            let bytes = Uint8Array::new(&memory()?.buffer());
+            for w in &request.memory_writes {
+                let end = w.address as u64 + w.bytes.len() as u64;
+                if end > bytes.length() as u64 {
+                    return None;
+                }
+                bytes.subarray(w.address, end as u32).copy_from(&w.bytes);
+            }
+        }
+        let js_args = Array::new();
+        for value in args {
+            js_args.push(&to_js(*value)?);
+        }
+        result = call(name, &js_args);
+    }
+
+    let fuel_left = i64::try_from(meter.fuel.value()).unwrap_or(0);
+    let why = meter.why.value().as_f64().map(|w| w as i32);
+    let mut host = host.borrow_mut();
+    let mut end = match result {
+        Ok(value) => End::Returned(match results_ty.len() {
+            0 => Vec::new(),
+            1 => vec![from_js(&value, results_ty[0])?],
+            _ => {
+                let values: Array = value.dyn_into().ok()?;
+                results_ty
+                    .iter()
+                    .enumerate()
+                    .map(|(i, ty)| from_js(&values.get(i as u32), *ty))
+                    .collect::<Option<Vec<_>>>()?
+            }
+        }),
+        Err(error) => match (host.stop.take(), why.and_then(meter::Why::from_code)) {
+            (Some(stop), _) => stop.end(limits.fuel),
+            (None, Some(why)) => {
+                let requested = i64::try_from(meter.requested.value()).unwrap_or(0);
+                metered_end(
+                    why,
+                    limits.fuel,
+                    program.stack_depth(),
+                    limits.memory_pages,
+                    requested,
+                )
+            }
+            (None, None) => {
+                let kind = trap_kind(&error)?;
+                End::Trapped {
+                    kind,
+                    message: kind.explain().to_string(),
+                }
+            }
+        },
+    };
+    // As in wasmi: charges past the budget end the run as out of fuel.
+    if fuel_left < 0 {
+        end = End::OutOfFuel { limit: limits.fuel };
+    }
+    let fuel_used = match end {
+        End::OutOfFuel { .. } => limits.fuel,
+        _ => limits.fuel.saturating_sub(fuel_left.max(0) as u64),
+    };
+    let memory = match memory() {
+        Some(m) => {
+            let bytes = Uint8Array::new(&m.buffer());
+            memory_reads(
+                &request.memory_reads,
+                Some(bytes.length() as u64),
+                |start, len| {
+                    bytes
+                        .subarray(start as u32, start as u32 + len as u32)
+                        .to_vec()
+                },
+            )
+        }
+        None => memory_reads(&request.memory_reads, None, |_, _| Vec::new()),
+    };
+    drop(keep);
+    Some(Outcome {
+        end,
+        fuel_used,
+        stdout: std::mem::take(&mut host.stdout),
+        stderr: std::mem::take(&mut host.stderr),
+        files: std::mem::take(&mut host.files),
+        memory,
+    })
+}
