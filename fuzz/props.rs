@@ -115,6 +115,31 @@ pub fn module(data: &[u8]) {
     slices_agree(&module.to_bytes(), data);
 }
 
+/// The runs grading `data`'s module makes (as [`module`] grades it), each
+/// with the outcome wasmi gives: what `examples/engine_jobs.rs` hands the
+/// browser's engine to compare against.
+#[allow(dead_code)] // used by the example only; the fuzz targets include this file too
+pub fn jobs(data: &[u8]) -> Vec<(grade::Job, sandbox::Outcome)> {
+    let mut u = arbitrary::Unstructured::new(data);
+    let Ok(module) = wasm_smith::Module::new(smith_config(), &mut u) else {
+        return Vec::new();
+    };
+    let wasm = module.to_bytes();
+    let Ok(program) = Program::new(&wasm, LIMITS.stack_depth) else {
+        return Vec::new();
+    };
+    let lab = lab_calling(&program, &wasm, data);
+    let submission = Submission::Wasm(wasm);
+    let mut grading = Grading::outside(&lab, &submission);
+    let mut jobs = Vec::new();
+    while let Some(job) = grading.next_job() {
+        let outcome = sandbox::run(&program, job.request.clone());
+        grading.complete(outcome.clone());
+        jobs.push((job, outcome));
+    }
+    jobs
+}
+
 /// Modules of the WebAssembly features the sandbox's engine accepts, with
 /// every item exported (so there is something to call) and free use of the
 /// WASI functions the sandbox offers, called with whatever pointers and

@@ -592,12 +592,16 @@ impl Program {
 
     // Read by the browser's engine (web::fast), which only wasm32 builds.
     #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
-    /// Whether a run under `limits` passes the declared-size checks made
-    /// before instantiating (otherwise it ends before running anything).
+    /// Whether a run under `limits` passes the checks made before and while
+    /// instantiating (otherwise it ends before running anything).
     pub(crate) fn fits(&self, limits: &Limits) -> bool {
-        self.tables
-            .iter()
-            .all(|t| t.initial <= MAX_TABLE_ELEMENTS as u64)
+        // The limiter's counts: wasmi refuses more at instantiation.
+        self.memories.len() <= 1
+            && self.tables.len() <= 16
+            && self
+                .tables
+                .iter()
+                .all(|t| t.initial <= MAX_TABLE_ELEMENTS as u64)
             && self
                 .memories
                 .iter()
@@ -795,6 +799,7 @@ impl Execution {
             .instantiate_and_start(&mut self.store, &program.module)
             .map_err(|e| self.end_for(&e))?;
         self.instance = Some(instance);
+        self.store.data_mut().instance = Some(instance);
         let global = |name: &str| {
             instance
                 .get_global(&self.store, name)

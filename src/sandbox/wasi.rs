@@ -54,6 +54,9 @@ pub(crate) struct Host {
     /// Why the run stopped, when a host function or the limiter stopped it.
     pub stop: Option<Stop>,
     pub limiter: super::Limiter,
+    /// The instance, for a WASI function the host calls directly (a check
+    /// calling a re-exported import), whose caller has no instance of its own.
+    pub instance: Option<wasmi::Instance>,
 }
 
 struct OpenFile {
@@ -81,6 +84,7 @@ impl Host {
             rng: world.seed ^ 0x9E37_79B9_7F4A_7C15,
             stop: None,
             limiter,
+            instance: None,
         }
     }
 
@@ -634,12 +638,18 @@ fn serve(
     serve: impl FnOnce(&mut Host, &mut dyn Guest, &[Value]) -> Result<Option<Value>, Stop>,
 ) -> Result<(), Error> {
     let args: Vec<Value> = params.iter().filter_map(super::from_val).collect();
-    let fuel = match caller.get_export(meter::FUEL) {
+    let export = |caller: &Caller<'_, Host>, name: &str| {
+        caller.get_export(name).or_else(|| {
+            let instance = caller.data().instance?;
+            instance.get_export(caller, name)
+        })
+    };
+    let fuel = match export(caller, meter::FUEL) {
         Some(Extern::Global(g)) => Some(g),
         _ => None,
     };
     let left = fuel.map_or(0, |g| g.get(&*caller).i64().unwrap_or(0));
-    let memory = match caller.get_export("memory") {
+    let memory = match export(caller, "memory") {
         Some(Extern::Memory(m)) => Some(m),
         _ => None,
     };

@@ -139,7 +139,9 @@ fn trap_kind(error: &JsValue) -> Option<TrapKind> {
         "memory access out of bounds" => Some(TrapKind::MemoryOutOfBounds),
         "divide by zero" | "remainder by zero" => Some(TrapKind::DivisionByZero),
         "divide result unrepresentable" => Some(TrapKind::IntegerOverflow),
-        "float unrepresentable in integer range" => Some(TrapKind::BadConversionToInteger),
+        // Not "float unrepresentable in integer range": V8 says it for a NaN
+        // (an invalid conversion) and for a float out of range (an integer
+        // overflow) alike, so wasmi tells which.
         "table index is out of bounds" => Some(TrapKind::TableOutOfBounds),
         // An empty slot stops in the pass's own check first (meter::Why),
         // so this message can only be a signature mismatch.
@@ -156,12 +158,24 @@ struct Meter {
     requested: WebAssembly::Global,
 }
 
-/// Runs `request` on the browser's engine, or answers `None` when only
-/// wasmi can answer it exactly.
-pub fn run(fast: &FastProgram, program: &Program, request: &Request) -> Option<Outcome> {
+/// `Some` or the reason the fast path leaves this run to wasmi.
+fn or<T>(value: Option<T>, reason: &str) -> Result<T, String> {
+    value.ok_or_else(|| reason.to_string())
+}
+
+/// The message of a JavaScript error, for a reason.
+fn message(error: &JsValue) -> String {
+    error
+        .dyn_ref::<js_sys::Error>()
+        .map_or_else(|| format!("{error:?}"), |e| String::from(e.message()))
+}
+
+/// Runs `request` on the browser's engine, or answers why only wasmi can
+/// answer it exactly.
+pub fn run(fast: &FastProgram, program: &Program, request: &Request) -> Result<Outcome, String> {
     let limits = request.limits;
     if !program.fits(&limits) {
-        return None;
+        return Err("refused before it runs".into());
     }
     let host = Rc::new(RefCell::new(Host::new(
         request.world.clone(),
@@ -173,7 +187,7 @@ pub fn run(fast: &FastProgram, program: &Program, request: &Request) -> Option<O
     // Imports: every WASI function the module imports, served by Rust.
     let wasi_object = Object::new();
     let mut keep = Vec::new();
-    for import in program.wasi_imports()? {
+    for import in or(program.wasi_imports(), "the module does not link")? {
         let key = JsValue::from_str(&import.name);
         let (host, exports, import) = (host.clone(), instance_exports.clone(), import.clone());
         let closure = Closure::<dyn FnMut(Array) -> JsValue>::new(move |args: Array| {
@@ -209,27 +223,37 @@ pub fn run(fast: &FastProgram, program: &Program, request: &Request) -> Option<O
             }
         });
         let function = variadic(closure.as_ref().unchecked_ref());
-        Reflect::set(&wasi_object, &key, &function).ok()?;
+        or(Reflect::set(&wasi_object, &key, &function).ok(), "internal")?;
         keep.push(closure);
     }
     let imports = Object::new();
-    Reflect::set(&imports, &JsValue::from_str(wasi::MODULE), &wasi_object).ok()?;
+    or(
+        Reflect::set(&imports, &JsValue::from_str(wasi::MODULE), &wasi_object).ok(),
+        "internal",
+    )?;
 
     // Instantiating runs no learner code (the pass removed the start
     // section); a segment that does not fit is left to wasmi's message.
-    let instance = WebAssembly::Instance::new(&fast.module, &imports).ok()?;
+    let instance = WebAssembly::Instance::new(&fast.module, &imports)
+        .map_err(|e| format!("instantiation: {}", message(&e)))?;
     let exports = instance.exports();
     *instance_exports.borrow_mut() = Some(exports.clone());
-    let meter = Meter {
-        fuel: global(&exports, meter::FUEL)?,
-        depth: global(&exports, meter::DEPTH)?,
-        why: global(&exports, meter::WHY)?,
-        requested: global(&exports, meter::REQUESTED)?,
-    };
+    let meter = or(
+        (|| {
+            Some(Meter {
+                fuel: global(&exports, meter::FUEL)?,
+                depth: global(&exports, meter::DEPTH)?,
+                why: global(&exports, meter::WHY)?,
+                requested: global(&exports, meter::REQUESTED)?,
+            })
+        })(),
+        "internal: no metering globals",
+    )?;
     meter.fuel.set_value(&JsValue::from(
         i64::try_from(limits.fuel).unwrap_or(i64::MAX),
     ));
-    global(&exports, meter::MEMORY_LIMIT)?.set_value(&JsValue::from(limits.memory_pages as i64));
+    or(global(&exports, meter::MEMORY_LIMIT), "internal")?
+        .set_value(&JsValue::from(limits.memory_pages as i64));
     let depth = i32::try_from(program.stack_depth().saturating_sub(1)).unwrap_or(i32::MAX);
 
     let memory = || -> Option<WebAssembly::Memory> { export(&exports, "memory")?.dyn_into().ok() };
@@ -252,25 +276,23 @@ pub fn run(fast: &FastProgram, program: &Program, request: &Request) -> Option<O
             Entry::Call { function, args } => (function.as_str(), args.as_slice()),
             Entry::Command => ("_start", &[][..]),
         };
-        let sig = program.export_sig(name)?.ok()?;
         let given: Vec<ValType> = args.iter().map(|v| v.ty()).collect();
-        if sig.params != given {
-            return None;
-        }
+        let sig = program.export_sig(name).and_then(Result::ok);
+        let sig = or(sig.filter(|s| s.params == given), "no such entry")?;
         results_ty = sig.results;
         if !request.memory_writes.is_empty() {
-            let bytes = Uint8Array::new(&memory()?.buffer());
+            let bytes = Uint8Array::new(&or(memory(), "no memory")?.buffer());
             for w in &request.memory_writes {
                 let end = w.address as u64 + w.bytes.len() as u64;
                 if end > bytes.length() as u64 {
-                    return None;
+                    return Err("a write past memory".into());
                 }
                 bytes.subarray(w.address, end as u32).copy_from(&w.bytes);
             }
         }
         let js_args = Array::new();
         for value in args {
-            js_args.push(&to_js(*value)?);
+            js_args.push(&or(to_js(*value), "a NaN argument")?);
         }
         result = call(name, &js_args);
     }
@@ -279,18 +301,20 @@ pub fn run(fast: &FastProgram, program: &Program, request: &Request) -> Option<O
     let why = meter.why.value().as_f64().map(|w| w as i32);
     let mut host = host.borrow_mut();
     let mut end = match result {
-        Ok(value) => End::Returned(match results_ty.len() {
-            0 => Vec::new(),
-            1 => vec![from_js(&value, results_ty[0])?],
-            _ => {
-                let values: Array = value.dyn_into().ok()?;
-                results_ty
-                    .iter()
-                    .enumerate()
-                    .map(|(i, ty)| from_js(&values.get(i as u32), *ty))
-                    .collect::<Option<Vec<_>>>()?
-            }
-        }),
+        Ok(value) => End::Returned(or(
+            match results_ty.len() {
+                0 => Some(Vec::new()),
+                1 => from_js(&value, results_ty[0]).map(|v| vec![v]),
+                _ => value.dyn_into::<Array>().ok().and_then(|values| {
+                    results_ty
+                        .iter()
+                        .enumerate()
+                        .map(|(i, ty)| from_js(&values.get(i as u32), *ty))
+                        .collect::<Option<Vec<_>>>()
+                }),
+            },
+            "a NaN result",
+        )?),
         Err(error) => match (host.stop.take(), why.and_then(meter::Why::from_code)) {
             (Some(stop), _) => stop.end(limits.fuel),
             (None, Some(why)) => {
@@ -304,7 +328,8 @@ pub fn run(fast: &FastProgram, program: &Program, request: &Request) -> Option<O
                 )
             }
             (None, None) => {
-                let kind = trap_kind(&error)?;
+                let kind = trap_kind(&error)
+                    .ok_or_else(|| format!("the engine's error: {}", message(&error)))?;
                 End::Trapped {
                     kind,
                     message: kind.explain().to_string(),
@@ -336,7 +361,7 @@ pub fn run(fast: &FastProgram, program: &Program, request: &Request) -> Option<O
         None => memory_reads(&request.memory_reads, None, |_, _| Vec::new()),
     };
     drop(keep);
-    Some(Outcome {
+    Ok(Outcome {
         end,
         fuel_used,
         stdout: std::mem::take(&mut host.stdout),

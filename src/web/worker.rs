@@ -21,8 +21,8 @@ thread_local! {
     static LOADED: RefCell<Option<Loaded>> = const { RefCell::new(None) };
 }
 
-/// Runs one job; answers `{"outcome": …, "engine": "browser" | "wasmi"}` or
-/// `{"error": …}` as JSON.
+/// Runs one job; answers `{"outcome": …, "engine": "browser" | "wasmi",
+/// "why": …}` (why wasmi ran it) or `{"error": …}` as JSON.
 #[wasm_bindgen]
 pub fn worker_run(wasm: &[u8], stack_depth: u32, request: &str) -> String {
     let reply = match serde_json::from_str::<Request>(request) {
@@ -30,8 +30,8 @@ pub fn worker_run(wasm: &[u8], stack_depth: u32, request: &str) -> String {
         Err(e) => Err(format!("unreadable request: {e}")),
     };
     match reply {
-        Ok((outcome, engine)) => {
-            serde_json::json!({ "outcome": outcome, "engine": engine }).to_string()
+        Ok((outcome, engine, why)) => {
+            serde_json::json!({ "outcome": outcome, "engine": engine, "why": why }).to_string()
         }
         Err(error) => serde_json::json!({ "error": error }).to_string(),
     }
@@ -41,7 +41,7 @@ fn run(
     wasm: &[u8],
     stack_depth: u32,
     request: Request,
-) -> Result<(sandbox::Outcome, &'static str), String> {
+) -> Result<(sandbox::Outcome, &'static str, Option<String>), String> {
     LOADED.with(|loaded| {
         let mut loaded = loaded.borrow_mut();
         let fresh = !matches!(&*loaded, Some(l) if l.wasm == wasm && l.stack_depth == stack_depth);
@@ -56,13 +56,13 @@ fn run(
             });
         }
         let loaded = loaded.as_ref().ok_or("no module")?;
-        if let Some(outcome) = loaded
-            .fast
-            .as_ref()
-            .and_then(|f| fast::run(f, &loaded.program, &request))
-        {
-            return Ok((outcome, "browser"));
-        }
-        Ok((sandbox::run(&loaded.program, request), "wasmi"))
+        let why = match &loaded.fast {
+            Some(f) => match fast::run(f, &loaded.program, &request) {
+                Ok(outcome) => return Ok((outcome, "browser", None)),
+                Err(why) => why,
+            },
+            None => "the module does not link".to_string(),
+        };
+        Ok((sandbox::run(&loaded.program, request), "wasmi", Some(why)))
     })
 }

@@ -1130,3 +1130,56 @@ test("pacing: due dates, the learner's weekly plan and prerequisites", async () 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test("differential: the browser's engine gives wasmi's outcome, bit for bit, for every run of the module fuzz corpus", async () => {
+  // scripts/e2e writes these with `cargo run --example engine_jobs`: the runs
+  // grading 400 wasm-smith modules makes (floats, memory, tables, WASI calls
+  // with wild pointers, traps, every limit), each with wasmi's outcome.
+  const lines = fs.readFileSync(path.join(root, "target/engine-jobs.jsonl"), "utf8").trim().split("\n");
+  assert.ok(lines.length > 1000, `${lines.length} runs`);
+  const { page, errors } = await open("");
+  const result = await page.evaluate(async (lines) => {
+    const href = (selector) => new URL(document.querySelector(selector).getAttribute("href"), document.baseURI).href;
+    // A worker of its own, spoken to exactly as the app speaks to its own.
+    const worker = new Worker("worker.js", { type: "module" });
+    let resolve;
+    worker.onmessage = (event) => resolve(event.data);
+    const reply = () => new Promise((r) => (resolve = r));
+    let answer = reply();
+    worker.postMessage({ init: { glue: href("link[rel=modulepreload][href*=sandlab-web]"), module: href("link[rel=preload][href$='.wasm']") } });
+    const ready = await answer;
+    if (!ready.ready) return { failed: ready.failed };
+    const engines = { browser: 0, wasmi: 0 };
+    const why = {};
+    const mismatches = [];
+    for (const [id, line] of lines.entries()) {
+      const job = JSON.parse(line);
+      const wasm = Uint8Array.from(atob(job.wasm), (c) => c.charCodeAt(0));
+      answer = reply();
+      worker.postMessage({ id, wasm, depth: job.depth, request: JSON.stringify(job.request) });
+      const got = JSON.parse((await answer).reply);
+      if (got.error) {
+        mismatches.push({ id, error: got.error });
+        continue;
+      }
+      engines[got.engine] += 1;
+      if (got.why) {
+        const reason = got.why.replace(/\d+/g, "N");
+        why[reason] = (why[reason] ?? 0) + 1;
+      }
+      if (JSON.stringify(got.outcome) !== JSON.stringify(job.outcome)) {
+        mismatches.push({ id, engine: got.engine, got: got.outcome, want: job.outcome });
+      }
+    }
+    worker.terminate();
+    return { engines, why, count: mismatches.length, first: mismatches.slice(0, 3) };
+  }, lines);
+  assert.equal(result.failed, undefined, `the worker did not start: ${result.failed}`);
+  assert.equal(result.count, 0, JSON.stringify(result.first, null, 1).slice(0, 3000));
+  // Most runs take the fast path; the rest are cases it hands to wasmi, each
+  // with its reason. Fuzzed modules hit those far more than learners' code.
+  console.log(`differential: ${JSON.stringify(result.engines)} of ${lines.length} runs; to wasmi: ${JSON.stringify(result.why)}`);
+  assert.ok(result.engines.browser > lines.length * 0.6, JSON.stringify(result.engines));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
