@@ -1,11 +1,12 @@
 // The browser half of bench/run: drives Debian's Chromium (headless, via
 // playwright-core) over the built app and prints JSON on stdout.
 //
-//   node bench/browser.mjs DIST BENCH_DIST
+//   node bench/browser.mjs DIST BENCH_DIST [PYODIDE_PACKAGE_DIR]
 //
-// DIST is the app as shipped (load, Check latency, long tasks); BENCH_DIST
-// is a `--features bench` build whose #/bench page times the bench modules
-// in the sandbox and in the browser's own engine.
+// DIST is the app as shipped (load, Check latency on each engine, long
+// tasks); BENCH_DIST is a `--features bench` build whose #/bench page times
+// the bench modules in the sandbox, on the fast path and in the browser's
+// own engine; with Pyodide's package, Python's fib(27) is timed too.
 
 import http from "node:http";
 import fs from "node:fs";
@@ -20,7 +21,7 @@ const root = path.resolve(here, "..");
 const require = createRequire(path.join(root, "web/package.json"));
 const { chromium } = require("playwright-core");
 
-const [dist, benchDist] = process.argv.slice(2).map((d) => path.resolve(d));
+const [dist, benchDist, pyodideDir] = process.argv.slice(2).map((d) => path.resolve(d));
 const CHECK_RUNS = Number(process.env.CHECK_RUNS ?? 20);
 // ONLY=speed measures just the bench page (for trying engine settings).
 const only = process.env.ONLY;
@@ -68,6 +69,32 @@ const out = {};
   server.close();
 }
 
+// 1b. Python's fib(27) in Pyodide, in the same Chromium, for scale.
+if (pyodideDir && fs.existsSync(path.join(pyodideDir, "pyodide.mjs"))) {
+  const { server, base } = await serve(pyodideDir);
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(base + "package.json");
+  console.error("pyodide: loading");
+  out.pyodide = await page.evaluate(async (base) => {
+    const { loadPyodide } = await import(base + "pyodide.mjs");
+    const t0 = performance.now();
+    const py = await loadPyodide({ indexURL: base });
+    const load_ms = performance.now() - t0;
+    py.runPython("def fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)");
+    const ms = [];
+    let result;
+    for (let i = 0; i < 6; i++) {
+      const t = performance.now();
+      result = py.runPython("fib(27)");
+      if (i > 0) ms.push(performance.now() - t);
+    }
+    ms.sort((a, b) => a - b);
+    return { result, fib27_ms: ms[Math.floor(ms.length / 2)], load_ms };
+  }, base);
+  await page.context().close();
+  server.close();
+}
+
 if (only === "speed") {
   await browser.close();
   console.log(JSON.stringify(out));
@@ -107,21 +134,24 @@ console.error("load: measuring");
   out.load = { files, interactive_ms: times };
 }
 
-// 3. Check latency for every lab of the built-in course, reference solution.
-{
+// 3. Check latency for every lab of the built-in course, reference solution,
+// on the fast path (the grading worker) and with every run on the page's
+// wasmi (`?engine=page`).
+async function checkLatency(query) {
   const course = "wasm-from-scratch";
   const toml = fs.readFileSync(path.join(root, "labs", course, "course.toml"), "utf8");
   const labs = JSON.parse(toml.match(/labs = (\[[\s\S]*?\])/)[1].replace(/,\s*\]/, "]"));
   const context = await browser.newContext();
   const page = await context.newPage();
-  out.check = [];
+  const rows = [];
   for (const dir of labs) {
     const labToml = fs.readFileSync(path.join(root, "labs", course, dir, "lab.toml"), "utf8");
     // A lab of questions alone runs no code: nothing to time.
     if (!/^\[\[check\]\]/m.test(labToml)) continue;
     const id = labToml.match(/^id = "([^"]+)"/m)[1];
-    await page.goto(`${base}#/lab/${course}/${id}`);
+    await page.goto(`${base}${query}#/lab/${course}/${id}`);
     await page.waitForSelector(".lab-page");
+    if (!query) await page.waitForSelector("body[data-worker=ready]");
     const wasm = path.join(root, "labs", course, dir, "solution.wasm");
     if (/language = "wasm"/.test(labToml)) {
       await page.setInputFiles("input[type=file]", wasm);
@@ -157,11 +187,15 @@ console.error("load: measuring");
     }
     const summary = await page.textContent(".report-summary");
     if (!/Lab passed/.test(summary)) throw new Error(`${id}: the reference solution did not pass: ${summary}`);
-    console.error(`check latency: ${id} done`);
-    out.check.push({ lab: id, p50: percentile(ms, 50), p95: percentile(ms, 95), runs: ms.length });
+    const engine = await page.getAttribute("body", "data-engine");
+    console.error(`check latency${query}: ${id} done (${engine})`);
+    rows.push({ lab: id, engine, p50: percentile(ms, 50), p95: percentile(ms, 95), runs: ms.length });
   }
   await context.close();
+  return rows;
 }
+out.check = await checkLatency("");
+out.check_page = await checkLatency("?engine=page");
 
 // 4. Responsiveness: the longest main-thread task while an endless loop runs
 // to its fuel limit.
@@ -170,6 +204,7 @@ console.error("load: measuring");
   const page = await context.newPage();
   await page.goto(`${base}#/lab/wasm-from-scratch/add`);
   await page.waitForSelector(".cm-content");
+  await page.waitForSelector("body[data-worker=ready]");
   await page.click(".cm-content");
   await page.keyboard.press("Control+A");
   await page.keyboard.press("Delete");

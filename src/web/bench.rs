@@ -1,7 +1,9 @@
 //! The browser side of `bench/run` (built only with the `bench` feature,
 //! never shipped to learners): each module of `bench/modules` timed in
-//! sandlab's sandbox (wasmi inside this page) and in the browser's own
-//! WebAssembly engine, in one page. `#/bench` in a `--features bench` build.
+//! sandlab's sandbox (wasmi inside this page), on the fast path (the
+//! instrumented module on the browser's engine, as the grading worker runs
+//! it) and as a plain module in the browser's own WebAssembly engine, in one
+//! page. `#/bench` in a `--features bench` build.
 
 use crate::compile::{self, Submission};
 use crate::sandbox::{self, End, Limits, Request, Value};
@@ -114,6 +116,32 @@ fn measure(name: &str, text: &str, arg: i32) -> Result<Json, String> {
         fuel = f;
         Ok(r)
     })?;
+    // The fast path, each run as a check runs: a fresh instance, the
+    // metering globals set, WASI served by the sandbox's Rust.
+    let fast = super::fast::compile(&program).ok_or("the fast path cannot run it")?;
+    let mut fast_fuel = 0;
+    let (fast_ms, fast_result) = time(|| {
+        let mut request = Request::call("run", vec![Value::I32(arg)]);
+        request.limits = Limits {
+            fuel: 100_000_000_000,
+            output_bytes: 1 << 30,
+            ..Limits::default()
+        };
+        let outcome = super::fast::run(&fast, &program, &request)?;
+        fast_fuel = outcome.fuel_used;
+        match outcome.end {
+            End::Returned(v) => match v.first() {
+                Some(Value::I32(x)) => Ok(i64::from(*x)),
+                other => Err(format!("returned {other:?}")),
+            },
+            other => Err(format!("{other}")),
+        }
+    })?;
+    if (fast_result, fast_fuel) != (result, fuel) {
+        return Err(format!(
+            "{name}: the fast path gave {fast_result} in {fast_fuel} fuel, wasmi {result} in {fuel}"
+        ));
+    }
     let run = native_instance(&bytes)?;
     let (browser_ms, browser_result) = time(|| {
         run.call1(&JsValue::NULL, &JsValue::from(arg))
@@ -127,7 +155,7 @@ fn measure(name: &str, text: &str, arg: i32) -> Result<Json, String> {
     }
     Ok(json!({
         "name": name, "arg": arg, "result": result, "fuel": fuel,
-        "sandbox_ms": sandbox_ms, "browser_ms": browser_ms,
+        "sandbox_ms": sandbox_ms, "fast_ms": fast_ms, "browser_ms": browser_ms,
     }))
 }
 
@@ -168,11 +196,12 @@ pub fn BenchPage() -> Html {
         Some(Err(e)) => html! { <p class="bench failed" data-error={e.clone()}>{ e }</p> },
         Some(Ok(rows)) => html! {
             <table class="bench done" data-json={Json::Array(rows.clone()).to_string()}>
-                <tr><th>{ "module" }</th><th>{ "sandbox ms" }</th><th>{ "browser ms" }</th><th>{ "fuel" }</th></tr>
+                <tr><th>{ "module" }</th><th>{ "sandbox ms" }</th><th>{ "fast ms" }</th><th>{ "browser ms" }</th><th>{ "fuel" }</th></tr>
                 { for rows.iter().map(|r| html! {
                     <tr>
                         <td>{ r["name"].as_str().unwrap_or_default() }</td>
                         <td>{ format!("{:.1}", r["sandbox_ms"].as_f64().unwrap_or_default()) }</td>
+                        <td>{ format!("{:.2}", r["fast_ms"].as_f64().unwrap_or_default()) }</td>
                         <td>{ format!("{:.2}", r["browser_ms"].as_f64().unwrap_or_default()) }</td>
                         <td>{ r["fuel"].to_string() }</td>
                     </tr>
