@@ -44,12 +44,7 @@ pub fn start() {
         return;
     }
     yew::Renderer::<App>::new().render();
-    // `?engine=page` keeps every run on this page's wasmi: bench/run
-    // measures Check latency both ways with it.
-    let page_only = web_sys::window()
-        .and_then(|w| w.location().search().ok())
-        .is_some_and(|q| q.contains("engine=page"));
-    if !page_only {
+    if runner::wants_worker() {
         runner::start_worker();
     }
 }

@@ -52,29 +52,30 @@ pub fn compile(program: &Program) -> Option<FastProgram> {
     Some(FastProgram { module })
 }
 
-/// The calling instance, as WASI sees it.
-struct JsGuest {
+/// What WASI calls reach of the instance, looked up once per run.
+struct Parts {
     memory: Option<WebAssembly::Memory>,
     fuel: WebAssembly::Global,
 }
 
-impl JsGuest {
-    fn bytes(&self) -> Option<Uint8Array> {
-        self.memory.as_ref().map(|m| Uint8Array::new(&m.buffer()))
-    }
+/// The calling instance, as one WASI call sees it: memory cannot grow
+/// during the call, so one view of it serves the whole call.
+struct JsGuest<'p> {
+    bytes: Option<Uint8Array>,
+    fuel: &'p WebAssembly::Global,
 }
 
-impl Guest for JsGuest {
+impl Guest for JsGuest<'_> {
     fn memory_len(&mut self) -> Option<u64> {
-        self.bytes().map(|b| b.length() as u64)
+        self.bytes.as_ref().map(|b| b.length() as u64)
     }
     fn read(&mut self, addr: u64, len: usize) -> Vec<u8> {
-        self.bytes().map_or_else(Vec::new, |b| {
+        self.bytes.as_ref().map_or_else(Vec::new, |b| {
             b.subarray(addr as u32, addr as u32 + len as u32).to_vec()
         })
     }
     fn write(&mut self, addr: u64, bytes: &[u8]) {
-        if let Some(b) = self.bytes() {
+        if let Some(b) = &self.bytes {
             b.subarray(addr as u32, addr as u32 + bytes.len() as u32)
                 .copy_from(bytes);
         }
@@ -182,14 +183,14 @@ pub fn run(fast: &FastProgram, program: &Program, request: &Request) -> Result<O
         limits.output_bytes,
         Limiter::new(limits.memory_pages),
     )));
-    let instance_exports: Rc<RefCell<Option<Object>>> = Rc::new(RefCell::new(None));
+    let instance_parts: Rc<RefCell<Option<Parts>>> = Rc::new(RefCell::new(None));
 
     // Imports: every WASI function the module imports, served by Rust.
     let wasi_object = Object::new();
     let mut keep = Vec::new();
     for import in or(program.wasi_imports(), "the module does not link")? {
         let key = JsValue::from_str(&import.name);
-        let (host, exports, import) = (host.clone(), instance_exports.clone(), import.clone());
+        let (host, parts, import) = (host.clone(), instance_parts.clone(), import.clone());
         let closure = Closure::<dyn FnMut(Array) -> JsValue>::new(move |args: Array| {
             let values: Vec<Value> = import
                 .params
@@ -197,16 +198,13 @@ pub fn run(fast: &FastProgram, program: &Program, request: &Request) -> Result<O
                 .enumerate()
                 .map(|(i, ty)| from_js(&args.get(i as u32), *ty).unwrap_or(Value::I32(0)))
                 .collect();
-            let exports = exports.borrow();
-            let Some(exports) = exports.as_ref() else {
-                return JsValue::NULL;
-            };
-            let Some(fuel) = global(exports, meter::FUEL) else {
+            let parts = parts.borrow();
+            let Some(parts) = parts.as_ref() else {
                 return JsValue::NULL;
             };
             let mut guest = JsGuest {
-                memory: export(exports, "memory").and_then(|m| m.dyn_into().ok()),
-                fuel,
+                bytes: parts.memory.as_ref().map(|m| Uint8Array::new(&m.buffer())),
+                fuel: &parts.fuel,
             };
             let mut host = host.borrow_mut();
             let result = match import.stub {
@@ -237,7 +235,10 @@ pub fn run(fast: &FastProgram, program: &Program, request: &Request) -> Result<O
     let instance = WebAssembly::Instance::new(&fast.module, &imports)
         .map_err(|e| format!("instantiation: {}", message(&e)))?;
     let exports = instance.exports();
-    *instance_exports.borrow_mut() = Some(exports.clone());
+    *instance_parts.borrow_mut() = Some(Parts {
+        memory: export(&exports, "memory").and_then(|m| m.dyn_into().ok()),
+        fuel: or(global(&exports, meter::FUEL), "internal: no fuel counter")?,
+    });
     let meter = or(
         (|| {
             Some(Meter {

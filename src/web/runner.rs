@@ -1,11 +1,14 @@
 //! Runs and grades learners' code without freezing the page.
 //!
-//! The fast path sends each run to the grading worker (`web/worker.js`,
-//! [`super::worker`]), where it runs on the browser's own engine; the page
-//! only waits, and Stop terminates the worker. Until the worker is ready, or
-//! if it cannot start, runs happen here on wasmi in fuel slices, yielding to
-//! the browser between slices. The verdicts are the same either way: the
-//! same instrumented module and grading code decide them.
+//! Each run is first tried here, on the page's wasmi, for a few milliseconds
+//! ([`HERE_FIRST`]): most checks of a lab finish in that time, sooner than a
+//! round trip to the worker. A run that does not is sent to the grading
+//! worker (`web/worker.js`, [`super::worker`]), the fast path, where it runs
+//! on the browser's own engine while the page only waits, and Stop
+//! terminates the worker. Until the worker is ready, or if it cannot start,
+//! runs happen here in fuel slices, yielding to the browser between slices.
+//! The verdicts are the same whichever engine runs: the same instrumented
+//! module and grading code decide them.
 
 use crate::compile::Submission;
 use crate::grade::{Grading, Job, Report};
@@ -76,8 +79,44 @@ struct Client {
     _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
 }
 
+/// Engine steps a run may take here before it goes to the worker: a run
+/// this small finishes in a few milliseconds on the page's wasmi, sooner than
+/// a round trip to the worker (whose reply waits for the page's next turn,
+/// often a frame). Either engine gives the same outcome, so the choice is
+/// made per run, by how long the run turns out to be.
+const HERE_FIRST: u64 = 200_000;
+
+/// Where runs go: chosen per run (the default), or forced for tests and
+/// benchmarks with `?engine=page` or `?engine=browser`.
+#[derive(Clone, Copy, PartialEq)]
+enum Choice {
+    Measured,
+    PageOnly,
+    WorkerOnly,
+}
+
+fn choice() -> Choice {
+    let query = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    if query.contains("engine=page") {
+        Choice::PageOnly
+    } else if query.contains("engine=browser") {
+        Choice::WorkerOnly
+    } else {
+        Choice::Measured
+    }
+}
+
+/// Whether runs go to the worker at all (the page starts it only then).
+pub fn wants_worker() -> bool {
+    choice() != Choice::PageOnly
+}
+
 thread_local! {
     static WORKER: RefCell<Option<Client>> = const { RefCell::new(None) };
+    /// The last module run here, so a grading's checks compile it once.
+    static HERE: RefCell<Option<Loaded>> = const { RefCell::new(None) };
     /// Which engines ran the last check or run, shown on the page as
     /// `data-engine` on <body> (the end-to-end tests read it).
     static ENGINES: RefCell<BTreeSet<&'static str>> = const { RefCell::new(BTreeSet::new()) };
@@ -247,7 +286,8 @@ pub async fn grade(
     on_tick: impl Fn(Tick),
 ) -> Report {
     clear_engines();
-    let report = if WORKER.with(|w| w.borrow().as_ref().is_some_and(|c| c.ready.get())) {
+    let worker_ready = WORKER.with(|w| w.borrow().as_ref().is_some_and(|c| c.ready.get()));
+    let report = if worker_ready && choice() != Choice::PageOnly {
         grade_by_jobs(lab, submission, cancel, &on_tick).await
     } else {
         grade_here(lab, submission, cancel, &on_tick).await
@@ -265,19 +305,30 @@ async fn grade_by_jobs(
 ) -> Report {
     let mut grading = Grading::outside(lab, submission);
     let total = lab.checks.len();
+    let start = now();
     while let Some(job) = grading.next_job() {
-        let (fuel, fuel_limit) = grading.current_fuel().unwrap_or((0, 0));
-        on_tick(Tick {
-            checks_done: grading.finished(),
-            checks_total: total,
-            fuel,
-            fuel_limit,
-        });
+        // Progress only once a Check takes long enough to notice: each tick
+        // redraws the page, which costs more than a quick check.
+        if now() - start > 100.0 {
+            let (fuel, fuel_limit) = grading.current_fuel().unwrap_or((0, 0));
+            on_tick(Tick {
+                checks_done: grading.finished(),
+                checks_total: total,
+                fuel,
+                fuel_limit,
+            });
+        }
+        if choice() == Choice::Measured
+            && let Some(outcome) = try_here(&job)
+        {
+            grading.complete(outcome);
+            continue;
+        }
         match run_in_worker(&job, &cancel).await {
             Reply::Done(outcome) => grading.complete(outcome),
             Reply::Cancelled => break,
             Reply::Unavailable => {
-                let Ok(program) = Program::new(&job.wasm, job.stack_depth) else {
+                let Some(program) = program_here(&job) else {
                     break;
                 };
                 let outcome = run_here(&program, job.request, cancel.clone(), |_| {}).await;
@@ -294,6 +345,36 @@ async fn grade_by_jobs(
     }
     grading.cancel();
     grading.report()
+}
+
+/// A module compiled here: its bytes, its call depth cap, its program.
+type Loaded = (Vec<u8>, u32, Rc<Program>);
+
+/// The program for `job`, compiled here once per module and depth.
+fn program_here(job: &Job) -> Option<Rc<Program>> {
+    HERE.with(|here| {
+        let mut here = here.borrow_mut();
+        if let Some((wasm, depth, program)) = &*here
+            && *wasm == job.wasm
+            && *depth == job.stack_depth
+        {
+            return Some(program.clone());
+        }
+        let program = Rc::new(Program::new(&job.wasm, job.stack_depth).ok()?);
+        *here = Some((job.wasm.clone(), job.stack_depth, program.clone()));
+        Some(program)
+    })
+}
+
+/// Runs `job` here if it finishes within [`HERE_FIRST`] engine steps.
+fn try_here(job: &Job) -> Option<Outcome> {
+    let program = program_here(job)?;
+    let mut exec = Execution::start(&program, job.request.clone());
+    if !exec.advance(HERE_FIRST) {
+        return None;
+    }
+    note_engine("page");
+    Some(exec.finish())
 }
 
 /// Grades here, in slices.
@@ -345,7 +426,16 @@ pub async fn run(
         stack_depth: program.stack_depth(),
         request,
     };
-    let outcome = match run_in_worker(&job, &cancel).await {
+    let quick = match choice() {
+        Choice::Measured => try_here(&job),
+        _ => None,
+    };
+    let reply = match quick {
+        Some(outcome) => Reply::Done(outcome),
+        None if choice() == Choice::PageOnly => Reply::Unavailable,
+        None => run_in_worker(&job, &cancel).await,
+    };
+    let outcome = match reply {
         Reply::Done(outcome) => outcome,
         Reply::Cancelled => Outcome {
             end: End::Cancelled,

@@ -429,60 +429,78 @@ test("a backup restores code, scores and learner in a browser whose storage was 
   await page.close();
 });
 
-test("an endless loop can be stopped and ends as out of fuel if left alone", async () => {
-  const { page, errors } = await open("#/lab/wasm-from-scratch/add");
-  await page.waitForSelector(".cm-content");
-  await typeCode(page, ADD_LOOP);
-  // Everything that races the loop happens inside the page, so no round trip
-  // to the test can arrive after the loop has ended (at 30x throttling and a
-  // Playwright click, a CI run once did). When Stop appears, the page counts
-  // timer turns it gets between slices (the proof that it stays responsive),
-  // then presses Stop itself. A slow laptop (10x) gives the loop about half a
-  // second, far longer than five turns.
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send("Emulation.setCPUThrottlingRate", { rate: 10 });
-  const watched = page.evaluate(
-    () =>
-      new Promise((resolve) => {
-        const gaps = [];
-        const observer = new MutationObserver(() => {
-          const stop = document.querySelector("button.stop");
-          if (!stop) return;
-          observer.disconnect();
-          let last = performance.now();
-          const turn = () => {
-            const now = performance.now();
-            gaps.push(now - last);
-            last = now;
-            if (gaps.length < 5) return setTimeout(turn, 0);
-            const still = document.querySelector("button.stop");
-            still?.click();
-            resolve({ gaps, pressed: Boolean(still) });
-          };
-          setTimeout(turn, 0);
-        });
-        observer.observe(document.body, { childList: true, subtree: true });
-      }),
-  );
-  const before = await finished(page);
-  await page.click("button.primary");
-  const { gaps, pressed } = await watched;
-  assert.ok(pressed, "the loop ended on its own before Stop was pressed");
-  // Frozen, the page would get no turn until grading ended.
-  assert.ok(Math.max(...gaps) < 500, `the page got a turn between slices (gaps ${gaps.map(Math.round)} ms)`);
-  await page.waitForFunction(
-    (n) => Number(document.querySelector(".results")?.dataset.finished ?? 0) > n,
-    before,
-  );
-  assert.match(await page.textContent(".report"), /cancelled/);
-  await shot(page, "lab-stopped");
-  await cdp.send("Emulation.setCPUThrottlingRate", { rate: 1 });
+// An endless loop that is slow on any engine: each turn is a WASI call, which
+// costs little fuel but crosses into the host, so 10,000,000 fuel takes
+// seconds even on the browser's own engine.
+const ADD_YIELD_LOOP = `(module
+  (import "wasi_snapshot_preview1" "sched_yield" (func $yield (result i32)))
+  (func (export "add") (param i32 i32) (result i32)
+    (loop (drop (call $yield)) (br 0))
+    i32.const 0))`;
 
-  // Left alone, the same loop runs into the fuel limit.
-  await check(page);
-  assert.match(await page.textContent(".report"), /out of fuel/);
-  assert.deepEqual(errors, []);
-  await page.close();
+test("an endless loop can be stopped and ends as out of fuel if left alone", async () => {
+  // As shipped (runs go to the grading worker, Stop terminates it) and with
+  // every run on the page in slices (`?engine=page`).
+  for (const query of ["", "?engine=page"]) {
+    const { page, errors } = await open(`${query}#/lab/wasm-from-scratch/add`);
+    await page.waitForSelector(".cm-content");
+    if (!query) await page.waitForSelector("body[data-worker=ready]");
+    await typeCode(page, query ? ADD_LOOP : ADD_YIELD_LOOP);
+    // Everything that races the loop happens inside the page, so no round trip
+    // to the test can arrive after the loop has ended (at 30x throttling and a
+    // Playwright click, a CI run once did). When Stop appears, the page counts
+    // timer turns it gets while the loop runs (the proof that it stays
+    // responsive), then presses Stop itself. A slow laptop (10x) gives the
+    // loop about half a second, far longer than five turns.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send("Emulation.setCPUThrottlingRate", { rate: 10 });
+    const watched = page.evaluate(
+      () =>
+        new Promise((resolve) => {
+          const gaps = [];
+          const observer = new MutationObserver(() => {
+            const stop = document.querySelector("button.stop");
+            if (!stop) return;
+            observer.disconnect();
+            let last = performance.now();
+            const turn = () => {
+              const now = performance.now();
+              gaps.push(now - last);
+              last = now;
+              if (gaps.length < 5) return setTimeout(turn, 0);
+              const still = document.querySelector("button.stop");
+              still?.click();
+              resolve({ gaps, pressed: Boolean(still) });
+            };
+            setTimeout(turn, 0);
+          });
+          observer.observe(document.body, { childList: true, subtree: true });
+        }),
+    );
+    const before = await finished(page);
+    await page.click("button.primary");
+    const { gaps, pressed } = await watched;
+    assert.ok(pressed, `${query}: the loop ended on its own before Stop was pressed`);
+    // Frozen, the page would get no turn until grading ended.
+    assert.ok(Math.max(...gaps) < 500, `${query}: the page got a turn while the loop ran (gaps ${gaps.map(Math.round)} ms)`);
+    await page.waitForFunction(
+      (n) => Number(document.querySelector(".results")?.dataset.finished ?? 0) > n,
+      before,
+    );
+    assert.match(await page.textContent(".report"), /cancelled/, query);
+    await shot(page, `lab-stopped${query ? "-page" : ""}`);
+    await cdp.send("Emulation.setCPUThrottlingRate", { rate: 1 });
+
+    // Left alone, an endless loop runs into the fuel limit; as shipped, on
+    // the browser's engine (a stopped worker is replaced by a fresh one).
+    if (!query) await typeCode(page, ADD_LOOP);
+    if (!query) await page.waitForSelector("body[data-worker=ready]");
+    await check(page);
+    assert.match(await page.textContent(".report"), /out of fuel/, query);
+    if (!query) assert.equal(await page.getAttribute("body", "data-engine"), "browser");
+    assert.deepEqual(errors, [], query);
+    await page.close();
+  }
 });
 
 test("deep but legal recursion runs in the browser, and recursion past the cap is a stack overflow", async () => {
@@ -726,8 +744,8 @@ const engines = {};
 /// Checks `code` (WAT text, or a module file for a wasm lab) in a fresh
 /// page of `context`, once its grading worker is ready, and returns the
 /// report summary. engines[lab] says which engines ran it.
-async function submit(context, course, lab, language, code) {
-  const { page, errors } = await open(`#/lab/${course}/${lab}`, context);
+async function submit(context, course, lab, language, code, query = "") {
+  const { page, errors } = await open(`${query}#/lab/${course}/${lab}`, context);
   await page.waitForSelector("body[data-worker=ready]");
   if (language === "wasm") {
     await page.waitForSelector("input[type=file]");
@@ -796,7 +814,9 @@ test("the browser and the CLI give the same verdicts and fuel, check by check", 
       if (!/^\[\[check\]\]/m.test(fs.readFileSync(path.join(root, "labs", course, lab, "lab.toml"), "utf8"))) continue;
       const [language, file] = solutionOf(course, lab);
       const code = language === "wasm" ? file : fs.readFileSync(file, "utf8");
-      assert.match(await submit(context, course, lab, language, code), /Lab passed/, `${course}/${lab}`);
+      // ?engine=browser: every run goes to the worker, none is tried on the
+      // page first, so every check of every lab takes the fast path.
+      assert.match(await submit(context, course, lab, language, code, "?engine=browser"), /Lab passed/, `${course}/${lab}`);
       // The fast path: every check ran on the browser's own engine, in the worker.
       assert.equal(engines[lab], "browser", `${course}/${lab} ran on ${engines[lab]}`);
       labs += 1;
