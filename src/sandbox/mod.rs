@@ -459,9 +459,9 @@ pub struct Program {
     wasi_imports: Option<Vec<WasiImport>>,
 }
 
+/// A WASI function a module imports, as another engine must provide it.
 // Read by the browser's engine (web::fast), which only wasm32 builds.
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
-/// A WASI function a module imports, as another engine must provide it.
 #[derive(Clone, Debug)]
 pub(crate) struct WasiImport {
     pub name: String,
@@ -569,17 +569,17 @@ impl Program {
         })
     }
 
+    /// The instrumented module every engine runs.
     // Read by the browser's engine (web::fast), which only wasm32 builds.
     #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
-    /// The instrumented module every engine runs.
     pub(crate) fn metered_wasm(&self) -> &[u8] {
         &self.metered_wasm
     }
 
-    // Read by the browser's engine (web::fast), which only wasm32 builds.
-    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     /// The WASI functions to provide, or `None` if the module would not link
     /// (wasmi then reports why).
+    // Read by the browser's engine (web::fast), which only wasm32 builds.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     pub(crate) fn wasi_imports(&self) -> Option<&[WasiImport]> {
         self.wasi_imports.as_deref()
     }
@@ -590,10 +590,10 @@ impl Program {
         self.has_start
     }
 
-    // Read by the browser's engine (web::fast), which only wasm32 builds.
-    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     /// Whether a run under `limits` passes the checks made before and while
     /// instantiating (otherwise it ends before running anything).
+    // Read by the browser's engine (web::fast), which only wasm32 builds.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     pub(crate) fn fits(&self, limits: &Limits) -> bool {
         // The limiter's counts: wasmi refuses more at instantiation.
         self.memories.len() <= 1
@@ -918,15 +918,10 @@ impl Execution {
 
     /// Fuel used so far, as the instrumented code counts it.
     pub fn fuel_used(&self) -> u64 {
-        if self.out_of_fuel {
-            return self.limit;
-        }
-        match self.meter {
-            Some(meter) => {
-                let left = meter.fuel.get(&self.store).i64().unwrap_or(0).max(0) as u64;
-                self.limit.saturating_sub(left)
-            }
-            None => 0,
+        match (self.out_of_fuel, self.meter) {
+            (true, _) => self.limit,
+            (false, None) => 0,
+            (false, Some(_)) => self.limit.saturating_sub(self.fuel_left().max(0) as u64),
         }
     }
 
@@ -986,16 +981,11 @@ impl Execution {
             }
             Err(e) => State::Done(self.end_for(&e)),
         };
-        // Charges past the budget end the run as out of fuel, however it
-        // ended: the counter is checked at loop turns and calls only
-        // (crate::meter), so a run may finish or trap in the straight-line
-        // code after its budget ran out.
-        if let State::Done(end) = &self.state
-            && !matches!(end, End::OutOfFuel { .. })
-            && self.fuel_left() < 0
-        {
-            self.out_of_fuel = true;
-            self.state = State::Done(End::OutOfFuel { limit: self.limit });
+        if let State::Done(end) = &mut self.state {
+            let ended = std::mem::replace(end, End::Cancelled);
+            let (settled, _) = settle(ended, self.fuel_left(), self.limit);
+            self.out_of_fuel |= matches!(settled, End::OutOfFuel { .. });
+            self.state = State::Done(settled);
         }
         self.is_done()
     }
@@ -1160,6 +1150,24 @@ pub(crate) fn memory_reads(
             Ok(read(start, r.len as usize))
         })
         .collect()
+}
+
+/// How a finished run ends and the fuel it used, from the pass's counter
+/// (`fuel_left`). Every engine settles its runs here. Charges past the budget
+/// end the run as out of fuel, however it ended: the counter is checked at
+/// calls and loop turns only (crate::meter), so a run may finish or trap in
+/// the straight-line code after its budget ran out.
+pub(crate) fn settle(end: End, fuel_left: i64, limit: u64) -> (End, u64) {
+    let end = match end {
+        End::Cancelled => End::Cancelled,
+        _ if fuel_left < 0 => End::OutOfFuel { limit },
+        end => end,
+    };
+    let used = match end {
+        End::OutOfFuel { .. } => limit,
+        _ => limit.saturating_sub(fuel_left.max(0) as u64),
+    };
+    (end, used)
 }
 
 /// How a run ends that the metering pass's code stopped for `why`.

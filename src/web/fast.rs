@@ -17,7 +17,7 @@ use crate::meter;
 use crate::sandbox::wasi::{self, Guest, Host};
 use crate::sandbox::{
     End, Entry, Limiter, Outcome, Program, Request, TrapKind, ValType, Value, memory_reads,
-    metered_end,
+    metered_end, settle,
 };
 use js_sys::{Array, Function, Object, Reflect, Uint8Array, WebAssembly};
 use std::cell::RefCell;
@@ -112,22 +112,11 @@ fn from_js(value: &JsValue, ty: ValType) -> Option<Value> {
     match ty {
         ValType::I32 => Some(Value::I32(value.as_f64()? as i32)),
         ValType::I64 => Some(Value::I64(i64::try_from(value.clone()).ok()?)),
-        ValType::F32 => Some(Value::F32(value.as_f64()? as f32)).filter(|v| !v.is_nan_value()),
-        ValType::F64 => Some(Value::F64(value.as_f64()?)).filter(|v| !v.is_nan_value()),
-    }
-}
-
-trait NanValue {
-    fn is_nan_value(&self) -> bool;
-}
-
-impl NanValue for Value {
-    fn is_nan_value(&self) -> bool {
-        match self {
-            Value::F32(v) => v.is_nan(),
-            Value::F64(v) => v.is_nan(),
-            _ => false,
-        }
+        // A NaN's bits do not survive JavaScript: wasmi answers those.
+        ValType::F32 => Some(value.as_f64()? as f32)
+            .filter(|v| !v.is_nan())
+            .map(Value::F32),
+        ValType::F64 => value.as_f64().filter(|v| !v.is_nan()).map(Value::F64),
     }
 }
 
@@ -235,10 +224,6 @@ pub fn run(fast: &FastProgram, program: &Program, request: &Request) -> Result<O
     let instance = WebAssembly::Instance::new(&fast.module, &imports)
         .map_err(|e| format!("instantiation: {}", message(&e)))?;
     let exports = instance.exports();
-    *instance_parts.borrow_mut() = Some(Parts {
-        memory: export(&exports, "memory").and_then(|m| m.dyn_into().ok()),
-        fuel: or(global(&exports, meter::FUEL), "internal: no fuel counter")?,
-    });
     let meter = or(
         (|| {
             Some(Meter {
@@ -250,6 +235,10 @@ pub fn run(fast: &FastProgram, program: &Program, request: &Request) -> Result<O
         })(),
         "internal: no metering globals",
     )?;
+    *instance_parts.borrow_mut() = Some(Parts {
+        memory: export(&exports, "memory").and_then(|m| m.dyn_into().ok()),
+        fuel: meter.fuel.clone(),
+    });
     meter.fuel.set_value(&JsValue::from(
         i64::try_from(limits.fuel).unwrap_or(i64::MAX),
     ));
@@ -301,7 +290,7 @@ pub fn run(fast: &FastProgram, program: &Program, request: &Request) -> Result<O
     let fuel_left = i64::try_from(meter.fuel.value()).unwrap_or(0);
     let why = meter.why.value().as_f64().map(|w| w as i32);
     let mut host = host.borrow_mut();
-    let mut end = match result {
+    let end = match result {
         Ok(value) => End::Returned(or(
             match results_ty.len() {
                 0 => Some(Vec::new()),
@@ -338,14 +327,7 @@ pub fn run(fast: &FastProgram, program: &Program, request: &Request) -> Result<O
             }
         },
     };
-    // As in wasmi: charges past the budget end the run as out of fuel.
-    if fuel_left < 0 {
-        end = End::OutOfFuel { limit: limits.fuel };
-    }
-    let fuel_used = match end {
-        End::OutOfFuel { .. } => limits.fuel,
-        _ => limits.fuel.saturating_sub(fuel_left.max(0) as u64),
-    };
+    let (end, fuel_used) = settle(end, fuel_left, limits.fuel);
     let memory = match memory() {
         Some(m) => {
             let bytes = Uint8Array::new(&m.buffer());
