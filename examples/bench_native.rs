@@ -5,7 +5,8 @@
 //! JSON object per module. Median of 7 runs after a warm-up.
 
 use sandlab::compile::{self, Submission};
-use sandlab::sandbox::{self, End, Limits, Request, Value};
+use sandlab::sandbox::{self, End, Request};
+use sandlab::vocab::{Limits, Value};
 use serde_json::{Value as Json, json};
 use std::time::Instant;
 

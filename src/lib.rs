@@ -44,5 +44,6 @@ pub mod lab;
 pub mod meter;
 pub mod record;
 pub mod sandbox;
+pub mod vocab;
 #[cfg(any(target_arch = "wasm32", test))]
 pub mod web;

@@ -3,6 +3,7 @@
 use crate::support::{fixture_lab, grade_fixture, submission};
 use sandlab::compile::Submission;
 use sandlab::grade::{self, Grading, Report, Verdict};
+use sandlab::sandbox::End;
 
 /// Grades `file` against fixture lab `lab` and asserts the verdict of every
 /// check, in order.
@@ -109,11 +110,11 @@ fn traps_are_reported_and_expected_traps_checked() {
         ],
     );
     assert!(
-        matches!(verdict(&r, "divides"), Verdict::Trap { kind, .. } if kind.name() == "unreachable")
+        matches!(verdict(&r, "divides"), Verdict::Ended(End::Trapped { kind, .. }) if kind.name() == "unreachable")
     );
     assert!(matches!(
         verdict(&r, "square root within tolerance"),
-        Verdict::Trap { kind, .. } if kind.name() == "out of bounds memory access"
+        Verdict::Ended(End::Trapped { kind, .. }) if kind.name() == "out of bounds memory access"
     ));
     let Verdict::WrongAnswer(m) = verdict(&r, "divide by zero traps") else {
         panic!()
@@ -140,7 +141,7 @@ fn endless_loop_is_out_of_fuel() {
     );
     assert_eq!(
         verdict(&r, "divides"),
-        &Verdict::OutOfFuel { limit: 200_000 }
+        &Verdict::Ended(End::OutOfFuel { limit: 200_000 })
     );
     assert_eq!(r.checks[0].fuel, 200_000);
 }
@@ -154,16 +155,16 @@ fn missing_exports_name_what_to_add() {
             .contains("(i32, i32) -> i32")
     );
     assert!(
-        matches!(verdict(&r, "module shape"), Verdict::MissingExport { name, .. } if name == "div")
+        matches!(verdict(&r, "module shape"), Verdict::Ended(End::MissingExport { name, .. }) if name == "div")
     );
 }
 
 #[test]
 fn wrong_signature_shows_both() {
     let r = grade_fixture("calc", "calc_wrong_sig.wat");
-    let Verdict::WrongSignature {
+    let Verdict::Ended(End::WrongSignature {
         expected, actual, ..
-    } = verdict(&r, "divides")
+    }) = verdict(&r, "divides")
     else {
         panic!("{r:#?}")
     };
@@ -225,15 +226,15 @@ fn resource_limits_are_verdicts() {
     );
     assert_eq!(
         verdict(&r, "divides"),
-        &Verdict::MemoryLimit {
+        &Verdict::Ended(End::MemoryLimit {
             limit_pages: 4,
             requested_pages: 5
-        }
+        })
     );
     let r = grade_fixture("calc", "calc_recursion.wat");
     assert_eq!(
         verdict(&r, "divides"),
-        &Verdict::StackOverflow { limit: 200 }
+        &Verdict::Ended(End::StackOverflow { limit: 200 })
     );
     let r = case("echo", "echo_flood.wat", &["output limit"; 5]);
     assert_eq!(r.checks[0].stdout.len(), 65536, "output kept up to the cap");

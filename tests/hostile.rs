@@ -3,7 +3,8 @@
 //! lists every hostile input and the test that covers it.
 
 use sandlab::compile::{self, Submission};
-use sandlab::sandbox::{self, End, Request, TrapKind, Value};
+use sandlab::sandbox::{self, End, Request};
+use sandlab::vocab::{TrapKind, Value};
 use std::process::Command;
 
 fn program(wat: &str) -> sandbox::Program {

@@ -1,7 +1,8 @@
 //! Each test pins a bug that was found and fixed; its name says which.
 
 use sandlab::compile::Submission;
-use sandlab::sandbox::{self, End, Limits, Program, Request, Value};
+use sandlab::sandbox::{self, End, Program, Request};
+use sandlab::vocab::{Limits, Value};
 
 /// wasmi's tail-call dispatch overflowed the native stack in debug builds
 /// (`debug-assertions` defeats the sibling-call optimisation); Cargo.toml
@@ -107,7 +108,7 @@ fn an_element_segment_past_the_table_is_a_deterministic_table_trap() {
     let run = || {
         sandlab::sandbox::run(
             &program,
-            sandlab::sandbox::Request::call("run", vec![sandlab::sandbox::Value::I32(1)]),
+            sandlab::sandbox::Request::call("run", vec![sandlab::vocab::Value::I32(1)]),
         )
         .end
     };
@@ -115,7 +116,7 @@ fn an_element_segment_past_the_table_is_a_deterministic_table_trap() {
     assert_eq!(first, run(), "the same end on every run");
     match first {
         sandlab::sandbox::End::Trapped { kind, message } => {
-            assert_eq!(kind, sandlab::sandbox::TrapKind::TableOutOfBounds);
+            assert_eq!(kind, sandlab::vocab::TrapKind::TableOutOfBounds);
             assert!(message.contains("4 function(s) from index 0"), "{message}");
             assert!(!message.contains("Store"), "{message}");
         }

@@ -5,6 +5,8 @@
 //! verdict, points and fuel, never their data.
 
 use super::{CheckReport, Report, Verdict};
+use crate::sandbox::{End, Wanted};
+use crate::vocab::TrapKind;
 use serde_json::{Map, Value, json};
 
 /// The report as one JSON object.
@@ -67,35 +69,45 @@ fn check_json(c: &CheckReport) -> Value {
 
 fn detail(v: &Verdict) -> Value {
     match v {
-        Verdict::Passed | Verdict::Cancelled => json!({}),
+        Verdict::Passed => json!({}),
         Verdict::WrongAnswer(m) => json!({
             "what": m.what, "expected": m.expected, "actual": m.actual, "diff": m.diff,
         }),
         Verdict::CompileError(e) => {
             json!({ "message": e.message, "line": e.line, "column": e.column })
         }
-        Verdict::MissingExport { name, expected } => json!({ "name": name, "expected": expected }),
-        Verdict::WrongSignature {
+        Verdict::Ended(end) => end_detail(end),
+        Verdict::OverBudget { used, budget } => json!({ "used": used, "budget": budget }),
+        Verdict::ExitCode { expected, actual } => json!({ "expected": expected, "actual": actual }),
+        Verdict::LabError { message } => json!({ "message": message }),
+    }
+}
+
+fn end_detail(end: &End) -> Value {
+    match end {
+        End::Returned(_) | End::Exited(_) | End::Cancelled => json!({}),
+        End::Trapped { kind, message } => json!({ "trap": kind.name(), "message": message }),
+        End::TableLimit { .. } => {
+            json!({ "trap": TrapKind::Other.name(), "message": end.to_string() })
+        }
+        End::OutOfFuel { limit } | End::OutputLimit { limit } => json!({ "limit": limit }),
+        End::StackOverflow { limit } => json!({ "limit": limit }),
+        End::MemoryLimit {
+            limit_pages,
+            requested_pages,
+        } => json!({ "limit_pages": limit_pages, "requested_pages": requested_pages }),
+        End::MissingExport { name, wanted } => json!({
+            "name": name,
+            "expected": match wanted {
+                Wanted::Function(sig) => sig.as_ref().map(ToString::to_string),
+                Wanted::Memory => Some("memory".to_string()),
+            },
+        }),
+        End::WrongSignature {
             name,
             expected,
             actual,
-        } => {
-            json!({ "name": name, "expected": expected, "actual": actual })
-        }
-        Verdict::Trap { kind, message } => json!({ "trap": kind.name(), "message": message }),
-        Verdict::OutOfFuel { limit } => json!({ "limit": limit }),
-        Verdict::OverBudget { used, budget } => json!({ "used": used, "budget": budget }),
-        Verdict::MemoryLimit {
-            limit_pages,
-            requested_pages,
-        } => {
-            json!({ "limit_pages": limit_pages, "requested_pages": requested_pages })
-        }
-        Verdict::OutputLimit { limit } => json!({ "limit": limit }),
-        Verdict::StackOverflow { limit } => json!({ "limit": limit }),
-        Verdict::ExitCode { expected, actual } => json!({ "expected": expected, "actual": actual }),
-        Verdict::LinkError { message } | Verdict::LabError { message } => {
-            json!({ "message": message })
-        }
+        } => json!({ "name": name, "expected": expected, "actual": actual }),
+        End::LinkError { message } => json!({ "message": message }),
     }
 }

@@ -20,8 +20,9 @@ use crate::lab::{
     RandomCheck, RunCheck, TextExpect,
 };
 use crate::sandbox::{
-    self, End, Execution, FuncSig, MemoryRead, MemoryWrite, Outcome, Program, Request, Value, World,
+    self, End, Execution, MemoryRead, MemoryWrite, Outcome, Program, Request, Wanted, World,
 };
+use crate::vocab::{FuncSig, TrapKind, Value};
 
 /// The result of grading one submission against one lab.
 #[derive(Clone, Debug, PartialEq)]
@@ -255,13 +256,13 @@ impl<'l> Grading<'l> {
                     let outcome = exec.finish();
                     self.reports.push(report(
                         check,
-                        Verdict::Cancelled,
+                        Verdict::cancelled(),
                         run.fuel_before + outcome.fuel_used,
                         &outcome,
                     ));
                 }
                 Exec::Waiting(_) | Exec::Away { .. } => {
-                    let mut cancelled = bare(check, Verdict::Cancelled);
+                    let mut cancelled = bare(check, Verdict::cancelled());
                     cancelled.fuel = run.fuel_before;
                     self.reports.push(cancelled);
                 }
@@ -269,7 +270,7 @@ impl<'l> Grading<'l> {
         }
         while self.next < self.lab.checks.len() {
             let check = &self.lab.checks[self.next];
-            self.reports.push(bare(check, Verdict::Cancelled));
+            self.reports.push(bare(check, Verdict::cancelled()));
             self.next += 1;
         }
     }
@@ -352,9 +353,9 @@ impl<'l> Grading<'l> {
         ) {
             self.reports.push(bare(
                 check,
-                Verdict::LinkError {
+                Verdict::Ended(End::LinkError {
                     message: message.to_string(),
-                },
+                }),
             ));
             return;
         }
@@ -420,10 +421,13 @@ impl<'l> Grading<'l> {
                 if program.export_sig("_start").is_none() {
                     self.reports.push(bare(
                         check,
-                        Verdict::MissingExport {
+                        Verdict::Ended(End::MissingExport {
                             name: "_start".into(),
-                            expected: Some("()".into()),
-                        },
+                            wanted: Wanted::Function(Some(FuncSig {
+                                params: Vec::new(),
+                                results: Vec::new(),
+                            })),
+                        }),
                     ));
                     return;
                 }
@@ -542,20 +546,20 @@ fn signature_verdict(program: &Program, name: &str, declared: Option<&FuncSig>) 
         });
     };
     match program.export_sig(name) {
-        None => Some(Verdict::MissingExport {
+        None => Some(Verdict::Ended(End::MissingExport {
             name: name.to_string(),
-            expected: Some(declared.to_string()),
-        }),
-        Some(Err(actual)) => Some(Verdict::WrongSignature {
+            wanted: Wanted::Function(Some(declared.clone())),
+        })),
+        Some(Err(actual)) => Some(Verdict::Ended(End::WrongSignature {
             name: name.to_string(),
             expected: declared.to_string(),
             actual,
-        }),
-        Some(Ok(actual)) if actual != *declared => Some(Verdict::WrongSignature {
+        })),
+        Some(Ok(actual)) if actual != *declared => Some(Verdict::Ended(End::WrongSignature {
             name: name.to_string(),
             expected: declared.to_string(),
             actual: actual.to_string(),
-        }),
+        })),
         Some(Ok(_)) => None,
     }
 }
@@ -604,52 +608,7 @@ fn run_request(check: &Check, r: &RunCheck) -> Request {
 
 /// The verdict for a run that did not end normally, or `None` if it did.
 fn abnormal(end: &End) -> Option<Verdict> {
-    Some(match end {
-        End::Returned(_) => return None,
-        End::Exited(_) => return None,
-        End::Trapped { kind, message } => Verdict::Trap {
-            kind: *kind,
-            message: message.clone(),
-        },
-        End::OutOfFuel { limit } => Verdict::OutOfFuel { limit: *limit },
-        End::MemoryLimit {
-            limit_pages,
-            requested_pages,
-        } => Verdict::MemoryLimit {
-            limit_pages: *limit_pages,
-            requested_pages: *requested_pages,
-        },
-        End::TableLimit { .. } => Verdict::Trap {
-            kind: sandbox::TrapKind::Other,
-            message: end.to_string(),
-        },
-        End::OutputLimit { limit } => Verdict::OutputLimit { limit: *limit },
-        End::StackOverflow { limit } => Verdict::StackOverflow { limit: *limit },
-        End::MissingExport { name } => Verdict::MissingExport {
-            name: name.clone(),
-            expected: None,
-        },
-        End::WrongSignature {
-            name,
-            actual,
-            given,
-        } => Verdict::WrongSignature {
-            name: name.clone(),
-            expected: format!(
-                "({})",
-                given
-                    .iter()
-                    .map(|t| t.name())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            actual: actual.to_string(),
-        },
-        End::LinkError { message } => Verdict::LinkError {
-            message: message.clone(),
-        },
-        End::Cancelled => Verdict::Cancelled,
-    })
+    (!end.is_normal()).then(|| Verdict::Ended(end.clone()))
 }
 
 fn call_text(function: &str, args: &[Value]) -> String {
@@ -684,10 +643,10 @@ fn expect_verdict(what: String, expect: &Expect, end: &End, tolerance: f64) -> V
         (Expect::Trap(_), End::Returned(values)) => {
             mismatch(format!("returned {}", sandbox::join_values(values)))
         }
-        (_, End::Exited(code)) => Verdict::Trap {
-            kind: sandbox::TrapKind::Other,
+        (_, End::Exited(code)) => Verdict::Ended(End::Trapped {
+            kind: TrapKind::Other,
             message: format!("the function called proc_exit({code}) instead of returning"),
-        },
+        }),
         (Expect::Trap(_), _) | (_, End::Trapped { .. }) => {
             abnormal(end).unwrap_or_else(|| mismatch(end.to_string()))
         }
@@ -901,10 +860,10 @@ fn module_verdict(m: &ModuleCheck, program: &Program, bytes: &[u8]) -> Verdict {
             }
             ExportExpect::Memory => {
                 if !program.exports_memory(name) {
-                    return Verdict::MissingExport {
+                    return Verdict::Ended(End::MissingExport {
                         name: name.clone(),
-                        expected: Some("a memory: (memory (export \"memory\") 1)".into()),
-                    };
+                        wanted: Wanted::Memory,
+                    });
                 }
             }
         }

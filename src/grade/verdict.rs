@@ -1,7 +1,7 @@
 //! Verdicts: what happened to one check, and why, in words a learner can act on.
 
 use crate::compile::CompileError;
-use crate::sandbox::TrapKind;
+use crate::sandbox::End;
 use std::fmt;
 
 /// The outcome of one check.
@@ -12,54 +12,25 @@ pub enum Verdict {
     WrongAnswer(Mismatch),
     /// The submission did not compile.
     CompileError(CompileError),
-    /// The module lacks what the check calls.
-    MissingExport {
-        name: String,
-        expected: Option<String>,
-    },
-    /// The export exists with other types.
-    WrongSignature {
-        name: String,
-        expected: String,
-        actual: String,
-    },
-    Trap {
-        kind: TrapKind,
-        message: String,
-    },
-    OutOfFuel {
-        limit: u64,
-    },
+    /// The run ended otherwise than the check wanted: a trap, a limit, a
+    /// missing or mistyped export, an import the sandbox lacks, or Stop.
+    /// Decided before running too, where the module shows how a run would
+    /// end (a missing export).
+    Ended(End),
     /// Correct, but used more fuel than the check's budget allows.
     OverBudget {
         used: u64,
         budget: u64,
-    },
-    MemoryLimit {
-        limit_pages: u32,
-        requested_pages: u64,
-    },
-    OutputLimit {
-        limit: u64,
-    },
-    StackOverflow {
-        limit: u32,
     },
     /// A WASI program exited with an unexpected code.
     ExitCode {
         expected: i32,
         actual: i32,
     },
-    /// The module imports something the sandbox does not offer.
-    LinkError {
-        message: String,
-    },
     /// The lab itself is broken: never the learner's fault.
     LabError {
         message: String,
     },
-    /// Grading was stopped before this check ran.
-    Cancelled,
 }
 
 /// Expected against actual, for a wrong answer.
@@ -80,18 +51,10 @@ impl Verdict {
             Verdict::Passed => "passed",
             Verdict::WrongAnswer(_) => "wrong answer",
             Verdict::CompileError(_) => "compile error",
-            Verdict::MissingExport { .. } => "missing export",
-            Verdict::WrongSignature { .. } => "wrong signature",
-            Verdict::Trap { .. } => "trap",
-            Verdict::OutOfFuel { .. } => "out of fuel",
+            Verdict::Ended(end) => end.verdict_name(),
             Verdict::OverBudget { .. } => "over budget",
-            Verdict::MemoryLimit { .. } => "memory limit",
-            Verdict::OutputLimit { .. } => "output limit",
-            Verdict::StackOverflow { .. } => "stack overflow",
             Verdict::ExitCode { .. } => "exit code",
-            Verdict::LinkError { .. } => "link error",
             Verdict::LabError { .. } => "lab error",
-            Verdict::Cancelled => "cancelled",
         }
     }
 
@@ -102,6 +65,16 @@ impl Verdict {
     /// Whether the learner is to blame; a lab error never counts against them.
     pub fn is_lab_error(&self) -> bool {
         matches!(self, Verdict::LabError { .. })
+    }
+
+    /// Whether grading was stopped before the check finished.
+    pub fn is_cancelled(&self) -> bool {
+        matches!(self, Verdict::Ended(End::Cancelled))
+    }
+
+    /// A check stopped by Stop, or never reached.
+    pub fn cancelled() -> Verdict {
+        Verdict::Ended(End::Cancelled)
     }
 }
 
@@ -125,58 +98,19 @@ impl fmt::Display for Verdict {
                 Ok(())
             }
             Verdict::CompileError(e) => write!(f, "compile error: {e}"),
-            Verdict::MissingExport { name, expected } => {
-                write!(f, "missing export: the module does not export `{name}`")?;
-                if let Some(sig) = expected {
-                    write!(
-                        f,
-                        "; add (func (export \"{name}\") ...) with signature {sig}"
-                    )?;
-                }
-                Ok(())
-            }
-            Verdict::WrongSignature {
-                name,
-                expected,
-                actual,
-            } => write!(
-                f,
-                "wrong signature: `{name}` should be {expected}, but it is {actual}"
-            ),
-            Verdict::Trap { kind, message } => write!(f, "trap ({kind}): {message}"),
-            Verdict::OutOfFuel { limit } => write!(
-                f,
-                "out of fuel: used all {limit} instructions of the budget without finishing (an endless loop?)"
-            ),
+            Verdict::Ended(end) => end.verdict_text(f),
             Verdict::OverBudget { used, budget } => write!(
                 f,
                 "over budget: correct, but used {used} fuel where the budget is {budget}; find a faster way"
-            ),
-            Verdict::MemoryLimit {
-                limit_pages,
-                requested_pages,
-            } => write!(
-                f,
-                "memory limit: asked for {requested_pages} pages of 64 KiB; the limit is {limit_pages} pages"
-            ),
-            Verdict::OutputLimit { limit } => write!(
-                f,
-                "output limit: wrote more than {limit} bytes (printing in an endless loop?)"
-            ),
-            Verdict::StackOverflow { limit } => write!(
-                f,
-                "stack overflow: calls nested deeper than {limit} (recursion without a base case?)"
             ),
             Verdict::ExitCode { expected, actual } => write!(
                 f,
                 "exit code: the program exited with {actual}, expected {expected}"
             ),
-            Verdict::LinkError { message } => write!(f, "link error: {message}"),
             Verdict::LabError { message } => write!(
                 f,
                 "lab error (not your fault; tell the instructor): {message}"
             ),
-            Verdict::Cancelled => f.write_str("cancelled: grading was stopped"),
         }
     }
 }

@@ -8,7 +8,7 @@
 
 use super::{Course, Expect, Files, Loaded, load};
 use crate::lab::CheckKind;
-use crate::sandbox::{TrapKind, Value};
+use crate::vocab::{TrapKind, Value, origin};
 use serde_json::{Map, Value as Json, json};
 
 /// The bundle format version this build writes and reads.
@@ -58,15 +58,6 @@ pub fn make_bundle(files: &Files, courses: &[Course]) -> String {
     connect.dedup();
     json!({ "format": BUNDLE_FORMAT, "files": out, "expected": expected, "connect": connect })
         .to_string()
-}
-
-/// `https://host:port` of a URL.
-fn origin(url: &str) -> &str {
-    let after_scheme = url.find("://").map_or(0, |i| i + 3);
-    match url[after_scheme..].find('/') {
-        Some(i) => &url[..after_scheme + i],
-        None => url,
-    }
 }
 
 /// Reads a bundle back into courses, with random checks' expected values

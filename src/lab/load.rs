@@ -3,8 +3,8 @@
 
 use super::raw::{self, S};
 use super::*;
-use crate::record::xapi::{is_iri, is_url};
-use crate::sandbox::TrapKind;
+use crate::vocab::TrapKind;
+use crate::vocab::{is_iri, is_url};
 
 /// Everything found under a labs root: the courses that loaded and every
 /// problem found on the way.

@@ -19,7 +19,7 @@ pub use bundle::{BUNDLE_FORMAT, make_bundle, read_bundle, value_from_text, value
 pub use load::{Loaded, load_courses, load_lab};
 
 use crate::compile::Submission;
-use crate::sandbox::{FuncSig, Limits, TrapKind, ValType, Value};
+use crate::vocab::{FuncSig, Limits, TrapKind, ValType, Value};
 use std::collections::BTreeMap;
 use std::fmt;
 

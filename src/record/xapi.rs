@@ -12,6 +12,7 @@
 
 use super::{LabRecord, Record};
 use crate::lab::{Course, Lab};
+use crate::vocab::{is_iri, is_url};
 use serde_json::{Map, Value, json};
 use sha1::{Digest, Sha1};
 
@@ -596,30 +597,6 @@ impl Validator {
     }
 }
 
-/// An absolute IRI: a scheme, a colon, and no spaces (what xAPI needs of
-/// ids; whether it resolves is the author's business).
-pub fn is_iri(s: &str) -> bool {
-    let Some((scheme, rest)) = s.split_once(':') else {
-        return false;
-    };
-    let mut chars = scheme.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && chars.all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-        && !rest.is_empty()
-        && !s
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control() || "<>\"{}|\\^`".contains(c))
-}
-
-/// An `http://` or `https://` URL with a host.
-pub fn is_url(s: &str) -> bool {
-    is_iri(s)
-        && ["http://", "https://"].iter().any(|p| {
-            s.strip_prefix(p)
-                .is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'))
-        })
-}
-
 fn is_uuid(s: &str) -> bool {
     let groups: Vec<&str> = s.split('-').collect();
     groups.len() == 5
@@ -750,18 +727,6 @@ mod tests {
         ] {
             assert!(!is_timestamp(t), "{t}");
         }
-    }
-
-    #[test]
-    fn iris_and_urls() {
-        assert!(is_iri("urn:sandlab:xapi:engine"));
-        assert!(is_iri("https://example.edu/courses/wasm"));
-        assert!(!is_iri("wasm-from-scratch/add"));
-        assert!(!is_iri("https://example.edu/a b"));
-        assert!(!is_iri("1http://x"));
-        assert!(is_url("https://example.edu"));
-        assert!(!is_url("urn:x:y"));
-        assert!(!is_url("https:///nohost"));
     }
 
     fn good() -> Value {

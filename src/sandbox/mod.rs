@@ -8,7 +8,8 @@
 //! fuel count.
 //!
 //! ```
-//! use sandlab::sandbox::{Program, Request, Entry, End, Value, Limits};
+//! use sandlab::sandbox::{Program, Request, Entry, End};
+//! use sandlab::vocab::{Value, Limits};
 //! let wasm = wast::parser::parse::<wast::Wat>(
 //!     &wast::parser::ParseBuffer::new(
 //!         r#"(module (func (export "add") (param i32 i32) (result i32)
@@ -20,15 +21,16 @@
 //! assert_eq!(outcome.end, End::Returned(vec![Value::I32(5)]));
 //! ```
 
-mod value;
+mod end;
 pub(crate) mod wasi;
 
 #[cfg(test)]
 mod tests;
 
-pub use value::{FuncSig, ValType, Value};
+pub use end::{End, Wanted, join_values};
 
 use crate::meter;
+use crate::vocab::{FuncSig, Limits, TrapKind, ValType, Value};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -37,31 +39,6 @@ use wasmi::{
     CompilationMode, Config, Engine, ExternType, Func, Linker, Module, ResumableCall,
     ResumableCallOutOfFuel, Store, TrapCode, Val,
 };
-
-/// Resource caps for one run. Every cap is deterministic: the same module
-/// and input hit it at the same point on every machine.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Limits {
-    /// Instruction budget, in wasmi fuel units (about one per instruction).
-    pub fuel: u64,
-    /// Linear memory cap in 64 KiB pages.
-    pub memory_pages: u32,
-    /// Maximum call depth.
-    pub stack_depth: u32,
-    /// Cap on all bytes written to stdout, stderr and files together.
-    pub output_bytes: u64,
-}
-
-impl Default for Limits {
-    fn default() -> Limits {
-        Limits {
-            fuel: 10_000_000,
-            memory_pages: 256,
-            stack_depth: 10_000,
-            output_bytes: 64 * 1024,
-        }
-    }
-}
 
 /// Table elements any module may hold: generous for real programs, small
 /// enough that a hostile `(table 4000000000 funcref)` cannot eat the page.
@@ -143,231 +120,12 @@ impl Request {
     }
 }
 
-/// The kinds of WebAssembly trap, named as the spec's test suite names them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum TrapKind {
-    Unreachable,
-    MemoryOutOfBounds,
-    TableOutOfBounds,
-    IndirectCallToNull,
-    DivisionByZero,
-    IntegerOverflow,
-    BadConversionToInteger,
-    BadSignature,
-    /// A WASI call the program made was invalid (bad pointer, no memory…).
-    Host,
-    /// Anything else the engine reported.
-    Other,
-}
-
-impl TrapKind {
-    pub const ALL: [TrapKind; 10] = [
-        TrapKind::Unreachable,
-        TrapKind::MemoryOutOfBounds,
-        TrapKind::TableOutOfBounds,
-        TrapKind::IndirectCallToNull,
-        TrapKind::DivisionByZero,
-        TrapKind::IntegerOverflow,
-        TrapKind::BadConversionToInteger,
-        TrapKind::BadSignature,
-        TrapKind::Host,
-        TrapKind::Other,
-    ];
-
-    /// The stable name used in lab files, reports and records.
-    pub fn name(self) -> &'static str {
-        match self {
-            TrapKind::Unreachable => "unreachable",
-            TrapKind::MemoryOutOfBounds => "out of bounds memory access",
-            TrapKind::TableOutOfBounds => "undefined element",
-            TrapKind::IndirectCallToNull => "uninitialized element",
-            TrapKind::DivisionByZero => "integer divide by zero",
-            TrapKind::IntegerOverflow => "integer overflow",
-            TrapKind::BadConversionToInteger => "invalid conversion to integer",
-            TrapKind::BadSignature => "indirect call type mismatch",
-            TrapKind::Host => "invalid system call",
-            TrapKind::Other => "trap",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<TrapKind> {
-        TrapKind::ALL.into_iter().find(|k| k.name() == name)
-    }
-
-    /// A sentence that helps a learner find the cause.
-    pub fn explain(self) -> &'static str {
-        match self {
-            TrapKind::Unreachable => "the program executed an `unreachable` instruction",
-            TrapKind::MemoryOutOfBounds => "a load or store went past the end of linear memory",
-            TrapKind::TableOutOfBounds => "call_indirect used an index past the end of the table",
-            TrapKind::IndirectCallToNull => "call_indirect reached an empty table slot",
-            TrapKind::DivisionByZero => "an integer division or remainder had a zero divisor",
-            TrapKind::IntegerOverflow => {
-                "a signed division overflowed (the minimum value divided by -1)"
-            }
-            TrapKind::BadConversionToInteger => {
-                "a float was NaN or out of range when truncated to an integer"
-            }
-            TrapKind::BadSignature => "call_indirect found a function of a different type",
-            TrapKind::Host => "a system call was given bad arguments",
-            TrapKind::Other => "the engine stopped the program",
-        }
-    }
-}
-
-impl fmt::Display for TrapKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// How a run ended.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub enum End {
-    /// The called function returned these values (a command returned normally: empty).
-    Returned(Vec<Value>),
-    /// The program called `proc_exit`.
-    Exited(i32),
-    Trapped {
-        kind: TrapKind,
-        message: String,
-    },
-    OutOfFuel {
-        limit: u64,
-    },
-    MemoryLimit {
-        limit_pages: u32,
-        requested_pages: u64,
-    },
-    TableLimit {
-        limit: u64,
-        requested: u64,
-    },
-    OutputLimit {
-        limit: u64,
-    },
-    StackOverflow {
-        limit: u32,
-    },
-    /// The entry the request names is not exported (or not a function).
-    MissingExport {
-        name: String,
-    },
-    /// The export exists but its parameters differ from the arguments given.
-    WrongSignature {
-        name: String,
-        actual: FuncSig,
-        given: Vec<ValType>,
-    },
-    /// The module needs an import the sandbox does not provide.
-    LinkError {
-        message: String,
-    },
-    /// The run was stopped from outside (the Stop button).
-    Cancelled,
-}
-
-impl fmt::Display for End {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            End::Returned(values) if values.is_empty() => f.write_str("returned"),
-            End::Returned(values) => write!(f, "returned {}", join_values(values)),
-            End::Exited(code) => write!(f, "exited with code {code}"),
-            End::Trapped { message, .. } => write!(f, "trapped: {message}"),
-            End::OutOfFuel { limit } => write!(
-                f,
-                "ran out of fuel after {limit} instructions (an endless loop?)"
-            ),
-            End::MemoryLimit {
-                limit_pages,
-                requested_pages,
-            } => write!(
-                f,
-                "asked for {requested_pages} pages of memory; the limit is {limit_pages} pages ({} KiB)",
-                *limit_pages as u64 * 64
-            ),
-            End::TableLimit { limit, requested } => write!(
-                f,
-                "asked for a table of {requested} elements; the limit is {limit}"
-            ),
-            End::OutputLimit { limit } => write!(
-                f,
-                "wrote more than the output limit of {limit} bytes (a print in a loop?)"
-            ),
-            End::StackOverflow { limit } => write!(
-                f,
-                "exceeded the call depth limit of {limit} (recursion without a base case?)"
-            ),
-            End::MissingExport { name } => write!(f, "the module does not export `{name}`"),
-            End::WrongSignature {
-                name,
-                actual,
-                given,
-            } => write!(
-                f,
-                "`{name}` has signature {actual}, but it was called with ({})",
-                given
-                    .iter()
-                    .map(|t| t.name())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            End::LinkError { message } => f.write_str(message),
-            End::Cancelled => f.write_str("stopped"),
-        }
-    }
-}
-
-/// Values as a comma-separated list, as reports show them.
-pub fn join_values(values: &[Value]) -> String {
-    values
-        .iter()
-        .map(Value::to_string)
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// Why a host function or the limiter stopped the run.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) enum Stop {
-    Exit(i32),
-    /// Host work needed more fuel than the run had left.
-    OutOfFuel,
-    OutputLimit {
-        limit: u64,
-    },
-    MemoryLimit {
-        limit_pages: u32,
-        requested_pages: u64,
-    },
-    TableLimit {
-        limit: u64,
-        requested: u64,
-    },
-    Fault(String),
-}
-
-impl fmt::Display for Stop {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Stop::Exit(code) => write!(f, "exit {code}"),
-            Stop::OutOfFuel => f.write_str("out of fuel"),
-            Stop::OutputLimit { limit } => write!(f, "output limit of {limit} bytes"),
-            Stop::MemoryLimit { limit_pages, .. } => {
-                write!(f, "memory limit of {limit_pages} pages")
-            }
-            Stop::TableLimit { limit, .. } => write!(f, "table limit of {limit} elements"),
-            Stop::Fault(message) => f.write_str(message),
-        }
-    }
-}
-
 /// Caps memory and tables; on a refused growth it records why and traps, so
 /// the learner reads "memory limit" rather than a puzzling -1 from memory.grow.
 #[derive(Debug)]
 pub(crate) struct Limiter {
     memory_pages: u32,
-    hit: Option<Stop>,
+    hit: Option<End>,
 }
 
 impl Limiter {
@@ -388,7 +146,7 @@ impl wasmi::ResourceLimiter for Limiter {
     ) -> Result<bool, wasmi_core::LimiterError> {
         let requested_pages = (desired / 65536) as u64;
         if requested_pages > self.memory_pages as u64 {
-            self.hit = Some(Stop::MemoryLimit {
+            self.hit = Some(End::MemoryLimit {
                 limit_pages: self.memory_pages,
                 requested_pages,
             });
@@ -404,7 +162,7 @@ impl wasmi::ResourceLimiter for Limiter {
         _maximum: Option<usize>,
     ) -> Result<bool, wasmi_core::LimiterError> {
         if desired > MAX_TABLE_ELEMENTS {
-            self.hit = Some(Stop::TableLimit {
+            self.hit = Some(End::TableLimit {
                 limit: MAX_TABLE_ELEMENTS as u64,
                 requested: desired as u64,
             });
@@ -734,7 +492,7 @@ impl Execution {
     pub fn start(program: &Program, request: Request) -> Execution {
         let limits = request.limits;
         let limiter = Limiter::new(limits.memory_pages);
-        let host = Host::new(request.world, limits.output_bytes, limiter);
+        let host = Host::new(request.world, &limits, limiter);
         let mut store = Store::new(program.module.engine(), host);
         store.limiter(|host| &mut host.limiter);
         let mut exec = Execution {
@@ -867,17 +625,21 @@ impl Execution {
             Entry::Command => ("_start".to_string(), Vec::new()),
         };
         let Some(func) = instance.get_func(&self.store, &name) else {
-            return Err(End::MissingExport { name });
+            return Err(End::MissingExport {
+                name,
+                wanted: Wanted::Function(None),
+            });
         };
         let ty = func.ty(&self.store);
         let given: Vec<ValType> = args.iter().map(|v| v.ty()).collect();
         match sig_of(ty.params(), ty.results()) {
             Ok(sig) if sig.params == given => {}
             Ok(actual) => {
+                let given: Vec<&str> = given.iter().map(|t| t.name()).collect();
                 return Err(End::WrongSignature {
                     name,
-                    actual,
-                    given,
+                    expected: format!("({})", given.join(", ")),
+                    actual: actual.to_string(),
                 });
             }
             Err(message) => {
@@ -894,6 +656,7 @@ impl Execution {
                     .get_memory(&self.store, "memory")
                     .ok_or_else(|| End::MissingExport {
                         name: "memory".into(),
+                        wanted: Wanted::Memory,
                     })?;
             let data = memory.data_mut(&mut self.store);
             for w in entrance.writes {
@@ -1015,9 +778,9 @@ impl Execution {
     /// host function or the limiter recorded.
     fn end_for(&mut self, error: &wasmi::Error) -> End {
         let host = self.store.data_mut();
-        if let Some(stop) = host.stop.take().or_else(|| host.limiter.hit.take()) {
-            self.out_of_fuel |= stop == Stop::OutOfFuel;
-            return stop.end(self.limit);
+        if let Some(end) = host.stop.take().or_else(|| host.limiter.hit.take()) {
+            self.out_of_fuel |= matches!(end, End::OutOfFuel { .. });
+            return end;
         }
         if let Some(code) = error.i32_exit_status() {
             return End::Exited(code);
@@ -1189,29 +952,6 @@ pub(crate) fn metered_end(
             kind: TrapKind::IndirectCallToNull,
             message: TrapKind::IndirectCallToNull.explain().to_string(),
         },
-    }
-}
-
-impl Stop {
-    /// How a run that a host function or a limit stopped ends.
-    pub(crate) fn end(self, fuel_limit: u64) -> End {
-        match self {
-            Stop::Exit(code) => End::Exited(code),
-            Stop::OutOfFuel => End::OutOfFuel { limit: fuel_limit },
-            Stop::OutputLimit { limit } => End::OutputLimit { limit },
-            Stop::MemoryLimit {
-                limit_pages,
-                requested_pages,
-            } => End::MemoryLimit {
-                limit_pages,
-                requested_pages,
-            },
-            Stop::TableLimit { limit, requested } => End::TableLimit { limit, requested },
-            Stop::Fault(message) => End::Trapped {
-                kind: TrapKind::Host,
-                message,
-            },
-        }
     }
 }
 

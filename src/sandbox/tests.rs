@@ -214,7 +214,8 @@ fn missing_export_and_wrong_signature() {
     assert_eq!(
         out.end,
         End::MissingExport {
-            name: "fibonacci".into()
+            name: "fibonacci".into(),
+            wanted: Wanted::Function(None),
         }
     );
     let out = call(FIB, "fib", vec![Value::I64(3)]);

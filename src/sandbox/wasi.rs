@@ -16,8 +16,10 @@
 //! them. wasmi links them here ([`define`]); the browser's own engine calls
 //! the same [`call`] from its import functions.
 
-use super::{Stop, Value, World};
+use super::{End, World};
 use crate::meter;
+use crate::vocab::Value;
+use crate::vocab::{Limits, TrapKind};
 use std::collections::BTreeMap;
 use wasmi::{Caller, Error, Extern, FuncType, Linker, Val, ValType};
 
@@ -51,8 +53,10 @@ pub(crate) struct Host {
     output_limit: u64,
     clock: u64,
     rng: u64,
-    /// Why the run stopped, when a host function or the limiter stopped it.
-    pub stop: Option<Stop>,
+    /// How the run ended, when a host function stopped it.
+    pub stop: Option<End>,
+    /// The run's fuel budget, for a host function that runs out of it.
+    pub fuel_limit: u64,
     pub limiter: super::Limiter,
     /// The instance, for a WASI function the host calls directly (a check
     /// calling a re-exported import), whose caller has no instance of its own.
@@ -65,7 +69,8 @@ struct OpenFile {
 }
 
 impl Host {
-    pub(crate) fn new(world: World, output_limit: u64, limiter: super::Limiter) -> Host {
+    pub(crate) fn new(world: World, limits: &Limits, limiter: super::Limiter) -> Host {
+        let output_limit = limits.output_bytes;
         let mut args = vec![world.program_name];
         args.extend(world.args);
         Host {
@@ -83,6 +88,7 @@ impl Host {
             clock: 0,
             rng: world.seed ^ 0x9E37_79B9_7F4A_7C15,
             stop: None,
+            fuel_limit: limits.fuel,
             limiter,
             instance: None,
         }
@@ -165,10 +171,10 @@ struct Mem<'g> {
 
 impl Mem<'_> {
     /// Checks that `[addr, addr+len)` lies inside memory.
-    fn range(&self, what: &str, addr: u32, len: u64) -> Result<u64, Stop> {
+    fn range(&self, what: &str, addr: u32, len: u64) -> Result<u64, End> {
         let start = addr as u64;
         if start + len > self.len {
-            return Err(Stop::Fault(format!(
+            return Err(fault(format!(
                 "{}: {what} at address {addr} ({len} bytes) lies outside memory ({} bytes)",
                 self.call, self.len
             )));
@@ -176,21 +182,21 @@ impl Mem<'_> {
         Ok(start)
     }
 
-    fn read(&mut self, what: &str, addr: u32, len: u64) -> Result<Vec<u8>, Stop> {
+    fn read(&mut self, what: &str, addr: u32, len: u64) -> Result<Vec<u8>, End> {
         let start = self.range(what, addr, len)?;
         Ok(self.guest.read(start, len as usize))
     }
 
-    fn write(&mut self, what: &str, addr: u32, bytes: &[u8]) -> Result<(), Stop> {
+    fn write(&mut self, what: &str, addr: u32, bytes: &[u8]) -> Result<(), End> {
         let start = self.range(what, addr, bytes.len() as u64)?;
         self.guest.write(start, bytes);
         Ok(())
     }
 
     /// Reads an iovec array as (address, length) pairs, checking each buffer.
-    fn iovecs(&mut self, iovs: u32, count: u32) -> Result<Vec<(u32, u32)>, Stop> {
+    fn iovecs(&mut self, iovs: u32, count: u32) -> Result<Vec<(u32, u32)>, End> {
         if count > MAX_IOVECS {
-            return Err(Stop::Fault(format!(
+            return Err(fault(format!(
                 "{}: {count} iovecs in one call; the sandbox allows {MAX_IOVECS}",
                 self.call
             )));
@@ -211,21 +217,29 @@ impl Mem<'_> {
 /// it a program could ask WASI for unbounded work per call while paying for
 /// one instruction. It draws on the metering pass's counter, the same one
 /// the program's own instructions draw on.
-fn charge(guest: &mut dyn Guest, bytes: u64) -> Result<(), Stop> {
+fn charge(guest: &mut dyn Guest, bytes: u64, limit: u64) -> Result<(), End> {
     let cost = (bytes / 8 + 1).min(i64::MAX as u64) as i64;
     let left = guest.fuel().saturating_sub(cost);
     guest.set_fuel(left);
     if left < 0 {
-        return Err(Stop::OutOfFuel);
+        return Err(End::OutOfFuel { limit });
     }
     Ok(())
 }
 
+/// A bad request from the program: it stops the run, saying what was wrong.
+fn fault(message: String) -> End {
+    End::Trapped {
+        kind: TrapKind::Host,
+        message,
+    }
+}
+
 /// Borrows the exported memory for `call`, or stops the run if there is none.
-fn memory<'g>(guest: &'g mut dyn Guest, call: &'static str) -> Result<Mem<'g>, Stop> {
+fn memory<'g>(guest: &'g mut dyn Guest, call: &'static str) -> Result<Mem<'g>, End> {
     match guest.memory_len() {
         Some(len) => Ok(Mem { guest, len, call }),
-        None => Err(Stop::Fault(format!(
+        None => Err(fault(format!(
             "{call} needs the module to export its memory as \"memory\", and it does not"
         ))),
     }
@@ -254,15 +268,29 @@ pub(crate) fn call(
     guest: &mut dyn Guest,
     name: &str,
     args: &[Value],
-) -> Result<Option<Value>, Stop> {
+) -> Result<Option<Value>, End> {
     let a = |i| u32_arg(args, i);
     let errno = match name {
         "args_sizes_get" => write_sizes(guest, "args_sizes_get", &arg_list(host), a(0), a(1))?,
-        "args_get" => write_string_list(guest, "args_get", arg_list(host), a(0), a(1))?,
+        "args_get" => write_string_list(
+            guest,
+            "args_get",
+            arg_list(host),
+            a(0),
+            a(1),
+            host.fuel_limit,
+        )?,
         "environ_sizes_get" => {
             write_sizes(guest, "environ_sizes_get", &env_list(host), a(0), a(1))?
         }
-        "environ_get" => write_string_list(guest, "environ_get", env_list(host), a(0), a(1))?,
+        "environ_get" => write_string_list(
+            guest,
+            "environ_get",
+            env_list(host),
+            a(0),
+            a(1),
+            host.fuel_limit,
+        )?,
         "clock_res_get" => {
             if a(0) > 3 {
                 EINVAL
@@ -285,7 +313,7 @@ pub(crate) fn call(
         }
         "random_get" => {
             let (buf, len) = (a(0), a(1));
-            charge(guest, len as u64)?;
+            charge(guest, len as u64, host.fuel_limit)?;
             let mut mem = memory(guest, "random_get")?;
             mem.range("the buffer", buf, len as u64)?;
             let mut bytes = vec![0u8; len as usize];
@@ -297,7 +325,7 @@ pub(crate) fn call(
             ESUCCESS
         }
         "sched_yield" => ESUCCESS,
-        "proc_exit" => return Err(Stop::Exit(a(0) as i32)),
+        "proc_exit" => return Err(End::Exited(a(0) as i32)),
         "fd_write" => fd_write(host, guest, a(0), a(1), a(2), a(3))?,
         "fd_read" => fd_read(host, guest, a(0), a(1), a(2), a(3))?,
         "fd_close" => {
@@ -367,7 +395,7 @@ pub(crate) fn call(
         }
         "path_open" => path_open(host, guest, a(0), a(2), a(3), a(4), a(8))?,
         other => {
-            return Err(Stop::Fault(format!(
+            return Err(fault(format!(
                 "internal error: WASI `{other}` has no implementation"
             )));
         }
@@ -382,14 +410,14 @@ fn fd_write(
     iovs: u32,
     n: u32,
     out: u32,
-) -> Result<i32, Stop> {
+) -> Result<i32, End> {
     // A bad descriptor costs nothing and writes nothing.
     if !(fd == 1 || fd == 2 || host.open.contains_key(&fd)) {
         return Ok(EBADF);
     }
     let bufs = memory(guest, "fd_write")?.iovecs(iovs, n)?;
     let total: u64 = bufs.iter().map(|(_, len)| *len as u64).sum();
-    charge(guest, total + n as u64 * 8)?;
+    charge(guest, total + n as u64 * 8, host.fuel_limit)?;
     let mut mem = memory(guest, "fd_write")?;
     let mut written = 0usize;
     for (buf, len) in bufs {
@@ -402,7 +430,7 @@ fn fd_write(
             if let Some(sink) = sink(host, fd) {
                 sink.extend_from_slice(&bytes[..room]);
             }
-            return Err(Stop::OutputLimit { limit });
+            return Err(End::OutputLimit { limit });
         }
         host.output_left -= bytes.len() as u64;
         match sink(host, fd) {
@@ -422,10 +450,10 @@ fn fd_read(
     iovs: u32,
     n: u32,
     out: u32,
-) -> Result<i32, Stop> {
+) -> Result<i32, End> {
     let bufs = memory(guest, "fd_read")?.iovecs(iovs, n)?;
     let total: u64 = bufs.iter().map(|(_, len)| *len as u64).sum();
-    charge(guest, total + n as u64 * 8)?;
+    charge(guest, total + n as u64 * 8, host.fuel_limit)?;
     let mut mem = memory(guest, "fd_read")?;
     let mut read = 0usize;
     for (buf, len) in bufs {
@@ -467,7 +495,7 @@ fn fd_seek(
     offset: i64,
     whence: u32,
     out: u32,
-) -> Result<i32, Stop> {
+) -> Result<i32, End> {
     let mut mem = memory(guest, "fd_seek")?;
     let Some(file) = host.open.get(&fd) else {
         return Ok(if fd <= 2 {
@@ -501,14 +529,14 @@ fn path_open(
     path_len: u32,
     oflags: u32,
     out: u32,
-) -> Result<i32, Stop> {
+) -> Result<i32, End> {
     if path_len > MAX_PATH {
         return Ok(ENAMETOOLONG);
     }
     if host.open.len() >= MAX_OPEN {
         return Ok(EMFILE);
     }
-    charge(guest, path_len as u64)?;
+    charge(guest, path_len as u64, host.fuel_limit)?;
     let mut mem = memory(guest, "path_open")?;
     if dirfd != PREOPEN_FD {
         return Ok(if host.open.contains_key(&dirfd) {
@@ -557,9 +585,10 @@ fn write_string_list(
     list: Vec<Vec<u8>>,
     ptrs: u32,
     buf: u32,
-) -> Result<i32, Stop> {
+    fuel_limit: u64,
+) -> Result<i32, End> {
     let total: usize = list.iter().map(|s| s.len() + 5).sum();
-    charge(guest, total as u64)?;
+    charge(guest, total as u64, fuel_limit)?;
     let mut mem = memory(guest, call)?;
     let mut at = buf;
     for (i, item) in list.iter().enumerate() {
@@ -578,7 +607,7 @@ fn write_sizes(
     list: &[Vec<u8>],
     count: u32,
     size: u32,
-) -> Result<i32, Stop> {
+) -> Result<i32, End> {
     let total: usize = list.iter().map(|s| s.len() + 1).sum();
     let mut mem = memory(guest, call)?;
     mem.write("the count", count, &(list.len() as u32).to_le_bytes())?;
@@ -588,11 +617,11 @@ fn write_sizes(
 
 /// What an unimplemented preview1 import does: answer `ENOSYS` when it can
 /// return an errno, otherwise stop the run naming it.
-pub(crate) fn stub(name: &str, returns_errno: bool) -> Result<Option<Value>, Stop> {
+pub(crate) fn stub(name: &str, returns_errno: bool) -> Result<Option<Value>, End> {
     if returns_errno {
         Ok(Some(Value::I32(ENOSYS)))
     } else {
-        Err(Stop::Fault(format!(
+        Err(fault(format!(
             "the program called WASI `{name}`, which the sandbox does not offer"
         )))
     }
@@ -635,7 +664,7 @@ fn serve(
     caller: &mut Caller<'_, Host>,
     params: &[Val],
     results: &mut [Val],
-    serve: impl FnOnce(&mut Host, &mut dyn Guest, &[Value]) -> Result<Option<Value>, Stop>,
+    serve: impl FnOnce(&mut Host, &mut dyn Guest, &[Value]) -> Result<Option<Value>, End>,
 ) -> Result<(), Error> {
     let args: Vec<Value> = params.iter().filter_map(super::from_val).collect();
     let export = |caller: &Caller<'_, Host>, name: &str| {
@@ -679,7 +708,7 @@ fn serve(
         }
         Err(stop) => {
             let error = match stop {
-                Stop::Exit(code) => Error::i32_exit(code),
+                End::Exited(code) => Error::i32_exit(code),
                 ref other => Error::new(other.to_string()),
             };
             caller.data_mut().stop = Some(stop);

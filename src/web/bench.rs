@@ -6,7 +6,8 @@
 //! page. `#/bench` in a `--features bench` build.
 
 use crate::compile::{self, Submission};
-use crate::sandbox::{self, End, Limits, Request, Value};
+use crate::sandbox::{self, End, Request};
+use crate::vocab::{Limits, Value};
 use js_sys::{Function, Reflect, Uint8Array, WebAssembly};
 use serde_json::{Value as Json, json};
 use std::cell::RefCell;

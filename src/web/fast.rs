@@ -16,9 +16,9 @@
 use crate::meter;
 use crate::sandbox::wasi::{self, Guest, Host};
 use crate::sandbox::{
-    End, Entry, Limiter, Outcome, Program, Request, TrapKind, ValType, Value, memory_reads,
-    metered_end, settle,
+    End, Entry, Limiter, Outcome, Program, Request, memory_reads, metered_end, settle,
 };
+use crate::vocab::{TrapKind, ValType, Value};
 use js_sys::{Array, Function, Object, Reflect, Uint8Array, WebAssembly};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -169,7 +169,7 @@ pub fn run(fast: &FastProgram, program: &Program, request: &Request) -> Result<O
     }
     let host = Rc::new(RefCell::new(Host::new(
         request.world.clone(),
-        limits.output_bytes,
+        &limits,
         Limiter::new(limits.memory_pages),
     )));
     let instance_parts: Rc<RefCell<Option<Parts>>> = Rc::new(RefCell::new(None));
@@ -306,7 +306,7 @@ pub fn run(fast: &FastProgram, program: &Program, request: &Request) -> Result<O
             "a NaN result",
         )?),
         Err(error) => match (host.stop.take(), why.and_then(meter::Why::from_code)) {
-            (Some(stop), _) => stop.end(limits.fuel),
+            (Some(end), _) => end,
             (None, Some(why)) => {
                 let requested = i64::try_from(meter.requested.value()).unwrap_or(0);
                 metered_end(

@@ -20,7 +20,7 @@ pub fn xapi_cmd(
         ExitCode::from(code)
     };
     if let Some(url) = post
-        && !xapi::is_url(url)
+        && !sandlab::vocab::is_url(url)
     {
         return fail(
             2,

@@ -142,8 +142,8 @@ impl FuncSig {
     ///
     /// # Errors
     ///
-    /// A sentence saying what is wrong with `text`.
-    pub fn parse(text: &str) -> Result<FuncSig, String> {
+    /// What is wrong with `text`.
+    pub fn parse(text: &str) -> Result<FuncSig, SigError> {
         let text = text.trim();
         let (params, results) = match text.split_once("->") {
             Some((p, r)) => (p.trim(), Some(r.trim())),
@@ -158,24 +158,42 @@ impl FuncSig {
     }
 }
 
-fn parse_type_list(text: &str, parens_required: bool) -> Result<Vec<ValType>, String> {
+/// Why a signature could not be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SigError {
+    /// Not of the form `(types) -> types`.
+    Shape(String),
+    /// A name that is not one of the four value types.
+    UnknownType(String),
+}
+
+impl fmt::Display for SigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SigError::Shape(text) => write!(
+                f,
+                "expected a signature like `(i32, i32) -> i32`, found `{text}`"
+            ),
+            SigError::UnknownType(t) => {
+                write!(f, "`{t}` is not a value type (use i32, i64, f32 or f64)")
+            }
+        }
+    }
+}
+
+impl std::error::Error for SigError {}
+
+fn parse_type_list(text: &str, parens_required: bool) -> Result<Vec<ValType>, SigError> {
     let inner = match text.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
         Some(inner) => inner,
-        None if parens_required => {
-            return Err(format!(
-                "expected a signature like `(i32, i32) -> i32`, found `{text}`"
-            ));
-        }
+        None if parens_required => return Err(SigError::Shape(text.to_string())),
         None => text,
     };
     inner
         .split(',')
         .map(str::trim)
         .filter(|t| !t.is_empty())
-        .map(|t| {
-            ValType::parse(t)
-                .ok_or_else(|| format!("`{t}` is not a value type (use i32, i64, f32 or f64)"))
-        })
+        .map(|t| ValType::parse(t).ok_or_else(|| SigError::UnknownType(t.to_string())))
         .collect()
 }
 
@@ -215,16 +233,12 @@ mod tests {
 
     #[test]
     fn bad_signatures_say_why() {
-        assert!(
-            FuncSig::parse("i32 -> i32")
-                .unwrap_err()
-                .contains("signature like")
-        );
-        assert!(
-            FuncSig::parse("(int) -> i32")
-                .unwrap_err()
-                .contains("`int`")
-        );
+        let shape = FuncSig::parse("i32 -> i32").unwrap_err();
+        assert_eq!(shape, SigError::Shape("i32".into()));
+        assert!(shape.to_string().contains("signature like"), "{shape}");
+        let unknown = FuncSig::parse("(int) -> i32").unwrap_err();
+        assert_eq!(unknown, SigError::UnknownType("int".into()));
+        assert!(unknown.to_string().contains("`int`"), "{unknown}");
     }
 
     #[test]
