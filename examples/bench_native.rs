@@ -4,7 +4,8 @@
 //! metering pass instruments it, in bare wasmi, to price the pass. Prints one
 //! JSON object per module. Median of 7 runs after a warm-up.
 
-use sandlab::compile::{self, Submission};
+use sandlab::compile;
+use sandlab::language::{self, Submission};
 use sandlab::sandbox::{self, End, Request};
 use sandlab::vocab::{Limits, Value};
 use serde_json::{Value as Json, json};
@@ -94,7 +95,7 @@ fn main() {
         let path = format!("{}/bench/modules/{name}.wat", env!("CARGO_MANIFEST_DIR"));
         let text = std::fs::read_to_string(&path).expect("module");
         let bytes = compile::wat(&text).expect("compiles");
-        let program = compile::compile(&Submission::Wat(text), 10_000).expect("loads");
+        let program = language::compile(&Submission::wat(text), 10_000).expect("loads");
         let limits = Limits {
             fuel: 100_000_000_000,
             output_bytes: 1 << 30,

@@ -39,7 +39,8 @@ fn main() {
         modules += 1;
         for (job, outcome) in made {
             let line = serde_json::json!({
-                "wasm": base64::engine::general_purpose::STANDARD.encode(&job.wasm),
+                "module": &*job.module_id,
+                "wasm": base64::engine::general_purpose::STANDARD.encode(&job.binary.bytes),
                 "depth": job.stack_depth,
                 "request": job.request,
                 "outcome": outcome,

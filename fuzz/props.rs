@@ -6,9 +6,10 @@
 //! Both includers must also have `support` (tests/support.rs) at their root.
 
 use crate::support::read_tree;
-use sandlab::compile::{self, Submission};
+use sandlab::compile;
 use sandlab::grade::{self, Grading, Report};
-use sandlab::lab::{self, CallCheck, Check, CheckKind, Course, Expect, Files, Lab, Language};
+use sandlab::lab::{self, CallCheck, Check, CheckKind, Course, Expect, Files, Lab};
+use sandlab::language::{self, Language, Submission};
 use sandlab::record;
 use sandlab::sandbox::{self, Execution, Program, Request};
 use sandlab::vocab::{Limits, ValType, Value};
@@ -39,7 +40,7 @@ pub fn lab_file(data: &[u8]) {
     match lab::load_lab(&files, "course/l") {
         Ok(mut lab) => {
             // Random checks run the reference solution here.
-            let _ = grade::prepare(&mut lab);
+            let _ = grade::compute_expected(&mut lab);
         }
         Err(diagnostics) => {
             assert!(!diagnostics.is_empty(), "an error with no diagnostic");
@@ -95,8 +96,8 @@ pub fn wat(data: &[u8]) {
             return;
         }
     };
-    match compile::to_binary(&submission) {
-        Ok(binary) => slices_agree(&binary.bytes, data),
+    match language::build(submission.language, &submission) {
+        Ok(runnable) => slices_agree(&runnable.binary.bytes, data),
         Err(e) => {
             assert!(!e.message.is_empty());
             if let Some(line) = e.line {
@@ -130,8 +131,8 @@ pub fn jobs(data: &[u8]) -> Vec<(grade::Job, sandbox::Outcome)> {
         return Vec::new();
     };
     let lab = lab_calling(&program, &wasm, data);
-    let submission = Submission::Wasm(wasm);
-    let mut grading = Grading::outside(&lab, &submission);
+    let submission = Submission::wasm(wasm);
+    let mut grading = Grading::by_jobs(&lab, &submission);
     let mut jobs = Vec::new();
     while let Some(job) = grading.next_job() {
         let outcome = sandbox::run(&program, job.request.clone());
@@ -193,7 +194,7 @@ fn slices_agree(wasm: &[u8], seed: &[u8]) {
         return;
     };
     let lab = lab_calling(&program, wasm, seed);
-    let submission = Submission::Wasm(wasm.to_vec());
+    let submission = Submission::wasm(wasm.to_vec());
     let whole = grade::grade(&lab, &submission);
     for check in &whole.checks {
         assert!(
@@ -274,6 +275,7 @@ fn lab_calling(program: &Program, wasm: &[u8], seed: &[u8]) -> Lab {
             feedback: None,
             limits: LIMITS,
             budget: None,
+            kind_name: "call",
             kind: CheckKind::Call(CallCheck {
                 function: name.clone(),
                 args,
@@ -360,7 +362,7 @@ fn built_in_courses() -> &'static [Course] {
         assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
         for course in &mut loaded.courses {
             for lab in &mut course.labs {
-                grade::prepare(lab).expect("built-in labs prepare");
+                grade::compute_expected(lab).expect("built-in labs prepare");
             }
         }
         loaded.courses

@@ -6,7 +6,7 @@
 //! app are thin edges around it.
 //!
 //! ```
-//! use sandlab::{compile::Submission, grade, lab};
+//! use sandlab::{grade, lab, language::Submission};
 //!
 //! let mut files = lab::Files::default();
 //! files.insert("lab.toml", r#"
@@ -32,8 +32,8 @@
 //! let report = grade::grade(&lab, lab.solution.as_ref().unwrap());
 //! assert!(report.passed);
 //!
-//! let wrong = Submission::Wat(r#"(module (func (export "double") (param i32) (result i32)
-//!     local.get 0))"#.into());
+//! let wrong = Submission::wat(r#"(module (func (export "double") (param i32) (result i32)
+//!     local.get 0))"#);
 //! let report = grade::grade(&lab, &wrong);
 //! assert_eq!(report.checks[0].verdict.name(), "wrong answer");
 //! ```
@@ -41,6 +41,7 @@
 pub mod compile;
 pub mod grade;
 pub mod lab;
+pub mod language;
 pub mod meter;
 pub mod record;
 pub mod sandbox;

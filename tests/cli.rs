@@ -247,7 +247,7 @@ fn bundle_leaves_solutions_out_and_reads_back() {
         .find(|l| l.id == "add")
         .expect("add");
     assert!(add.solution.is_none());
-    let good = sandlab::compile::Submission::Wat(
+    let good = sandlab::language::Submission::wat(
         std::fs::read_to_string("labs/wasm-from-scratch/add/solution.wat").expect("solution"),
     );
     let report = sandlab::grade::grade(add, &good);

@@ -1,8 +1,8 @@
 //! Every check kind and every verdict, graded through the library.
 
 use crate::support::{fixture_lab, grade_fixture, submission};
-use sandlab::compile::Submission;
 use sandlab::grade::{self, Grading, Report, Verdict};
+use sandlab::language::Submission;
 use sandlab::sandbox::End;
 
 /// Grades `file` against fixture lab `lab` and asserts the verdict of every
@@ -353,7 +353,7 @@ fn files_in_and_out_and_arguments() {
       (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
       (memory (export "memory") 1)
       (func (export "_start") (call $exit (i32.const 3))))"#;
-    let r = grade::grade(&lab, &Submission::Wat(src.into()));
+    let r = grade::grade(&lab, &Submission::wat(src));
     let Verdict::WrongAnswer(m) = &r.checks[0].verdict else {
         panic!("{r:#?}")
     };
@@ -422,15 +422,15 @@ fn grading_in_slices_gives_the_same_report() {
 
 /// Runs a grading's jobs as the browser's worker does: each request and
 /// outcome crosses as JSON, and the module is loaded from the job's bytes.
-fn grade_by_jobs(l: &sandlab::lab::Lab, s: &sandlab::compile::Submission) -> (Report, usize) {
-    let mut g = Grading::outside(l, s);
+fn grade_by_jobs(l: &sandlab::lab::Lab, s: &sandlab::language::Submission) -> (Report, usize) {
+    let mut g = Grading::by_jobs(l, s);
     let mut jobs = 0;
     while let Some(job) = g.next_job() {
         jobs += 1;
         let json = serde_json::to_string(&job.request).expect("a request serialises");
         let request = serde_json::from_str(&json).expect("and reads back");
         assert_eq!(request, job.request);
-        let program = sandlab::sandbox::Program::new(&job.wasm, job.stack_depth)
+        let program = sandlab::sandbox::Program::new(&job.binary.bytes, job.stack_depth)
             .expect("a job's module loads");
         let outcome = sandlab::sandbox::run(&program, request);
         let json = serde_json::to_string(&outcome).expect("an outcome serialises");
@@ -471,7 +471,7 @@ fn grading_through_jobs_gives_the_same_report() {
 fn a_grading_by_jobs_cancels_the_job_away_and_the_rest() {
     let l = fixture_lab("calc");
     let s = submission("calc_loop.wat");
-    let mut g = Grading::outside(&l, &s);
+    let mut g = Grading::by_jobs(&l, &s);
     assert!(g.next_job().is_some());
     // A second job waits for the first one's outcome.
     assert!(g.next_job().is_none());
@@ -506,7 +506,7 @@ fn questions_are_graded_with_their_feedback_and_explanation() {
     let lab = fixture_lab("quiz");
     assert!(!lab.has_code());
     assert_eq!(lab.max_score(), 7);
-    let none = Submission::Wat(String::new());
+    let none = Submission::wat(String::new());
 
     // Nothing answered: nothing scored, no compile error for a lab without code.
     let r = grade::grade(&lab, &none);

@@ -2,13 +2,13 @@
 //! a clear verdict or message, never a panic or a hang. docs/reliability.md
 //! lists every hostile input and the test that covers it.
 
-use sandlab::compile::{self, Submission};
+use sandlab::language::{self, Submission};
 use sandlab::sandbox::{self, End, Request};
 use sandlab::vocab::{TrapKind, Value};
 use std::process::Command;
 
 fn program(wat: &str) -> sandbox::Program {
-    compile::compile(&Submission::Wat(wat.into()), 10_000).expect("compiles")
+    language::compile(&Submission::wat(wat), 10_000).expect("compiles")
 }
 
 #[test]
@@ -25,7 +25,7 @@ fn a_hundred_thousand_tiny_functions_compile_and_run() {
 #[test]
 fn a_syntax_error_on_the_last_line_points_there() {
     let wat = "(module\n  (func (export \"f\") (result i32)\n    i32.const 1)\n  (func $g\n";
-    let Err(err) = compile::compile(&Submission::Wat(wat.into()), 10_000) else {
+    let Err(err) = language::compile(&Submission::wat(wat), 10_000) else {
         panic!("a module missing its closing parentheses compiled");
     };
     let last = wat.lines().count() as u32;

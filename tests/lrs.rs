@@ -113,7 +113,7 @@ fn records(dir: &Path) -> (PathBuf, PathBuf) {
     assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
     let course = &mut loaded.courses[0];
     for lab in &mut course.labs {
-        sandlab::grade::prepare(lab).expect("prepares");
+        sandlab::grade::compute_expected(lab).expect("prepares");
     }
     let course = &loaded.courses[0];
     let labs = course
@@ -129,7 +129,7 @@ fn records(dir: &Path) -> (PathBuf, PathBuf) {
                 .unwrap_or_default();
             let answers: sandlab::grade::Answers =
                 serde_json::from_str(QUIZ_ANSWERS).expect("answers");
-            let submission = sandlab::compile::Submission::Wat(source);
+            let submission = sandlab::language::Submission::wat(source);
             let report = sandlab::grade::grade_with(lab, &submission, &answers);
             assert!(report.passed, "{} solution passes", lab.id);
             record::lab_record(

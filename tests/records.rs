@@ -103,7 +103,7 @@ fn fuel_submission_and_lab_changes_are_caught() {
         let mut loaded = sandlab::lab::load_courses(&files);
         for c in &mut loaded.courses {
             for l in &mut c.labs {
-                sandlab::grade::prepare(l).expect("prepares");
+                sandlab::grade::compute_expected(l).expect("prepares");
             }
         }
         loaded.courses
@@ -153,7 +153,7 @@ fn fuel_submission_and_lab_changes_are_caught() {
     assert!(verify(&current).contains("fuel"), "{}", verify(&current));
 
     let mut source = fixture();
-    if let sandlab::record::SubmissionRecord::Wat { source: s } = &mut source.labs[0].submission {
+    if let Some(s) = &mut source.labs[0].submission.source {
         s.push_str("\n;; edited");
     }
     assert!(
@@ -194,8 +194,24 @@ fn unreadable_records_say_why() {
         ),
     ] {
         let e = sandlab::record::read(text).expect_err(text);
-        assert!(e.contains(needle), "{text}: {e}");
+        assert!(e.to_string().contains(needle), "{text}: {e}");
     }
+    use sandlab::record::ReadError;
+    let kind = |text: &str| sandlab::record::read(text).expect_err(text);
+    assert!(matches!(kind("{"), ReadError::NotJson(_)));
+    assert_eq!(kind("{}"), ReadError::NotARecord);
+    assert!(matches!(
+        kind(r#"{"schema": "sandlab.record/2"}"#),
+        ReadError::NewerSchema(_)
+    ));
+    assert!(matches!(
+        kind(r#"{"schema": "other/1"}"#),
+        ReadError::UnknownSchema(_)
+    ));
+    assert!(matches!(
+        kind(r#"{"schema": "sandlab.record/1", "labs": []}"#),
+        ReadError::Invalid(_)
+    ));
 }
 
 #[test]
@@ -219,7 +235,7 @@ fn uploaded_modules_round_trip_through_base64() {
     let record = sandlab::record::read(&String::from_utf8_lossy(&out.stdout)).expect("reads");
     let sub = record.labs[0].submission.to_submission().expect("decodes");
     let original = std::fs::read("labs/wasm-from-scratch/byo/solution.wasm").expect("committed");
-    assert_eq!(sub, sandlab::compile::Submission::Wasm(original));
+    assert_eq!(sub, sandlab::language::Submission::wasm(original));
     assert_eq!(record.labs[0].status, "passed");
 }
 

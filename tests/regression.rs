@@ -1,6 +1,6 @@
 //! Each test pins a bug that was found and fixed; its name says which.
 
-use sandlab::compile::Submission;
+use sandlab::language::Submission;
 use sandlab::sandbox::{self, End, Program, Request};
 use sandlab::vocab::{Limits, Value};
 
@@ -12,7 +12,7 @@ fn deep_recursion_does_not_overflow_the_native_stack() {
     let src = r#"(module (func $down (export "down") (param i32) (result i32)
         (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
           (else (call $down (i32.sub (local.get 0) (i32.const 1)))))))"#;
-    let program = sandlab::compile::compile(&Submission::Wat(src.into()), 9_000).expect("compiles");
+    let program = sandlab::language::compile(&Submission::wat(src), 9_000).expect("compiles");
     let out = sandbox::run(&program, Request::call("down", vec![Value::I32(8_000)]));
     assert_eq!(out.end, End::Returned(vec![Value::I32(0)]));
 }
@@ -52,11 +52,10 @@ fn proc_exit_does_not_satisfy_an_expected_trap() {
     files.insert("starter.wat", "(module (func (export \"f\")))");
     files.insert("solution.wat", "(module (func (export \"f\") unreachable))");
     let lab = sandlab::lab::load_lab(&files, "").expect("loads");
-    let exits = Submission::Wat(
+    let exits = Submission::wat(
         r#"(module (import "wasi_snapshot_preview1" "proc_exit" (func $e (param i32)))
            (memory (export "memory") 1)
-           (func (export "f") (call $e (i32.const 0))))"#
-            .into(),
+           (func (export "f") (call $e (i32.const 0))))"#,
     );
     let report = sandlab::grade::grade(&lab, &exits);
     assert!(!report.passed, "{report:#?}");

@@ -3,8 +3,8 @@
 //! same question, two gone quiet, and one record edited by hand.
 
 use crate::support::{fixtures, read_tree};
-use sandlab::compile::Submission;
 use sandlab::grade::{self, Answers};
+use sandlab::language::Submission;
 use sandlab::record::class::Learner;
 use sandlab::record::{self, Attempts, Learner as RecordLearner, Record};
 use std::path::Path;
@@ -19,11 +19,11 @@ fn class(dir: &Path) {
     let files = read_tree(&fixtures().join("labs/course"));
     let mut loaded = sandlab::lab::load_courses(&files);
     for lab in &mut loaded.courses[0].labs {
-        grade::prepare(lab).expect("prepares");
+        grade::compute_expected(lab).expect("prepares");
     }
     let course = &loaded.courses[0];
     let wat = |file: &str| {
-        Submission::Wat(
+        Submission::wat(
             std::fs::read_to_string(fixtures().join("labs/submissions").join(file))
                 .expect("submission"),
         )
@@ -67,7 +67,7 @@ fn class(dir: &Path) {
                     Answers::new(),
                 ),
                 "quiz" if !answers.is_empty() => (
-                    Submission::Wat(String::new()),
+                    Submission::wat(String::new()),
                     serde_json::from_str(answers).expect("answers"),
                 ),
                 _ if through => (l.solution.clone().expect("solution"), Answers::new()),
@@ -236,7 +236,7 @@ fn due_dates_show_who_is_late_and_who_is_overdue() {
         .find(|c| c.id == "feature-tour")
         .expect("the tour has a schedule");
     for lab in &mut tour.labs {
-        grade::prepare(lab).expect("prepares");
+        grade::compute_expected(lab).expect("prepares");
     }
     let tour = &*tour;
     let passed = |id: &str, on: &str| {

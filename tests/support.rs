@@ -1,6 +1,6 @@
-use sandlab::compile::Submission;
 use sandlab::grade::{self, Report};
 use sandlab::lab::{self, Files, Lab};
+use sandlab::language::Submission;
 use std::path::{Path, PathBuf};
 
 pub fn fixtures() -> PathBuf {
@@ -33,7 +33,7 @@ pub fn read_tree(root: &Path) -> Files {
 pub fn fixture_lab(name: &str) -> Lab {
     let files = read_tree(&fixtures().join("labs/course"));
     let mut lab = lab::load_lab(&files, name).unwrap_or_else(|e| panic!("{name}: {e:?}"));
-    grade::prepare(&mut lab).expect("prepares");
+    grade::compute_expected(&mut lab).expect("prepares");
     lab
 }
 

@@ -18,7 +18,7 @@ onmessage = async (event) => {
   }
   let reply;
   try {
-    reply = bindings.worker_run(message.wasm, message.depth, message.request);
+    reply = bindings.worker_run(message.module, message.wasm || new Uint8Array(0), message.depth, message.request);
   } catch (error) {
     reply = JSON.stringify({ error: String(error && error.message || error) });
   }

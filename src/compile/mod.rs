@@ -1,60 +1,14 @@
-//! Learner source to a runnable [`Program`]: WAT is compiled here, an
+//! Module bytes to a runnable [`Program`]: WAT is compiled here, an
 //! uploaded `.wasm` is checked here, and validation errors in WAT are mapped
-//! back to the line and column of the offending instruction.
+//! back to the line and column of the offending instruction. Which of these a
+//! submission needs is its language's business ([`crate::language`]).
 
 use crate::sandbox::{ModuleError, Program};
 use std::fmt;
+use std::sync::Arc;
 use wast::Wat;
 use wast::core::{FuncKind, ModuleField, ModuleKind};
 use wast::parser::{self, ParseBuffer};
-
-/// What a learner hands in.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Submission {
-    /// WebAssembly text, written in the browser's editor.
-    Wat(String),
-    /// A compiled module, uploaded.
-    Wasm(Vec<u8>),
-}
-
-impl Submission {
-    /// Classifies a file by its bytes (a binary module starts with `\0asm`)
-    /// and, failing that, by its name.
-    ///
-    /// # Errors
-    ///
-    /// Text that is not UTF-8.
-    pub fn from_file(name: &str, bytes: Vec<u8>) -> Result<Submission, CompileError> {
-        if bytes.starts_with(b"\0asm") || name.ends_with(".wasm") {
-            return Ok(Submission::Wasm(bytes));
-        }
-        match String::from_utf8(bytes) {
-            Ok(text) => Ok(Submission::Wat(text)),
-            Err(e) => {
-                let at = e.utf8_error().valid_up_to();
-                let text = String::from_utf8_lossy(&e.into_bytes()[..at]).into_owned();
-                let line = text.matches('\n').count() + 1;
-                let column = text.len() - text.rfind('\n').map_or(0, |i| i + 1) + 1;
-                Err(CompileError {
-                    message: format!(
-                        "the file is not UTF-8 text (byte {at} is not valid UTF-8); \
-                         save it as UTF-8, or upload a compiled .wasm"
-                    ),
-                    line: Some(line as u32),
-                    column: Some(column as u32),
-                })
-            }
-        }
-    }
-
-    /// The bytes that identify this submission in a record.
-    pub fn bytes(&self) -> &[u8] {
-        match self {
-            Submission::Wat(text) => text.as_bytes(),
-            Submission::Wasm(bytes) => bytes,
-        }
-    }
-}
 
 /// Why a submission could not be turned into a program.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -78,11 +32,36 @@ impl fmt::Display for CompileError {
 
 impl std::error::Error for CompileError {}
 
-/// A module binary and, for WAT, where each instruction came from.
+/// A module binary and, for WAT, where each instruction came from. Cheap to
+/// clone: an interpreter's module is shared by every run of every learner.
 #[derive(Clone, Debug)]
 pub struct Binary {
-    pub bytes: Vec<u8>,
-    source: Option<SourceMap>,
+    pub bytes: Arc<[u8]>,
+    source: Option<Arc<SourceMap>>,
+}
+
+impl Binary {
+    /// The binary of a module that has no source text.
+    pub fn new(bytes: impl Into<Arc<[u8]>>) -> Binary {
+        Binary {
+            bytes: bytes.into(),
+            source: None,
+        }
+    }
+
+    /// `sha256:` and the hex digest of the module: names it to a worker that
+    /// keeps modules it has compiled.
+    pub fn id(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::digest(&self.bytes);
+        format!(
+            "sha256:{}",
+            digest
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        )
+    }
 }
 
 /// Byte offsets into the WAT source: per defined function, its header and
@@ -93,35 +72,36 @@ struct SourceMap {
     funcs: Vec<(usize, Option<Vec<usize>>)>,
 }
 
-/// Turns a submission into module bytes.
-///
-/// # Errors
-///
-/// WAT that does not parse (with line and column), or bytes that are not a
-/// WebAssembly core module.
-pub fn to_binary(submission: &Submission) -> Result<Binary, CompileError> {
-    match submission {
-        Submission::Wat(text) => wat_to_binary(text),
-        Submission::Wasm(bytes) => {
-            check_header(bytes)?;
-            Ok(Binary {
-                bytes: bytes.clone(),
-                source: None,
-            })
-        }
-    }
-}
-
 /// Compiles WAT text to bytes; the plain helper for tests and tools.
 ///
 /// # Errors
 ///
 /// The text does not parse.
 pub fn wat(text: &str) -> Result<Vec<u8>, CompileError> {
-    wat_to_binary(text).map(|b| b.bytes)
+    wat_binary(text).map(|b| b.bytes.to_vec())
 }
 
-fn wat_to_binary(text: &str) -> Result<Binary, CompileError> {
+/// Checks that `bytes` look like a core module (validation comes later, in
+/// [`load`]).
+///
+/// # Errors
+///
+/// Empty, not WebAssembly, or a component.
+pub fn module_binary(bytes: &[u8]) -> Result<Binary, CompileError> {
+    check_header(bytes)?;
+    Ok(Binary {
+        bytes: bytes.into(),
+        source: None,
+    })
+}
+
+/// Compiles WAT text into module bytes, remembering where each instruction
+/// came from.
+///
+/// # Errors
+///
+/// The text does not parse (with line and column).
+pub fn wat_binary(text: &str) -> Result<Binary, CompileError> {
     let parse_error = |e: wast::Error| {
         let (line, col) = e.span().linecol_in(text);
         CompileError {
@@ -164,11 +144,11 @@ fn wat_to_binary(text: &str) -> Result<Binary, CompileError> {
         }
     };
     Ok(Binary {
-        bytes,
-        source: Some(SourceMap {
+        bytes: bytes.into(),
+        source: Some(Arc::new(SourceMap {
             text: text.to_string(),
             funcs,
-        }),
+        })),
     })
 }
 
@@ -225,15 +205,6 @@ fn check_header(bytes: &[u8]) -> Result<(), CompileError> {
 /// of the instruction the validator rejected.
 pub fn load(binary: &Binary, stack_depth: u32) -> Result<Program, CompileError> {
     Program::new(&binary.bytes, stack_depth).map_err(|e| locate(binary, e))
-}
-
-/// Compiles and validates in one step.
-///
-/// # Errors
-///
-/// See [`to_binary`] and [`load`].
-pub fn compile(submission: &Submission, stack_depth: u32) -> Result<Program, CompileError> {
-    load(&to_binary(submission)?, stack_depth)
 }
 
 /// What a static check needs to know about a module.
@@ -333,7 +304,9 @@ mod tests {
     use super::*;
 
     fn error(src: &str) -> CompileError {
-        compile(&Submission::Wat(src.into()), 100).expect_err("should not compile")
+        wat_binary(src)
+            .and_then(|b| load(&b, 100))
+            .expect_err("should not compile")
     }
 
     #[test]
@@ -371,20 +344,15 @@ mod tests {
 
     #[test]
     fn bad_binaries_say_what_they_are() {
-        let empty = to_binary(&Submission::Wasm(vec![])).unwrap_err();
+        let empty = module_binary(&[]).unwrap_err();
         assert!(empty.message.contains("empty"));
-        let text = to_binary(&Submission::Wasm(b"(module)".to_vec())).unwrap_err();
+        let text = module_binary(b"(module)").unwrap_err();
         assert!(text.message.contains("WebAssembly text"), "{text}");
-        let component = to_binary(&Submission::Wasm(b"\0asm\x0d\0\x01\0".to_vec())).unwrap_err();
+        let component = module_binary(b"\0asm\x0d\0\x01\0").unwrap_err();
         assert!(component.message.contains("component"), "{component}");
-        let truncated =
-            compile(&Submission::Wasm(b"\0asm\x01\0\0\0\x01\x05".to_vec()), 100).unwrap_err();
+        let truncated = module_binary(b"\0asm\x01\0\0\0\x01\x05")
+            .and_then(|b| load(&b, 100))
+            .unwrap_err();
         assert!(!truncated.message.is_empty());
-    }
-
-    #[test]
-    fn non_utf8_text_is_reported_with_position() {
-        let e = Submission::from_file("x.wat", b"(module)\n  \xff".to_vec()).unwrap_err();
-        assert_eq!((e.line, e.column), (Some(2), Some(3)), "{e}");
     }
 }

@@ -6,10 +6,11 @@
 //! the same loader the CLI uses. Its JSON shape is a format of its own
 //! (`format`, `files`, `expected`), kept apart from the internal model.
 
-use super::{Course, Expect, Files, Loaded, load};
+use super::{Catalog, Course, Expect, Files, load};
 use crate::lab::CheckKind;
 use crate::vocab::{TrapKind, Value, origin};
 use serde_json::{Map, Value as Json, json};
+use std::fmt;
 
 /// The bundle format version this build writes and reads.
 pub const BUNDLE_FORMAT: u64 = 1;
@@ -60,27 +61,50 @@ pub fn make_bundle(files: &Files, courses: &[Course]) -> String {
         .to_string()
 }
 
+/// Why a bundle could not be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BundleError {
+    /// The text is not JSON (the build was interrupted?).
+    NotJson(String),
+    /// A bundle of another format: made by another version of sandlab.
+    Format(String),
+    /// A file in it is neither text nor bytes.
+    File(String),
+}
+
+impl fmt::Display for BundleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BundleError::NotJson(e) => write!(f, "the lab bundle is not valid JSON: {e}"),
+            BundleError::Format(found) => write!(
+                f,
+                "the lab bundle has format {found}, this build reads {BUNDLE_FORMAT}"
+            ),
+            BundleError::File(path) => write!(f, "bundle file {path} is malformed"),
+        }
+    }
+}
+
+impl std::error::Error for BundleError {}
+
 /// Reads a bundle back into courses, with random checks' expected values
 /// filled in. Solutions are absent, as intended.
 ///
 /// # Errors
 ///
-/// The text is not a bundle of this format, or its labs do not load.
-pub fn read_bundle(text: &str) -> Result<Loaded, String> {
-    let json: Json =
-        serde_json::from_str(text).map_err(|e| format!("the lab bundle is not valid JSON: {e}"))?;
+/// The text is not a bundle of this format. Labs that do not load are
+/// diagnostics of the catalog, not errors.
+pub fn read_bundle(text: &str) -> Result<Catalog, BundleError> {
+    let json: Json = serde_json::from_str(text).map_err(|e| BundleError::NotJson(e.to_string()))?;
     if json["format"].as_u64() != Some(BUNDLE_FORMAT) {
-        return Err(format!(
-            "the lab bundle has format {}, this build reads {BUNDLE_FORMAT}",
-            json["format"]
-        ));
+        return Err(BundleError::Format(json["format"].to_string()));
     }
     let mut files = Files::default();
     if let Some(map) = json["files"].as_object() {
         for (path, content) in map {
             files.insert(
                 path.clone(),
-                bytes_of(content).ok_or_else(|| format!("bundle file {path} is malformed"))?,
+                bytes_of(content).ok_or_else(|| BundleError::File(path.clone()))?,
             );
         }
     }
@@ -187,11 +211,14 @@ mod tests {
     #[test]
     fn damaged_bundles_say_why() {
         let e = read_bundle("{").expect_err("not json");
-        assert!(e.contains("not valid JSON"), "{e}");
+        assert!(matches!(e, BundleError::NotJson(_)), "{e:?}");
+        assert!(e.to_string().contains("not valid JSON"), "{e}");
         let e = read_bundle(r#"{"format": 2}"#).expect_err("newer");
-        assert!(e.contains("format 2"), "{e}");
+        assert_eq!(e, BundleError::Format("2".into()));
+        assert!(e.to_string().contains("format 2"), "{e}");
         let e = read_bundle(r#"{"format": 1, "files": {"x": 5}}"#).expect_err("bad file");
-        assert!(e.contains("bundle file x is malformed"), "{e}");
+        assert_eq!(e, BundleError::File("x".into()));
+        assert!(e.to_string().contains("bundle file x is malformed"), "{e}");
     }
 
     #[test]

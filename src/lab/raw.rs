@@ -11,9 +11,6 @@ use toml::Spanned;
 
 pub(super) type S<T> = Spanned<T>;
 
-/// `[[low, high], ...]`, one pair per parameter.
-pub(super) type Ranges = S<Vec<S<Vec<S<toml::Value>>>>>;
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub(super) struct Course {
@@ -129,72 +126,69 @@ pub(super) struct Limits {
     pub output_bytes: Option<S<i64>>,
 }
 
-/// One `[[check]]`. Every kind's fields live here; the loader rejects the
-/// ones that do not apply to the check's `kind`, naming the field.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub(super) struct Check {
-    pub name: S<String>,
-    pub kind: S<String>,
-    pub points: Option<S<i64>>,
-    pub hidden: Option<S<bool>>,
-    pub feedback: Option<S<String>>,
-    pub limits: Option<S<Limits>>,
+/// Declares [`Check`] with the fields every check has and, once each, the
+/// fields of its kinds: each becomes an optional spanned field and an entry
+/// of [`Check::present`], which the loader checks against the kind's
+/// fields (`lab::check::KINDS`).
+macro_rules! check_fields {
+    ($($field:ident: $ty:ty => $name:literal,)*) => {
+        /// One `[[check]]`. Every kind's fields live here; the loader rejects
+        /// the ones that do not apply to the check's `kind`, naming the field.
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+        pub(super) struct Check {
+            pub name: S<String>,
+            pub kind: S<String>,
+            pub points: Option<S<i64>>,
+            pub hidden: Option<S<bool>>,
+            pub feedback: Option<S<String>>,
+            pub limits: Option<S<Limits>>,
+            $(pub $field: Option<S<$ty>>,)*
+        }
 
-    // call, memory, budget, random
-    pub function: Option<S<String>>,
-    pub args: Option<S<Vec<S<toml::Value>>>>,
-    pub expect: Option<S<toml::Value>>,
-    pub trap: Option<S<String>>,
-    pub tolerance: Option<S<f64>>,
-    pub memory_before: Option<S<Vec<S<Memory>>>>,
-    pub memory_after: Option<S<Vec<S<Memory>>>>,
-    // budget
-    pub budget: Option<S<i64>>,
-    // random
-    pub count: Option<S<i64>>,
-    pub seed: Option<S<i64>>,
-    pub ranges: Option<Ranges>,
-
-    // run
-    pub stdin: Option<S<String>>,
-    pub env: Option<S<BTreeMap<String, String>>>,
-    pub files: Option<S<BTreeMap<String, S<toml::Value>>>>,
-    pub stdout: Option<S<String>>,
-    pub stderr: Option<S<String>>,
-    pub compare: Option<S<String>>,
-    pub exit_code: Option<S<i64>>,
-    pub files_after: Option<S<BTreeMap<String, S<String>>>>,
-
-    // module
-    pub exports: Option<S<BTreeMap<String, S<String>>>>,
-    pub forbid_imports: Option<S<Vec<S<String>>>>,
-    pub max_bytes: Option<S<i64>>,
-    pub max_functions: Option<S<i64>>,
+        impl Check {
+            /// Every kind-specific field that is present, by its name in the
+            /// file, with where it starts.
+            pub fn present(&self) -> Vec<(&'static str, usize)> {
+                let mut out = Vec::new();
+                $(if let Some(v) = &self.$field {
+                    out.push(($name, v.span().start));
+                })*
+                out
+            }
+        }
+    };
 }
 
-impl Check {
-    /// Every optional field that is present, by its name in the file, with
-    /// where it starts: what the loader checks against the kind.
-    pub fn present(&self) -> Vec<(&'static str, usize)> {
-        let mut out = Vec::new();
-        macro_rules! field {
-            ($($f:ident => $name:literal),* $(,)?) => {
-                $( if let Some(v) = &self.$f { out.push(($name, v.span().start)); } )*
-            };
-        }
-        field!(
-            function => "function", args => "args", expect => "expect", trap => "trap",
-            tolerance => "tolerance", memory_before => "memory-before",
-            memory_after => "memory-after", budget => "budget", count => "count",
-            seed => "seed", ranges => "ranges", stdin => "stdin", env => "env",
-            files => "files", stdout => "stdout", stderr => "stderr", compare => "compare",
-            exit_code => "exit-code", files_after => "files-after", exports => "exports",
-            forbid_imports => "forbid-imports", max_bytes => "max-bytes",
-            max_functions => "max-functions",
-        );
-        out
-    }
+check_fields! {
+    // call, memory, budget, random
+    function: String => "function",
+    args: Vec<S<toml::Value>> => "args",
+    expect: toml::Value => "expect",
+    trap: String => "trap",
+    tolerance: f64 => "tolerance",
+    memory_before: Vec<S<Memory>> => "memory-before",
+    memory_after: Vec<S<Memory>> => "memory-after",
+    // budget
+    budget: i64 => "budget",
+    // random
+    count: i64 => "count",
+    seed: i64 => "seed",
+    ranges: Vec<S<Vec<S<toml::Value>>>> => "ranges",
+    // run
+    stdin: String => "stdin",
+    env: BTreeMap<String, String> => "env",
+    files: BTreeMap<String, S<toml::Value>> => "files",
+    stdout: String => "stdout",
+    stderr: String => "stderr",
+    compare: String => "compare",
+    exit_code: i64 => "exit-code",
+    files_after: BTreeMap<String, S<String>> => "files-after",
+    // module
+    exports: BTreeMap<String, S<String>> => "exports",
+    forbid_imports: Vec<S<String>> => "forbid-imports",
+    max_bytes: i64 => "max-bytes",
+    max_functions: i64 => "max-functions",
 }
 
 /// A region of linear memory: an address and exactly one kind of data.

@@ -1,4 +1,5 @@
 use super::*;
+use crate::vocab::Value;
 
 fn lab_files(lab_toml: &str) -> Files {
     let mut files = Files::default();
@@ -93,7 +94,7 @@ fn all_problems_of_a_file_are_reported_at_once() {
 
 #[test]
 fn clean_path_refuses_to_leave_the_folder() {
-    use super::load::clean_path;
+    use super::reader::clean_path;
     assert_eq!(clean_path("a/./b.txt").as_deref(), Some("a/b.txt"));
     for bad in ["../x", "a/../../x", "/etc/passwd", "C:\\x", "", "."] {
         assert_eq!(clean_path(bad), None, "{bad}");

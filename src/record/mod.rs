@@ -7,12 +7,13 @@
 //! explicitly from the grader's report, so the internal model can change
 //! without breaking records already exported. See docs/record-format.md.
 
-use crate::compile::Submission;
 use crate::grade::{self, Answers, Report};
 use crate::lab::{Course, Lab};
+use crate::language::{Language, Source, Submission};
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use std::fmt;
 
 pub mod class;
 pub mod xapi;
@@ -37,6 +38,22 @@ pub struct Record {
     /// RFC 3339, when the record was exported.
     pub exported_at: String,
     pub labs: Vec<LabRecord>,
+}
+
+impl Record {
+    /// A record of `labs` for `learner`, as this build writes it (its
+    /// schema, version and fuel engine): what the app exports and `sandlab
+    /// record` writes.
+    pub fn new(learner: Learner, exported_at: String, labs: Vec<LabRecord>) -> Record {
+        Record {
+            schema: SCHEMA.into(),
+            sandlab_version: env!("CARGO_PKG_VERSION").into(),
+            engine: ENGINE.into(),
+            learner,
+            exported_at,
+            labs,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -83,12 +100,17 @@ pub struct LabRecord {
     pub questions: Vec<QuestionRecord>,
 }
 
-/// The submitted source, or the uploaded module in base64.
+/// The submission: its language (`kind`) with its source text, or an
+/// uploaded module in base64.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "lowercase", deny_unknown_fields)]
-pub enum SubmissionRecord {
-    Wat { source: String },
-    Wasm { base64: String },
+#[serde(deny_unknown_fields)]
+pub struct SubmissionRecord {
+    /// The language's name (`wat`, `wasm`, …).
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base64: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -112,26 +134,41 @@ pub struct QuestionRecord {
 
 impl SubmissionRecord {
     pub fn from_submission(s: &Submission) -> SubmissionRecord {
-        match s {
-            Submission::Wat(source) => SubmissionRecord::Wat {
-                source: source.clone(),
+        let kind = s.language.name().to_string();
+        match &s.source {
+            Source::Text(text) => SubmissionRecord {
+                kind,
+                source: Some(text.clone()),
+                base64: None,
             },
-            Submission::Wasm(bytes) => SubmissionRecord::Wasm {
-                base64: base64::engine::general_purpose::STANDARD.encode(bytes),
+            Source::Binary(bytes) => SubmissionRecord {
+                kind,
+                source: None,
+                base64: Some(base64::engine::general_purpose::STANDARD.encode(bytes)),
             },
         }
     }
 
     /// # Errors
     ///
-    /// The base64 text is damaged.
+    /// An unknown language, neither source nor module, or damaged base64.
     pub fn to_submission(&self) -> Result<Submission, String> {
-        match self {
-            SubmissionRecord::Wat { source } => Ok(Submission::Wat(source.clone())),
-            SubmissionRecord::Wasm { base64 } => base64::engine::general_purpose::STANDARD
+        let language = Language::parse(&self.kind).ok_or_else(|| {
+            format!(
+                "the submission is in `{}`, a language this sandlab does not know",
+                self.kind
+            )
+        })?;
+        match (&self.source, &self.base64) {
+            (Some(text), None) => Ok(Submission::text(language, text.clone())),
+            (None, Some(base64)) => base64::engine::general_purpose::STANDARD
                 .decode(base64)
-                .map(Submission::Wasm)
+                .map(|bytes| Submission {
+                    language,
+                    source: Source::Binary(bytes),
+                })
                 .map_err(|e| format!("the uploaded module's base64 is damaged: {e}")),
+            _ => Err("the submission has neither its source nor its module".into()),
         }
     }
 }
@@ -203,22 +240,63 @@ pub fn lab_record(
     }
 }
 
+/// Why a record could not be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReadError {
+    /// The text is not JSON at all (a damaged or truncated file?).
+    NotJson(String),
+    /// JSON without a `schema`: not a sandlab completion record.
+    NotARecord,
+    /// A `sandlab.record/N` newer than this build reads: update sandlab.
+    NewerSchema(String),
+    /// Some other schema.
+    UnknownSchema(String),
+    /// The schema is right but the content is not (a field missing or
+    /// mistyped: edited by hand?).
+    Invalid(String),
+}
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReadError::NotJson(e) => write!(f, "not JSON: {e}"),
+            ReadError::NotARecord => {
+                f.write_str("no `schema` field: this is not a sandlab completion record")
+            }
+            ReadError::NewerSchema(schema) => write!(
+                f,
+                "schema `{schema}` is not one this sandlab reads: it is newer than {SCHEMA}, so update sandlab to read it"
+            ),
+            ReadError::UnknownSchema(schema) => write!(
+                f,
+                "schema `{schema}` is not one this sandlab reads (it reads {SCHEMA})"
+            ),
+            ReadError::Invalid(e) => write!(f, "not a {SCHEMA} record: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ReadError {}
+
 /// Reads a record, from this schema or an older one.
 ///
 /// # Errors
 ///
 /// Not JSON, not a record, or a schema this build does not know.
-pub fn read(text: &str) -> Result<Record, String> {
+pub fn read(text: &str) -> Result<Record, ReadError> {
     let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+        serde_json::from_str(text).map_err(|e| ReadError::NotJson(e.to_string()))?;
     match value.get("schema").and_then(|s| s.as_str()) {
         Some(SCHEMA) => {
-            serde_json::from_value(value).map_err(|e| format!("not a {SCHEMA} record: {e}"))
+            serde_json::from_value(value).map_err(|e| ReadError::Invalid(e.to_string()))
         }
-        Some(other) => Err(format!(
-            "schema `{other}` is not one this sandlab reads (it reads {SCHEMA})"
-        )),
-        None => Err("no `schema` field: this is not a sandlab completion record".into()),
+        Some(other) => Err(match other.strip_prefix("sandlab.record/") {
+            Some(n) if n.parse::<u32>().is_ok_and(|n| n > 1) => {
+                ReadError::NewerSchema(other.to_string())
+            }
+            _ => ReadError::UnknownSchema(other.to_string()),
+        }),
+        None => Err(ReadError::NotARecord),
     }
 }
 

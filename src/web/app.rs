@@ -11,10 +11,12 @@ use super::storage;
 use super::views::{
     self, Console, CourseList, ReportView, RunView, course_href, course_rows, thousands,
 };
-use crate::compile::{self, Submission};
+use super::workspace;
+use crate::compile;
 use crate::grade::{Answer, QuestionReport, Report};
-use crate::lab::{CheckKind, Course, Credentials, Lab, Language, read_bundle};
-use crate::sandbox::{End, Request};
+use crate::lab::{Course, Credentials, Lab, read_bundle};
+use crate::language;
+use crate::sandbox::End;
 use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -79,7 +81,7 @@ impl Catalog {
             },
             Err(e) => Catalog {
                 courses: Vec::new(),
-                problems: vec![e],
+                problems: vec![e.to_string()],
             },
         }
     }
@@ -495,27 +497,11 @@ fn LabPage(props: &LabProps) -> Html {
     set_title(&lab.title);
     let key = lab_key(&course.id, &lab.id);
     let saved = ctx.progress.lab(&key);
-    let starter = match &lab.starter {
-        Some(Submission::Wat(text)) => text.clone(),
-        _ => String::new(),
-    };
-    let code = saved.code.clone().unwrap_or_else(|| starter.clone());
+    let code = workspace::code(lab, &saved);
     let dark = ctx.progress.dark.unwrap_or_else(prefers_dark);
     let is_busy = *busy != Busy::Idle;
 
-    let submission = || -> Option<Submission> {
-        if !lab.has_code() {
-            // Questions only: nothing to compile, something must be answered.
-            return (!saved.answers.is_empty()).then(|| Submission::Wat(String::new()));
-        }
-        match lab.language {
-            Language::Wat => Some(Submission::Wat(code.clone())),
-            Language::Wasm => saved
-                .upload
-                .as_ref()
-                .map(|(_, bytes)| Submission::Wasm(bytes.clone())),
-        }
-    };
+    let submission = || workspace::submission(lab, &saved);
 
     let on_change = {
         let progress = ctx.progress.clone();
@@ -596,8 +582,12 @@ fn LabPage(props: &LabProps) -> Html {
             };
             let flag = Rc::new(Cell::new(false));
             *cancel.borrow_mut() = flag.clone();
-            let program = match compile::compile(&submission, lab.limits.stack_depth) {
-                Ok(p) => p,
+            let built = language::build(lab.language, &submission).and_then(|runnable| {
+                compile::load(&runnable.binary, lab.limits.stack_depth)
+                    .map(|program| (runnable, program))
+            });
+            let (runnable, program) = match built {
+                Ok(built) => built,
                 Err(e) => {
                     report.set(Some(crate::grade::compile_failure(&lab, e)));
                     run_view.set(None);
@@ -605,12 +595,8 @@ fn LabPage(props: &LabProps) -> Html {
                     return;
                 }
             };
-            let request = run_request(&lab, &program);
+            let request = workspace::run_request(&lab, &program, &runnable);
             let limit = request.limits.fuel;
-            // It compiled just above, so this cannot fail.
-            let wasm = compile::to_binary(&submission)
-                .map(|b| b.bytes)
-                .unwrap_or_default();
             busy.set(Busy::Running(Tick {
                 checks_done: 0,
                 checks_total: 0,
@@ -620,7 +606,7 @@ fn LabPage(props: &LabProps) -> Html {
             let (busy, run_view, finished) = (busy.clone(), run_view.clone(), finished.clone());
             spawn_local(async move {
                 let ticker = busy.clone();
-                let outcome = runner::run(wasm, &program, request, flag, move |t| {
+                let outcome = runner::run(&runnable.binary, &program, request, flag, move |t| {
                     ticker.set(Busy::Running(t))
                 })
                 .await;
@@ -792,7 +778,7 @@ fn LabPage(props: &LabProps) -> Html {
             lab,
             page: &page,
             question: &help_question,
-            code: (lab.has_code() && lab.language == Language::Wat).then_some(code.as_str()),
+            code: (lab.has_code() && lab.language.has_editor()).then_some(code.as_str()),
             upload: saved
                 .upload
                 .as_ref()
@@ -894,7 +880,7 @@ fn LabPage(props: &LabProps) -> Html {
                 <section class="work" aria-label="Your solution">
                     { questions }
                     if !lab.has_code() {
-                    } else if lab.language == Language::Wat {
+                    } else if lab.language.has_editor() {
                         <Editor code={AttrValue::from(code.clone())} on_change={on_change}
                             error={error_mark(&report)} dark={dark} label="WebAssembly text editor" />
                     } else {
@@ -918,7 +904,7 @@ fn LabPage(props: &LabProps) -> Html {
                         }
                         if is_busy { <button class="stop" onclick={on_stop}>{ "Stop" }</button> }
                         <button class="help-open" onclick={on_help} aria-expanded={help_open.to_string()}>{ "Ask for help" }</button>
-                        if lab.has_code() && lab.language == Language::Wat {
+                        if lab.has_code() && lab.language.has_editor() {
                             <button onclick={on_reset} disabled={is_busy || saved.code.is_none()}>{ "Reset" }</button>
                             if saved.before_reset.is_some() {
                                 <button onclick={on_undo} disabled={is_busy}>{ "Undo reset" }</button>
@@ -946,11 +932,7 @@ fn show_check(
     key: String,
     result: Report,
 ) {
-    if !result
-        .checks
-        .iter()
-        .any(|c| c.verdict.name() == "cancelled")
-    {
+    if !result.checks.iter().any(|c| c.verdict.is_cancelled()) {
         progress.dispatch(Action::Graded {
             key,
             score: result.score,
@@ -1007,42 +989,6 @@ fn busy_view(busy: &Busy) -> Html {
     }
 }
 
-/// What Run does: the WASI `_start` with the first run check's input, or
-/// else the first call check's function and arguments.
-/// Runs under the limits of the check whose input it borrows (a check may
-/// raise the lab's fuel), or the lab's own when there is none.
-fn run_request(lab: &Lab, program: &crate::sandbox::Program) -> Request {
-    let (mut request, limits) = if program.export_sig("_start").is_some() {
-        let mut r = Request::command();
-        let run = lab.checks.iter().find_map(|c| match &c.kind {
-            CheckKind::Run(run) => Some((run, c.limits)),
-            _ => None,
-        });
-        if let Some((run, _)) = run {
-            r.world.args = run.args.clone();
-            r.world.env = run.env.clone();
-            r.world.stdin = run.stdin.clone();
-            r.world.files = run.files.clone();
-        }
-        (r, run.map_or(lab.limits, |(_, limits)| limits))
-    } else {
-        let call = lab.checks.iter().find_map(|c| match &c.kind {
-            CheckKind::Call(call) => Some((call.function.clone(), call.args.clone(), c.limits)),
-            CheckKind::Random(r) => r
-                .inputs()
-                .first()
-                .map(|a| (r.function.clone(), a.clone(), c.limits)),
-            _ => None,
-        });
-        match call {
-            Some((function, args, limits)) => (Request::call(&function, args), limits),
-            None => (Request::command(), lab.limits),
-        }
-    };
-    request.limits = limits;
-    request
-}
-
 #[derive(Properties)]
 struct ChecksSummaryProps {
     lab: Lab,
@@ -1078,58 +1024,10 @@ fn iso(ms: f64) -> String {
     String::from(js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms)).to_iso_string())
 }
 
-/// The completion record of everything the learner attempted: each lab's
-/// current work is re-graded now, so the record's claims are exactly what
-/// `sandlab verify` will find.
+/// The completion record of everything the learner attempted, re-graded
+/// now (see [`workspace::record`]).
 fn build_record(catalog: &Catalog, progress: &Progress) -> crate::record::Record {
-    let mut labs = Vec::new();
-    for course in &catalog.courses {
-        for lab in &course.labs {
-            let saved = progress.lab(&lab_key(&course.id, &lab.id));
-            if saved.attempts == 0 {
-                continue;
-            }
-            let submission = match lab.language {
-                Language::Wat => {
-                    Submission::Wat(saved.code.clone().unwrap_or_else(|| match &lab.starter {
-                        Some(Submission::Wat(t)) => t.clone(),
-                        _ => String::new(),
-                    }))
-                }
-                Language::Wasm => match &saved.upload {
-                    Some((_, bytes)) => Submission::Wasm(bytes.clone()),
-                    None => continue,
-                },
-            };
-            let report = crate::grade::grade_with(lab, &submission, &saved.answers);
-            labs.push(crate::record::lab_record(
-                course,
-                lab,
-                &submission,
-                &saved.answers,
-                &report,
-                crate::record::Attempts {
-                    attempts: saved.attempts,
-                    first_attempt: saved.first_attempt.map(iso),
-                    last_attempt: saved.last_attempt.map(iso),
-                    time_spent_seconds: saved.time_spent_seconds(),
-                    passed_at: saved.passed_at.map(iso),
-                },
-            ));
-        }
-    }
-    let email = progress.learner_email.trim();
-    crate::record::Record {
-        schema: crate::record::SCHEMA.into(),
-        sandlab_version: env!("CARGO_PKG_VERSION").into(),
-        engine: crate::record::ENGINE.into(),
-        learner: crate::record::Learner {
-            name: progress.learner_name.trim().to_string(),
-            email: (!email.is_empty()).then(|| email.to_string()),
-        },
-        exported_at: iso(storage::now_ms()),
-        labs,
-    }
+    workspace::record(&catalog.courses, progress, storage::now_ms(), iso)
 }
 
 /// The xAPI statements of `record`, checked before they leave the app.

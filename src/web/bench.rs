@@ -5,7 +5,8 @@
 //! it) and as a plain module in the browser's own WebAssembly engine, in one
 //! page. `#/bench` in a `--features bench` build.
 
-use crate::compile::{self, Submission};
+use crate::compile;
+use crate::language::{self, Submission};
 use crate::sandbox::{self, End, Request};
 use crate::vocab::{Limits, Value};
 use js_sys::{Function, Reflect, Uint8Array, WebAssembly};
@@ -109,7 +110,7 @@ fn native_instance(bytes: &[u8]) -> Result<Function, String> {
 
 fn measure(name: &str, text: &str, arg: i32) -> Result<Json, String> {
     let program =
-        compile::compile(&Submission::Wat(text.to_string()), 10_000).map_err(|e| e.to_string())?;
+        language::compile(&Submission::wat(text.to_string()), 10_000).map_err(|e| e.to_string())?;
     let bytes = compile::wat(text).map_err(|e| e.to_string())?;
     let mut fuel = 0;
     let (sandbox_ms, result) = time(|| {

@@ -1,6 +1,6 @@
 //! The browser app: a Yew front end over the same core the CLI uses.
 //!
-//! The pure parts (`help`, `markdown`, `outbox`, `progress`, `views`) compile natively too and
+//! The pure parts (`help`, `markdown`, `outbox`, `progress`, `views`, `workspace`) compile natively too and
 //! are tested there; the parts that touch the browser (`app`, `editor`,
 //! `lrs`, `storage`, `runner`) exist only on wasm32 and are exercised by the
 //! end-to-end test in a real Chromium (`web/e2e`).
@@ -10,6 +10,7 @@ pub mod markdown;
 pub mod outbox;
 pub mod progress;
 pub mod views;
+pub mod workspace;
 
 #[cfg(target_arch = "wasm32")]
 mod app;

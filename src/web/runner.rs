@@ -10,13 +10,15 @@
 //! The verdicts are the same whichever engine runs: the same instrumented
 //! module and grading code decide them.
 
-use crate::compile::Submission;
+use crate::compile::Binary;
 use crate::grade::{Grading, Job, Report};
 use crate::lab::Lab;
+use crate::language::Submission;
 use crate::sandbox::{End, Execution, Outcome, Program, Request};
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeSet;
 use std::rc::Rc;
+use std::sync::Arc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -76,6 +78,9 @@ struct Client {
     ready: Rc<Cell<bool>>,
     /// Resolves the promise of the job in flight with the worker's reply.
     reply: Rc<RefCell<Option<js_sys::Function>>>,
+    /// The modules (by id) this worker was sent: each is sent once, then
+    /// named (an interpreter's megabytes are not copied for every check).
+    sent: RefCell<BTreeSet<Arc<str>>>,
     _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
 }
 
@@ -116,7 +121,7 @@ pub fn wants_worker() -> bool {
 thread_local! {
     static WORKER: RefCell<Option<Client>> = const { RefCell::new(None) };
     /// The last module run here, so a grading's checks compile it once.
-    static HERE: RefCell<Option<Loaded>> = const { RefCell::new(None) };
+    static HERE: RefCell<Option<CompiledHere>> = const { RefCell::new(None) };
     /// Which engines ran the last check or run, shown on the page as
     /// `data-engine` on <body> (the end-to-end tests read it).
     static ENGINES: RefCell<BTreeSet<&'static str>> = const { RefCell::new(BTreeSet::new()) };
@@ -179,6 +184,7 @@ pub fn start_worker() {
             worker,
             ready,
             reply,
+            sent: RefCell::new(BTreeSet::new()),
             _on_message: on_message,
         }) {
             old.worker.terminate();
@@ -194,8 +200,53 @@ enum Reply {
 }
 
 /// Sends `job` to the worker and waits for its outcome, checking for Stop
-/// every 50 ms; Stop terminates the worker and starts a fresh one.
+/// every 50 ms; Stop terminates the worker and starts a fresh one. The
+/// module goes along only the first time; a worker that has let it go asks
+/// for it again.
 async fn run_in_worker(job: &Job, cancel: &Rc<Cell<bool>>) -> Reply {
+    let mut with_module = false;
+    loop {
+        let reply = match post_job(job, with_module, cancel).await {
+            Posted::Reply(text) => text,
+            Posted::Cancelled => return Reply::Cancelled,
+            Posted::Unavailable => return Reply::Unavailable,
+        };
+        let parsed: serde_json::Value = serde_json::from_str(&reply).unwrap_or_default();
+        if parsed["missing"].as_bool() == Some(true) && !with_module {
+            with_module = true;
+            continue;
+        }
+        let outcome = parsed
+            .get("outcome")
+            .and_then(|o| serde_json::from_value::<Outcome>(o.clone()).ok());
+        return match (outcome, parsed["engine"].as_str()) {
+            (Some(outcome), Some(engine)) => {
+                note_engine(if engine == "browser" {
+                    "browser"
+                } else {
+                    "wasmi"
+                });
+                Reply::Done(outcome)
+            }
+            _ => {
+                // The worker broke (its error is in the reply): start afresh.
+                web_sys::console::warn_1(&format!("grading worker: {reply}").into());
+                start_worker();
+                Reply::Unavailable
+            }
+        };
+    }
+}
+
+enum Posted {
+    Reply(String),
+    Cancelled,
+    Unavailable,
+}
+
+/// Posts one job (with its module's bytes if the worker was not sent them
+/// yet, or `force`) and waits for the reply text.
+async fn post_job(job: &Job, force: bool, cancel: &Rc<Cell<bool>>) -> Posted {
     let sent = WORKER.with(|w| {
         let w = w.borrow();
         let client = w.as_ref().filter(|c| c.ready.get())?;
@@ -205,17 +256,21 @@ async fn run_in_worker(job: &Job, cancel: &Rc<Cell<bool>>) -> Reply {
             *reply_slot.borrow_mut() = Some(resolve);
         });
         let message = js_sys::Object::new();
-        let wasm = js_sys::Uint8Array::from(job.wasm.as_slice());
-        let _ = js_sys::Reflect::set(&message, &"wasm".into(), &wasm);
+        let first = client.sent.borrow_mut().insert(job.module_id.clone());
+        if first || force {
+            let wasm = js_sys::Uint8Array::from(&job.binary.bytes[..]);
+            let _ = js_sys::Reflect::set(&message, &"wasm".into(), &wasm);
+        }
+        let _ = js_sys::Reflect::set(&message, &"module".into(), &(*job.module_id).into());
         let _ = js_sys::Reflect::set(&message, &"depth".into(), &job.stack_depth.into());
         let _ = js_sys::Reflect::set(&message, &"request".into(), &request.into());
         client.worker.post_message(&message).ok()?;
         Some(promise)
     });
     let Some(promise) = sent else {
-        return Reply::Unavailable;
+        return Posted::Unavailable;
     };
-    let reply = loop {
+    loop {
         let tick = js_sys::Promise::new(&mut |resolve, _reject| {
             if let Some(w) = web_sys::window() {
                 let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 50);
@@ -225,31 +280,11 @@ async fn run_in_worker(job: &Job, cancel: &Rc<Cell<bool>>) -> Reply {
             .await
             .unwrap_or_default();
         if let Some(text) = raced.as_string() {
-            break text;
+            return Posted::Reply(text);
         }
         if cancel.get() {
             start_worker();
-            return Reply::Cancelled;
-        }
-    };
-    let parsed: serde_json::Value = serde_json::from_str(&reply).unwrap_or_default();
-    let outcome = parsed
-        .get("outcome")
-        .and_then(|o| serde_json::from_value::<Outcome>(o.clone()).ok());
-    match (outcome, parsed["engine"].as_str()) {
-        (Some(outcome), Some(engine)) => {
-            note_engine(if engine == "browser" {
-                "browser"
-            } else {
-                "wasmi"
-            });
-            Reply::Done(outcome)
-        }
-        _ => {
-            // The worker broke (its error is in the reply): start afresh.
-            web_sys::console::warn_1(&format!("grading worker: {reply}").into());
-            start_worker();
-            Reply::Unavailable
+            return Posted::Cancelled;
         }
     }
 }
@@ -303,7 +338,7 @@ async fn grade_by_jobs(
     cancel: Rc<Cell<bool>>,
     on_tick: &impl Fn(Tick),
 ) -> Report {
-    let mut grading = Grading::outside(lab, submission);
+    let mut grading = Grading::by_jobs(lab, submission);
     let total = lab.checks.len();
     let start = now();
     while let Some(job) = grading.next_job() {
@@ -347,21 +382,21 @@ async fn grade_by_jobs(
     grading.report()
 }
 
-/// A module compiled here: its bytes, its call depth cap, its program.
-type Loaded = (Vec<u8>, u32, Rc<Program>);
+/// A module compiled here: its id, its call depth cap, its program.
+type CompiledHere = (Arc<str>, u32, Rc<Program>);
 
 /// The program for `job`, compiled here once per module and depth.
 fn program_here(job: &Job) -> Option<Rc<Program>> {
     HERE.with(|here| {
         let mut here = here.borrow_mut();
-        if let Some((wasm, depth, program)) = &*here
-            && *wasm == job.wasm
+        if let Some((id, depth, program)) = &*here
+            && *id == job.module_id
             && *depth == job.stack_depth
         {
             return Some(program.clone());
         }
-        let program = Rc::new(Program::new(&job.wasm, job.stack_depth).ok()?);
-        *here = Some((job.wasm.clone(), job.stack_depth, program.clone()));
+        let program = Rc::new(Program::new(&job.binary.bytes, job.stack_depth).ok()?);
+        *here = Some((job.module_id.clone(), job.stack_depth, program.clone()));
         Some(program)
     })
 }
@@ -411,10 +446,10 @@ async fn grade_here(
     grading.report()
 }
 
-/// Runs one request (`wasm` is the module `program` was made from);
+/// Runs one request (`binary` is the module `program` was made from);
 /// cancelling ends it as stopped.
 pub async fn run(
-    wasm: Vec<u8>,
+    binary: &Binary,
     program: &Program,
     request: Request,
     cancel: Rc<Cell<bool>>,
@@ -422,7 +457,8 @@ pub async fn run(
 ) -> Outcome {
     clear_engines();
     let job = Job {
-        wasm,
+        module_id: binary.id().into(),
+        binary: binary.clone(),
         stack_depth: program.stack_depth(),
         request,
     };

@@ -5,9 +5,9 @@ use super::views::{
     Console, ConsoleProps, CourseList, CourseListProps, ReportProps, ReportView, RunView,
     course_rows,
 };
-use crate::compile::Submission;
 use crate::grade;
 use crate::lab::{self, Files};
+use crate::language::Submission;
 use std::rc::Rc;
 use yew::{LocalServerRenderer, Reducible};
 
@@ -96,9 +96,9 @@ fn report_shows_expected_actual_and_hides_hidden_data() {
         .expect("add lab")
         .clone();
     let mut lab = lab;
-    grade::prepare(&mut lab).expect("prepares");
-    let wrong = Submission::Wat(
-        r#"(module (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.sub))"#.into(),
+    grade::compute_expected(&mut lab).expect("prepares");
+    let wrong = Submission::wat(
+        r#"(module (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.sub))"#,
     );
     let report = grade::grade(&lab, &wrong);
     let html = render::<ReportView>(ReportProps {
@@ -126,7 +126,7 @@ fn report_shows_compile_error_position() {
     let lab = &courses[0].labs[0];
     let report = grade::grade(
         lab,
-        &Submission::Wat("(module\n  (func (export \"add\")\n    i32.konst 1))".into()),
+        &Submission::wat("(module\n  (func (export \"add\")\n    i32.konst 1))"),
     );
     let html = render::<ReportView>(ReportProps { report });
     assert!(html.contains("Compile error"), "{html}");
@@ -179,9 +179,9 @@ fn help_text_packs_the_lab_the_code_and_the_failures_but_no_hidden_data() {
         .find(|l| l.id == "add")
         .expect("add")
         .clone();
-    grade::prepare(&mut lab).expect("prepares");
+    grade::compute_expected(&mut lab).expect("prepares");
     let code = "(module (func (export \"add\") (param i32 i32) (result i32)\n  local.get 0 local.get 1 i32.sub))";
-    let report = grade::grade(&lab, &Submission::Wat(code.into()));
+    let report = grade::grade(&lab, &Submission::wat(code));
     let answers = grade::Answers::new();
     let request = HelpRequest {
         course,

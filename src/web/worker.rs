@@ -8,61 +8,100 @@ use crate::sandbox::{self, Program, Request};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
-/// The last module a job brought: a grading sends the same one for every
-/// check, so it is compiled once.
-struct Loaded {
-    wasm: Vec<u8>,
+/// A module compiled for the jobs that name it (by id and call depth cap).
+struct Compiled {
+    id: String,
     stack_depth: u32,
     program: Program,
     fast: Option<FastProgram>,
 }
 
+/// Modules kept compiled: a Check's learner module, the interpreter a
+/// language shares, and a few more; the oldest goes first.
+const KEPT: usize = 4;
+
 thread_local! {
-    static LOADED: RefCell<Option<Loaded>> = const { RefCell::new(None) };
+    /// Newest last.
+    static COMPILED: RefCell<Vec<Compiled>> = const { RefCell::new(Vec::new()) };
+    /// Module bytes by id, as the page sent them (compiled per depth).
+    static MODULES: RefCell<Vec<(String, Vec<u8>)>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Runs one job; answers `{"outcome": …, "engine": "browser" | "wasmi",
-/// "why": …}` (why wasmi ran it) or `{"error": …}` as JSON.
+/// Runs one job on the module `module` (its bytes in `wasm` the first time,
+/// empty after); answers `{"outcome": …, "engine": "browser" | "wasmi",
+/// "why": …}` (why wasmi ran it), `{"missing": true}` when it no longer has
+/// the module, or `{"error": …}`, as JSON.
 #[wasm_bindgen]
-pub fn worker_run(wasm: &[u8], stack_depth: u32, request: &str) -> String {
+pub fn worker_run(module: &str, wasm: &[u8], stack_depth: u32, request: &str) -> String {
+    if !wasm.is_empty() {
+        MODULES.with(|m| {
+            let mut m = m.borrow_mut();
+            m.retain(|(id, _)| id != module);
+            m.push((module.to_string(), wasm.to_vec()));
+            if m.len() > KEPT {
+                m.remove(0);
+            }
+        });
+    }
     let reply = match serde_json::from_str::<Request>(request) {
-        Ok(request) => run(wasm, stack_depth, request),
+        Ok(request) => run(module, stack_depth, request),
         Err(e) => Err(format!("unreadable request: {e}")),
     };
     match reply {
-        Ok((outcome, engine, why)) => {
+        Ok(Some((outcome, engine, why))) => {
             serde_json::json!({ "outcome": outcome, "engine": engine, "why": why }).to_string()
         }
+        Ok(None) => serde_json::json!({ "missing": true }).to_string(),
         Err(error) => serde_json::json!({ "error": error }).to_string(),
     }
 }
 
-fn run(
-    wasm: &[u8],
-    stack_depth: u32,
-    request: Request,
-) -> Result<(sandbox::Outcome, &'static str, Option<String>), String> {
-    LOADED.with(|loaded| {
-        let mut loaded = loaded.borrow_mut();
-        let fresh = !matches!(&*loaded, Some(l) if l.wasm == wasm && l.stack_depth == stack_depth);
-        if fresh {
-            let program = Program::new(wasm, stack_depth).map_err(|e| e.to_string())?;
-            let fast = fast::compile(&program);
-            *loaded = Some(Loaded {
-                wasm: wasm.to_vec(),
-                stack_depth,
-                program,
-                fast,
-            });
-        }
-        let loaded = loaded.as_ref().ok_or("no module")?;
+type Ran = (sandbox::Outcome, &'static str, Option<String>);
+
+/// Runs `request` on module `id`; `Ok(None)` when the module is not here.
+fn run(id: &str, stack_depth: u32, request: Request) -> Result<Option<Ran>, String> {
+    COMPILED.with(|compiled| {
+        let mut compiled = compiled.borrow_mut();
+        let found = compiled
+            .iter()
+            .position(|c| c.id == id && c.stack_depth == stack_depth);
+        let index = match found {
+            Some(i) => i,
+            None => {
+                let Some(wasm) = MODULES.with(|m| {
+                    m.borrow()
+                        .iter()
+                        .find(|(m, _)| m == id)
+                        .map(|(_, w)| w.clone())
+                }) else {
+                    return Ok(None);
+                };
+                let program = Program::new(&wasm, stack_depth).map_err(|e| e.to_string())?;
+                let fast = fast::compile(&program);
+                compiled.push(Compiled {
+                    id: id.to_string(),
+                    stack_depth,
+                    program,
+                    fast,
+                });
+                if compiled.len() > KEPT {
+                    compiled.remove(0);
+                }
+                compiled.len() - 1
+            }
+        };
+        let loaded = &compiled[index];
         let why = match &loaded.fast {
             Some(f) => match fast::run(f, &loaded.program, &request) {
-                Ok(outcome) => return Ok((outcome, "browser", None)),
+                Ok(outcome) => return Ok(Some((outcome, "browser", None))),
                 Err(why) => why,
             },
             None => "the module does not link".to_string(),
         };
-        Ok((sandbox::run(&loaded.program, request), "wasmi", Some(why)))
+        Ok(Some((
+            sandbox::run(&loaded.program, request),
+            "wasmi",
+            Some(why),
+        )))
     })
 }

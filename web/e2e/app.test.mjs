@@ -1176,7 +1176,7 @@ test("differential: the browser's engine gives wasmi's outcome, bit for bit, for
       const job = JSON.parse(line);
       const wasm = Uint8Array.from(atob(job.wasm), (c) => c.charCodeAt(0));
       answer = reply();
-      worker.postMessage({ id, wasm, depth: job.depth, request: JSON.stringify(job.request) });
+      worker.postMessage({ id, module: job.module, wasm, depth: job.depth, request: JSON.stringify(job.request) });
       const got = JSON.parse((await answer).reply);
       if (got.error) {
         mismatches.push({ id, error: got.error });

@@ -1,7 +1,8 @@
 use clap::{Parser, Subcommand};
-use sandlab::compile::{self, Submission};
+use sandlab::compile;
 use sandlab::grade::{self, Report, Verdict};
 use sandlab::lab::{self, Files, Lab};
+use sandlab::language::{self, Submission};
 use sandlab::sandbox::{self, End, Request};
 use sandlab::vocab::{FuncSig, Limits, ValType, Value};
 use std::io::{Read, Write};
@@ -363,7 +364,7 @@ fn prove(root: &Path, lab: &Lab) -> Vec<String> {
     let toml = root.join(&lab.dir).join("lab.toml");
     let at = |line: u32| format!("{}:{line}:1", toml.display());
     let mut lab = lab.clone();
-    if let Err(e) = grade::prepare(&mut lab) {
+    if let Err(e) = grade::compute_expected(&mut lab) {
         return vec![format!("{}: {e}", toml.display())];
     }
     let mut problems = Vec::new();
@@ -431,7 +432,8 @@ fn load_one_lab(dir: &Path) -> Result<Lab, String> {
             .collect::<Vec<_>>()
             .join("\n")
     })?;
-    grade::prepare(&mut lab).map_err(|e| format!("{}: {e}", dir.join("lab.toml").display()))?;
+    grade::compute_expected(&mut lab)
+        .map_err(|e| format!("{}: {e}", dir.join("lab.toml").display()))?;
     Ok(lab)
 }
 
@@ -464,10 +466,14 @@ fn submission_for(
             "the lab `{}` has code checks: give the submission FILE",
             lab.id
         )),
-        None => Ok(Ok(Submission::Wat(String::new()))),
+        None => Ok(Ok(Submission::text(lab.language, String::new()))),
         Some(file) => {
             let bytes = read_submission(file)?;
-            Ok(Submission::from_file(&file.to_string_lossy(), bytes))
+            Ok(Submission::for_lab(
+                lab.language,
+                &file.to_string_lossy(),
+                bytes,
+            ))
         }
     }
 }
@@ -646,7 +652,8 @@ fn run(
         ..Limits::default()
     };
     let program = match Submission::from_file(&name, bytes)
-        .and_then(|s| compile::compile(&s, limits.stack_depth))
+        .and_then(|s| language::build(s.language, &s))
+        .and_then(|r| compile::load(&r.binary, limits.stack_depth))
     {
         Ok(p) => p,
         Err(e) => return fail(format!("{name}: {e}")),
@@ -777,7 +784,7 @@ fn bundle(dir: &Path, out: &Path) -> ExitCode {
         .collect();
     for course in &mut loaded.courses {
         for lab in &mut course.labs {
-            if let Err(e) = grade::prepare(lab) {
+            if let Err(e) = grade::compute_expected(lab) {
                 problems.push(format!(
                     "{}: {e}",
                     dir.join(&lab.dir).join("lab.toml").display()
@@ -821,11 +828,9 @@ fn compile_cmd(file: &Path, out: &Path) -> ExitCode {
         })
         .and_then(|text| {
             // Validate too, so a module that would not load is never written.
-            compile::compile(
-                &Submission::Wat(text.clone()),
-                Limits::default().stack_depth,
-            )
-            .map_err(|e| format!("{}: {e}", file.display()))?;
+            compile::wat_binary(&text)
+                .and_then(|binary| compile::load(&binary, Limits::default().stack_depth))
+                .map_err(|e| format!("{}: {e}", file.display()))?;
             compile::wat(&text).map_err(|e| format!("{}: {e}", file.display()))
         })
         .and_then(|wasm| std::fs::write(out, &wasm).map_err(|e| format!("{}: {e}", out.display())));
@@ -855,7 +860,7 @@ pub(crate) fn load_prepared(dir: &Path) -> Result<Vec<lab::Course>, String> {
     }
     for course in &mut loaded.courses {
         for lab in &mut course.labs {
-            grade::prepare(lab)
+            grade::compute_expected(lab)
                 .map_err(|e| format!("{}: {e}", dir.join(&lab.dir).join("lab.toml").display()))?;
         }
     }
@@ -925,16 +930,13 @@ fn record_cmd(
     };
     let report = grade::grade_with(lab, &submission, &answers);
     let now = now_rfc3339();
-    let record = sandlab::record::Record {
-        schema: sandlab::record::SCHEMA.into(),
-        sandlab_version: env!("CARGO_PKG_VERSION").into(),
-        engine: sandlab::record::ENGINE.into(),
-        learner: sandlab::record::Learner {
+    let record = sandlab::record::Record::new(
+        sandlab::record::Learner {
             name: learner.into(),
             email: None,
         },
-        exported_at: now.clone(),
-        labs: vec![sandlab::record::lab_record(
+        now.clone(),
+        vec![sandlab::record::lab_record(
             course,
             lab,
             &submission,
@@ -948,7 +950,7 @@ fn record_cmd(
                 passed_at: report.passed.then_some(now),
             },
         )],
-    };
+    );
     let text = sandlab::record::write(&record);
     match out {
         Some(path) => match std::fs::write(path, &text) {
@@ -966,7 +968,7 @@ fn record_cmd(
 pub(crate) fn read_record(path: &Path) -> Result<sandlab::record::Record, String> {
     std::fs::read_to_string(path)
         .map_err(|e| e.to_string())
-        .and_then(|t| sandlab::record::read(&t))
+        .and_then(|t| sandlab::record::read(&t).map_err(|e| e.to_string()))
 }
 
 fn verify_cmd(records: &[PathBuf], labs: &Path) -> ExitCode {

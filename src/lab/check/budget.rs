@@ -1,0 +1,43 @@
+//! `budget` checks: a call or a command (a `function` makes it a call) that
+//! must also finish within `budget` fuel, so efficiency is graded by
+//! instruction count, the same on every machine.
+
+use super::{Build, CheckKind, Kind, call, run};
+use crate::lab::raw;
+
+pub(super) const BUDGET: Kind = Kind {
+    name: "budget",
+    fields: |c| {
+        let like = if c.function.is_some() {
+            call::FIELDS
+        } else {
+            run::FIELDS
+        };
+        [like, &["budget"]].concat()
+    },
+    build,
+};
+
+fn build(b: &mut Build<'_, '_>, c: &raw::Check) -> Option<CheckKind> {
+    match &c.budget {
+        Some(budget) => {
+            let fuel = b.r.int_in(budget, 1, i64::MAX, "budget").unwrap_or(1) as u64;
+            if fuel > b.limits.fuel {
+                b.r.at(
+                    budget.span().start,
+                    format!("the budget ({fuel}) is above the fuel limit ({}): raise `limits.fuel` or lower the budget", b.limits.fuel),
+                );
+            }
+            b.budget = Some(fuel);
+        }
+        None => b.r.at(
+            c.kind.span().start,
+            "a `budget` check needs `budget = FUEL`",
+        ),
+    }
+    if c.function.is_some() {
+        call::build(b, c, "budget").map(CheckKind::Call)
+    } else {
+        run::build(b, c).map(CheckKind::Run)
+    }
+}

@@ -1,0 +1,212 @@
+//! `run` checks: run a WASI command with arguments, stdin and files, and
+//! compare its exit code, output and the files it wrote.
+
+use super::{Build, CheckKind, Kind};
+use crate::lab::raw::{self, S};
+use crate::lab::reader::{Reporter, clean_path, describe};
+use std::collections::BTreeMap;
+
+/// The fields of a run, besides those every check takes.
+pub(super) const FIELDS: &[&str] = &[
+    "args",
+    "stdin",
+    "env",
+    "files",
+    "stdout",
+    "stderr",
+    "compare",
+    "exit-code",
+    "files-after",
+];
+
+pub(super) const RUN: Kind = Kind {
+    name: "run",
+    fields: |_| FIELDS.to_vec(),
+    build: |b, c| build(b, c).map(CheckKind::Run),
+};
+
+#[derive(Clone, Debug)]
+pub struct RunCheck {
+    pub args: Vec<String>,
+    pub env: Vec<(String, String)>,
+    pub stdin: Vec<u8>,
+    pub files: BTreeMap<String, Vec<u8>>,
+    pub stdout: Option<TextExpect>,
+    pub stderr: Option<TextExpect>,
+    pub exit_code: i32,
+    pub files_after: BTreeMap<String, TextExpect>,
+}
+
+/// Expected text and how to compare it.
+#[derive(Clone, Debug)]
+pub struct TextExpect {
+    pub text: String,
+    pub compare: Compare,
+}
+
+#[derive(Clone, Debug)]
+pub enum Compare {
+    /// Byte for byte.
+    Exact,
+    /// Ignoring trailing whitespace on each line and trailing blank lines.
+    Trim,
+    /// The whole output must match the regular expression.
+    Regex(regex_lite::Regex),
+}
+
+impl Compare {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Compare::Exact => "exact",
+            Compare::Trim => "trim",
+            Compare::Regex(_) => "regex",
+        }
+    }
+}
+
+pub(super) fn build(b: &mut Build<'_, '_>, c: &raw::Check) -> Option<RunCheck> {
+    let (files, dir, r) = (b.files, b.dir, &mut *b.r);
+    let mut args = Vec::new();
+    if let Some(list) = &c.args {
+        for a in list.get_ref() {
+            match a.get_ref() {
+                toml::Value::String(s) => args.push(s.clone()),
+                other => r.at(
+                    a.span().start,
+                    format!(
+                        "command-line arguments are strings; found {}",
+                        describe(other)
+                    ),
+                ),
+            }
+        }
+    }
+    let compare = match &c.compare {
+        None => "trim",
+        Some(m) => {
+            match m.get_ref().as_str() {
+                m @ ("exact" | "trim" | "regex") => m,
+                other => {
+                    r.at(
+                    m.span().start,
+                    format!("`compare = \"{other}\"` is not known: use \"exact\", \"trim\" or \"regex\""),
+                );
+                    "trim"
+                }
+            }
+        }
+    };
+    let text = |t: &S<String>, r: &mut Reporter<'_>| -> Option<TextExpect> {
+        let compare = match compare {
+            "exact" => Compare::Exact,
+            "regex" => match regex_lite::Regex::new(&format!("^(?:{})$", t.get_ref())) {
+                Ok(re) => Compare::Regex(re),
+                Err(e) => {
+                    r.at(
+                        t.span().start,
+                        format!("not a valid regular expression: {e}"),
+                    );
+                    return None;
+                }
+            },
+            _ => Compare::Trim,
+        };
+        Some(TextExpect {
+            text: t.get_ref().clone(),
+            compare,
+        })
+    };
+    let stdout = c.stdout.as_ref().and_then(|t| text(t, r));
+    let stderr = c.stderr.as_ref().and_then(|t| text(t, r));
+    let mut files_after = BTreeMap::new();
+    if let Some(map) = &c.files_after {
+        for (name, t) in map.get_ref() {
+            match clean_path(name) {
+                Some(clean) => {
+                    if let Some(expect) = text(t, r) {
+                        files_after.insert(clean, expect);
+                    }
+                }
+                None => r.at(
+                    t.span().start,
+                    format!("`{name}` is not a plain relative path"),
+                ),
+            }
+        }
+    }
+    let exit_code = match &c.exit_code {
+        Some(e) => r
+            .int_in(e, i32::MIN as i64, i32::MAX as i64, "exit-code")
+            .unwrap_or(0) as i32,
+        None => 0,
+    };
+    let mut input_files = BTreeMap::new();
+    if let Some(map) = &c.files {
+        for (name, v) in map.get_ref() {
+            let Some(clean) = clean_path(name) else {
+                r.at(
+                    v.span().start,
+                    format!("`{name}` is not a plain relative path"),
+                );
+                continue;
+            };
+            let content = match v.get_ref() {
+                toml::Value::String(s) => Some(s.clone().into_bytes()),
+                toml::Value::Table(t)
+                    if t.len() == 1 && t.get("from").is_some_and(toml::Value::is_str) =>
+                {
+                    let from = t
+                        .get("from")
+                        .and_then(toml::Value::as_str)
+                        .unwrap_or_default();
+                    let spanned = S::new(v.span(), from.to_string());
+                    r.lab_file(files, dir, Some(&spanned), "", "input file", true)
+                }
+                _ => {
+                    r.at(
+                        v.span().start,
+                        "an input file is its text, or `{ from = \"PATH\" }` naming a file in the lab folder",
+                    );
+                    None
+                }
+            };
+            if let Some(content) = content {
+                input_files.insert(clean, content);
+            }
+        }
+    }
+    if c.stdout.is_none()
+        && c.stderr.is_none()
+        && c.files_after.is_none()
+        && c.exit_code.is_none()
+        && c.kind.get_ref() == "run"
+    {
+        r.at(
+            c.kind.span().start,
+            "this run check checks nothing: give `stdout`, `stderr`, `exit-code` or `files-after`",
+        );
+    }
+    Some(RunCheck {
+        args,
+        env: c
+            .env
+            .as_ref()
+            .map(|e| {
+                e.get_ref()
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        stdin: c
+            .stdin
+            .as_ref()
+            .map(|s| s.get_ref().clone().into_bytes())
+            .unwrap_or_default(),
+        files: input_files,
+        stdout,
+        stderr,
+        exit_code,
+        files_after,
+    })
+}

@@ -1,0 +1,332 @@
+//! The languages learners hand code in, as data: for each, how a
+//! submission becomes a module the sandbox runs and what it adds to every
+//! run's WASI world, which check kinds its labs may use, how the learner
+//! hands code in (the editor and its mode, or an upload), and the default
+//! names of a lab's starter and solution.
+//!
+//! Adding a language is: a variant of [`Language`], its [`Spec`] in
+//! [`Language::spec`], and a file here with its `build` function.
+//!
+//! Nothing else matches on the language: the loader, the grader, the
+//! records and the app read its spec.
+
+mod module;
+
+use crate::compile::{Binary, CompileError};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// A language a lab is written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Language {
+    /// WebAssembly text, written in the browser.
+    Wat,
+    /// A compiled module the learner uploads (built from Rust, C, Zig…).
+    Wasm,
+}
+
+/// Everything sandlab knows of a language.
+#[derive(Debug)]
+pub struct Spec {
+    /// Its name in lab files (`language = "wat"`) and records.
+    pub name: &'static str,
+    /// How learners know it.
+    pub title: &'static str,
+    /// How the learner hands code in.
+    pub input: Input,
+    /// The default starter file; `None`: a lab needs none unless it names one.
+    pub starter: Option<&'static str>,
+    /// The default reference solution file.
+    pub solution: &'static str,
+    /// The check kinds its labs may use.
+    pub kinds: &'static [&'static str],
+    /// The languages whose submissions a lab in this one accepts (for
+    /// example an uploaded module for a WAT lab: both are modules).
+    pub accepts: &'static [Language],
+    /// Makes a submission runnable.
+    build: fn(&Submission) -> Result<Runnable, CompileError>,
+}
+
+/// How a learner hands code in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Input {
+    /// Typed in the editor, highlighted in this CodeMirror mode.
+    Editor { mode: &'static str },
+    /// A file uploaded from the learner's machine; `how` says how to make it.
+    Upload {
+        extension: &'static str,
+        how: &'static str,
+    },
+}
+
+/// The check kinds of labs whose submission is a module of its own.
+const MODULE_KINDS: &[&str] = &["call", "memory", "run", "module", "random", "budget"];
+
+const WAT: Spec = Spec {
+    name: "wat",
+    title: "WebAssembly text",
+    input: Input::Editor { mode: "wat" },
+    starter: Some("starter.wat"),
+    solution: "solution.wat",
+    kinds: MODULE_KINDS,
+    accepts: &[Language::Wat, Language::Wasm],
+    build: module::build,
+};
+
+const WASM: Spec = Spec {
+    name: "wasm",
+    title: "a compiled WebAssembly module",
+    input: Input::Upload {
+        extension: ".wasm",
+        how: "Build your program for wasm32-wasip1 (for Rust: cargo build --release --target wasm32-wasip1) and upload the .wasm file.",
+    },
+    starter: None,
+    solution: "solution.wasm",
+    kinds: MODULE_KINDS,
+    accepts: &[Language::Wasm, Language::Wat],
+    build: module::build,
+};
+
+impl Language {
+    /// Every language, in the order messages list them.
+    pub const ALL: [Language; 2] = [Language::Wat, Language::Wasm];
+
+    pub fn spec(self) -> &'static Spec {
+        match self {
+            Language::Wat => &WAT,
+            Language::Wasm => &WASM,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        self.spec().name
+    }
+
+    /// The language named `name` in a lab file or record.
+    pub fn parse(name: &str) -> Option<Language> {
+        Language::ALL.into_iter().find(|l| l.name() == name)
+    }
+
+    /// Whether the learner types code in the browser (otherwise they upload it).
+    pub fn has_editor(self) -> bool {
+        matches!(self.spec().input, Input::Editor { .. })
+    }
+
+    /// `"wat" (WebAssembly text) or "wasm" (…)`: the choices, for messages.
+    pub fn choices() -> String {
+        let names: Vec<String> = Language::ALL
+            .iter()
+            .map(|l| format!("\"{}\" ({})", l.name(), l.spec().title))
+            .collect();
+        names.join(" or ")
+    }
+}
+
+impl fmt::Display for Language {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// What a learner hands in: code in a language.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Submission {
+    pub language: Language,
+    pub source: Source,
+}
+
+/// A submission's content.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    Text(String),
+    Binary(Vec<u8>),
+}
+
+impl Submission {
+    /// WebAssembly text.
+    pub fn wat(text: impl Into<String>) -> Submission {
+        Submission {
+            language: Language::Wat,
+            source: Source::Text(text.into()),
+        }
+    }
+
+    /// A compiled module.
+    pub fn wasm(bytes: impl Into<Vec<u8>>) -> Submission {
+        Submission {
+            language: Language::Wasm,
+            source: Source::Binary(bytes.into()),
+        }
+    }
+
+    /// Source text in `language`.
+    pub fn text(language: Language, text: impl Into<String>) -> Submission {
+        Submission {
+            language,
+            source: Source::Text(text.into()),
+        }
+    }
+
+    /// Classifies a file by its bytes (a binary module starts with `\0asm`)
+    /// and, failing that, by its name.
+    ///
+    /// # Errors
+    ///
+    /// Text that is not UTF-8.
+    pub fn from_file(name: &str, bytes: Vec<u8>) -> Result<Submission, CompileError> {
+        if bytes.starts_with(b"\0asm") || name.ends_with(".wasm") {
+            return Ok(Submission::wasm(bytes));
+        }
+        match String::from_utf8(bytes) {
+            Ok(text) => Ok(Submission::wat(text)),
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                let text = String::from_utf8_lossy(&e.into_bytes()[..at]).into_owned();
+                let line = text.matches('\n').count() + 1;
+                let column = text.len() - text.rfind('\n').map_or(0, |i| i + 1) + 1;
+                Err(CompileError {
+                    message: format!(
+                        "the file is not UTF-8 text (byte {at} is not valid UTF-8); \
+                         save it as UTF-8, or upload a compiled .wasm"
+                    ),
+                    line: Some(line as u32),
+                    column: Some(column as u32),
+                })
+            }
+        }
+    }
+
+    /// A file handed in for a lab in `lab`: a module's bytes stay a module;
+    /// text is in the lab's language, or WAT for a lab of uploads (whose
+    /// modules authors may write as text).
+    ///
+    /// # Errors
+    ///
+    /// Text that is not UTF-8.
+    pub fn for_lab(lab: Language, name: &str, bytes: Vec<u8>) -> Result<Submission, CompileError> {
+        let read = Submission::from_file(name, bytes)?;
+        Ok(match read.source {
+            Source::Text(text) if lab.has_editor() => Submission::text(lab, text),
+            _ => read,
+        })
+    }
+
+    /// The bytes that identify this submission in a record.
+    pub fn bytes(&self) -> &[u8] {
+        match &self.source {
+            Source::Text(text) => text.as_bytes(),
+            Source::Binary(bytes) => bytes,
+        }
+    }
+
+    /// The source text, for a language written as text.
+    pub fn as_text(&self) -> Option<&str> {
+        match &self.source {
+            Source::Text(text) => Some(text),
+            Source::Binary(_) => None,
+        }
+    }
+}
+
+/// A submission made runnable: the module every run of it instantiates
+/// (the learner's own, or an interpreter every learner shares), and what
+/// each run adds to its WASI world.
+#[derive(Clone, Debug)]
+pub struct Runnable {
+    pub binary: Binary,
+    /// Files placed in every run's preopened directory, under the check's own.
+    pub files: BTreeMap<String, Vec<u8>>,
+    /// Arguments before the check's own (`argv[1..]`).
+    pub args: Vec<String>,
+}
+
+impl Runnable {
+    /// Lays what the language adds to every run under the run's own world:
+    /// its files beneath the run's, its arguments before the run's.
+    pub fn add_world(&self, request: &mut crate::sandbox::Request) {
+        if !self.files.is_empty() {
+            let mut files = self.files.clone();
+            files.append(&mut request.world.files);
+            request.world.files = files;
+        }
+        if !self.args.is_empty() {
+            let mut args = self.args.clone();
+            args.append(&mut request.world.args);
+            request.world.args = args;
+        }
+    }
+}
+
+/// Makes `submission` runnable for a lab written in `lab`.
+///
+/// # Errors
+///
+/// The submission is in a language the lab does not take, or it does not
+/// compile.
+pub fn build(lab: Language, submission: &Submission) -> Result<Runnable, CompileError> {
+    if !lab.spec().accepts.contains(&submission.language) {
+        return Err(CompileError {
+            message: format!(
+                "this lab takes {} ({}), and this is {}",
+                lab.spec().title,
+                lab.name(),
+                submission.language.spec().title
+            ),
+            line: None,
+            column: None,
+        });
+    }
+    (submission.language.spec().build)(submission)
+}
+
+/// Makes `submission` runnable in its own language and compiles it with a
+/// call depth cap: for tools and tests that run a file with no lab.
+///
+/// # Errors
+///
+/// The submission does not compile.
+pub fn compile(
+    submission: &Submission,
+    stack_depth: u32,
+) -> Result<crate::sandbox::Program, CompileError> {
+    let runnable = build(submission.language, submission)?;
+    crate::compile::load(&runnable.binary, stack_depth)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_language_is_found_by_its_name() {
+        for language in Language::ALL {
+            assert_eq!(Language::parse(language.name()), Some(language));
+            assert!(language.spec().accepts.contains(&language), "{language}");
+        }
+        assert_eq!(Language::parse("cobol"), None);
+    }
+
+    #[test]
+    fn files_are_classified_by_bytes_then_name() {
+        let module = Submission::from_file("x.txt", b"\0asm\x01\0\0\0".to_vec()).unwrap();
+        assert_eq!(module.language, Language::Wasm);
+        let named = Submission::from_file("x.wasm", b"garbage".to_vec()).unwrap();
+        assert_eq!(named.language, Language::Wasm);
+        let text = Submission::from_file("x.wat", b"(module)".to_vec()).unwrap();
+        assert_eq!(text, Submission::wat("(module)"));
+    }
+
+    #[test]
+    fn module_languages_take_each_other() {
+        let wat = Submission::wat("(module)");
+        assert!(build(Language::Wasm, &wat).is_ok(), "a module either way");
+        let wasm = Submission::wasm(b"\0asm\x01\0\0\0".to_vec());
+        assert!(build(Language::Wat, &wasm).is_ok());
+    }
+
+    #[test]
+    fn non_utf8_text_is_reported_with_position() {
+        let e = Submission::from_file("x.wat", b"(module)\n  \xff".to_vec()).unwrap_err();
+        assert_eq!((e.line, e.column), (Some(2), Some(3)), "{e}");
+    }
+}
