@@ -6,7 +6,7 @@ use super::course::{Course, help_settings, schedule_settings, xapi_settings};
 use super::question::build_question;
 use super::raw::{self, S};
 use super::reader::{Reporter, join, parent, read_text, whole};
-use super::{Diagnostic, Files, Lab, content_hash};
+use super::{Check, Diagnostic, Files, Lab, Question, content_hash};
 use crate::language::{Language, Submission};
 use crate::vocab::{FuncSig, Limits};
 use std::collections::BTreeMap;
@@ -248,29 +248,7 @@ fn build_lab(
         None => 15,
     };
     let has_code = !raw.checks.is_empty() || raw.questions.is_empty();
-    let language = match &raw.language {
-        None => {
-            if has_code {
-                r.whole(format!(
-                    "missing `language`: {}; only a lab of questions alone may leave it out",
-                    Language::choices()
-                ));
-            }
-            Language::Wat
-        }
-        Some(name) => Language::parse(name.get_ref()).unwrap_or_else(|| {
-            r.at(
-                name.span().start,
-                format!(
-                    "language `{}` is not known: use {}",
-                    name.get_ref(),
-                    Language::choices()
-                ),
-            );
-            Language::Wat
-        }),
-    };
-    let spec = language.spec();
+    let language = language(&raw, has_code, r);
     let instructions = r
         .lab_file(
             files,
@@ -291,44 +269,12 @@ fn build_lab(
             }
         })
         .unwrap_or_default();
-    let solution = match mode {
-        // A lab of questions alone has no code to solve.
-        _ if !has_code => Some(None),
-        Mode::Full => r
-            .lab_file(
-                files,
-                dir,
-                raw.solution.as_ref(),
-                spec.solution,
-                "solution",
-                false,
-            )
-            .map(|bytes| {
-                Some(submission(
-                    language,
-                    raw.solution.as_ref(),
-                    spec.solution,
-                    bytes,
-                ))
-            }),
-        // The bundle leaves solutions out on purpose.
-        Mode::Bundle => Some(None),
-    };
-    let starter = match (&raw.starter, spec.starter) {
-        _ if !has_code => None,
-        (None, None) => None,
-        (named, default) => {
-            let default = default.unwrap_or(spec.solution);
-            r.lab_file(files, dir, named.as_ref(), default, "starter", true)
-                .map(|bytes| submission(language, named.as_ref(), default, bytes))
-        }
-    };
+    let (starter, solution) = code_files(files, dir, &raw, language, has_code, mode, r);
     let mut hints = Vec::new();
     for hint in &raw.hints {
         r.non_empty(hint, "a hint");
         hints.push(hint.get_ref().clone());
     }
-
     let mut exports = BTreeMap::new();
     for (name, sig) in &raw.exports {
         match FuncSig::parse(sig.get_ref()) {
@@ -339,39 +285,7 @@ fn build_lab(
         }
     }
     let limits = r.limits(raw.limits.as_ref(), Limits::default());
-
-    if raw.checks.is_empty() && raw.questions.is_empty() {
-        r.whole("the lab has no checks: add at least one [[check]] or [[question]]");
-    }
-    let mut checks = Vec::new();
-    let mut names: Vec<String> = Vec::new();
-    for check in &raw.checks {
-        let name = check.get_ref().name.get_ref();
-        if names.contains(name) {
-            r.at(
-                check.get_ref().name.span().start,
-                format!("another check is already named `{name}`: names must be unique"),
-            );
-        }
-        names.push(name.clone());
-        if let Some(c) = build_check(files, dir, check.get_ref(), &exports, limits, language, r) {
-            checks.push(c);
-        }
-    }
-    let mut questions = Vec::new();
-    for question in &raw.questions {
-        let name = question.get_ref().name.get_ref();
-        if names.contains(name) {
-            r.at(
-                question.get_ref().name.span().start,
-                format!("a check or question is already named `{name}`: names must be unique"),
-            );
-        }
-        names.push(name.clone());
-        if let Some(q) = build_question(question.get_ref(), r) {
-            questions.push(q);
-        }
-    }
+    let (checks, questions) = checks_and_questions(files, dir, &raw, &exports, limits, language, r);
     Some(Lab {
         id: raw.id.into_inner(),
         title: raw.title.into_inner(),
@@ -399,6 +313,124 @@ fn build_lab(
             .as_ref()
             .map_or(0, |q| r.line_of(q.span().start)),
     })
+}
+
+/// `language`: required unless the lab is questions alone.
+fn language(raw: &raw::Lab, has_code: bool, r: &mut Reporter<'_>) -> Language {
+    match &raw.language {
+        None => {
+            if has_code {
+                r.whole(format!(
+                    "missing `language`: {}; only a lab of questions alone may leave it out",
+                    Language::choices()
+                ));
+            }
+            Language::Wat
+        }
+        Some(name) => Language::parse(name.get_ref()).unwrap_or_else(|| {
+            r.at(
+                name.span().start,
+                format!(
+                    "language `{}` is not known: use {}",
+                    name.get_ref(),
+                    Language::choices()
+                ),
+            );
+            Language::Wat
+        }),
+    }
+}
+
+/// The starter and the reference solution, by the language's default names
+/// unless the lab names its own. The solution is `None` (the outer option)
+/// when its file is missing, and `Some(None)` where none is wanted: a lab of
+/// questions alone, or the browser bundle, which leaves solutions out.
+fn code_files(
+    files: &Files,
+    dir: &str,
+    raw: &raw::Lab,
+    language: Language,
+    has_code: bool,
+    mode: Mode,
+    r: &mut Reporter<'_>,
+) -> (Option<Submission>, Option<Option<Submission>>) {
+    let spec = language.spec();
+    let solution = match mode {
+        _ if !has_code => Some(None),
+        Mode::Full => r
+            .lab_file(
+                files,
+                dir,
+                raw.solution.as_ref(),
+                spec.solution,
+                "solution",
+                false,
+            )
+            .map(|bytes| {
+                Some(submission(
+                    language,
+                    raw.solution.as_ref(),
+                    spec.solution,
+                    bytes,
+                ))
+            }),
+        Mode::Bundle => Some(None),
+    };
+    let starter = match (&raw.starter, spec.starter) {
+        _ if !has_code => None,
+        (None, None) => None,
+        (named, default) => {
+            let default = default.unwrap_or(spec.solution);
+            r.lab_file(files, dir, named.as_ref(), default, "starter", true)
+                .map(|bytes| submission(language, named.as_ref(), default, bytes))
+        }
+    };
+    (starter, solution)
+}
+
+/// Every `[[check]]` and `[[question]]`, their names unique among both.
+fn checks_and_questions(
+    files: &Files,
+    dir: &str,
+    raw: &raw::Lab,
+    exports: &BTreeMap<String, FuncSig>,
+    limits: Limits,
+    language: Language,
+    r: &mut Reporter<'_>,
+) -> (Vec<Check>, Vec<Question>) {
+    if raw.checks.is_empty() && raw.questions.is_empty() {
+        r.whole("the lab has no checks: add at least one [[check]] or [[question]]");
+    }
+    let mut checks = Vec::new();
+    let mut names: Vec<String> = Vec::new();
+    for check in &raw.checks {
+        let name = check.get_ref().name.get_ref();
+        if names.contains(name) {
+            r.at(
+                check.get_ref().name.span().start,
+                format!("another check is already named `{name}`: names must be unique"),
+            );
+        }
+        names.push(name.clone());
+        if let Some(c) = build_check(files, dir, check.get_ref(), exports, limits, language, r) {
+            checks.push(c);
+        }
+    }
+    let mut questions = Vec::new();
+    for question in &raw.questions {
+        let name = question.get_ref().name.get_ref();
+        if names.contains(name) {
+            r.at(
+                question.get_ref().name.span().start,
+                format!("a check or question is already named `{name}`: names must be unique"),
+            );
+        }
+        names.push(name.clone());
+        if let Some(q) = build_question(question.get_ref(), r) {
+            questions.push(q);
+        }
+    }
+    (checks, questions)
 }
 
 /// A starter or solution file as a submission in the lab's language: a

@@ -159,83 +159,8 @@ pub(super) fn build_question(q: &raw::Question, r: &mut Reporter<'_>) -> Option<
         }
     }
     let kind = match kind {
-        "choice" | "choices" => {
-            let multiple = kind == "choices";
-            let Some(raw_choices) = &q.choices else {
-                r.at(
-                    q.kind.span().start,
-                    format!("a `{kind}` question needs `choices`"),
-                );
-                return None;
-            };
-            let mut choices = Vec::new();
-            for c in raw_choices.get_ref() {
-                let c = c.get_ref();
-                r.non_empty(&c.text, "a choice's text");
-                choices.push(Choice {
-                    text: c.text.get_ref().clone(),
-                    correct: c.correct.as_ref().is_some_and(|b| *b.get_ref()),
-                    feedback: c.feedback.as_ref().map(|f| f.get_ref().clone()),
-                });
-            }
-            let right = choices.iter().filter(|c| c.correct).count();
-            let at = raw_choices.span().start;
-            if choices.len() < 2 {
-                r.at(at, "a question needs at least two choices");
-            } else if right == 0 {
-                r.at(
-                    at,
-                    "no choice is marked `correct = true`: the question cannot be answered",
-                );
-            } else if right > 1 && !multiple {
-                r.at(at, format!("{right} choices are correct, but a `choice` question has one right answer: make it `kind = \"choices\"` (tick every right one) or keep one correct"));
-            }
-            QuestionKind::Choice { multiple, choices }
-        }
-        "text" => {
-            let Some(answer) = &q.answer else {
-                r.at(q.kind.span().start, "a `text` question needs `answer`");
-                return None;
-            };
-            let matching = match &q.matching {
-                Some(m) => m.get_ref().as_str(),
-                // A number written as a number compares as one.
-                None if answer.get_ref().is_integer() || answer.get_ref().is_float() => "number",
-                None => "exact",
-            };
-            if !matches!(matching, "exact" | "case-insensitive" | "number" | "regex") {
-                if let Some(m) = &q.matching {
-                    r.at(m.span().start, format!("`match = \"{matching}\"` is not known: use \"exact\", \"case-insensitive\", \"number\" or \"regex\""));
-                }
-                return None;
-            }
-            if let (Some(t), false) = (&q.tolerance, matching == "number") {
-                r.at(
-                    t.span().start,
-                    "`tolerance` applies only with `match = \"number\"`",
-                );
-            }
-            let tolerance = q.tolerance.as_ref().map_or(0.0, |t| *t.get_ref());
-            if let Some(t) = &q.tolerance
-                && !(tolerance >= 0.0 && tolerance.is_finite())
-            {
-                r.at(t.span().start, "`tolerance` must be zero or more");
-            }
-            let answer = accept(answer, matching, tolerance, r)?;
-            let mut wrong = Vec::new();
-            for w in q.wrong.iter().flat_map(|w| w.get_ref()) {
-                let w = w.get_ref();
-                r.non_empty(&w.feedback, "the feedback");
-                if let Some(a) = accept(&w.answer, matching, tolerance, r) {
-                    wrong.push((a, w.feedback.get_ref().clone()));
-                }
-            }
-            QuestionKind::Text(TextQuestion {
-                answer,
-                feedback: q.feedback.as_ref().map(|f| f.get_ref().clone()),
-                wrong,
-            })
-        }
+        "choice" | "choices" => choice_question(q, kind == "choices", r)?,
+        "text" => text_question(q, r)?,
         other => {
             r.at(
                 q.kind.span().start,
@@ -252,6 +177,92 @@ pub(super) fn build_question(q: &raw::Question, r: &mut Reporter<'_>) -> Option<
         explanation: q.explanation.as_ref().map(|e| e.get_ref().clone()),
         kind,
     })
+}
+
+/// A `choice` question (one right answer) or, when `multiple`, a `choices`
+/// question (tick every right one).
+fn choice_question(
+    q: &raw::Question,
+    multiple: bool,
+    r: &mut Reporter<'_>,
+) -> Option<QuestionKind> {
+    let kind = q.kind.get_ref();
+    let Some(raw_choices) = &q.choices else {
+        r.at(
+            q.kind.span().start,
+            format!("a `{kind}` question needs `choices`"),
+        );
+        return None;
+    };
+    let mut choices = Vec::new();
+    for c in raw_choices.get_ref() {
+        let c = c.get_ref();
+        r.non_empty(&c.text, "a choice's text");
+        choices.push(Choice {
+            text: c.text.get_ref().clone(),
+            correct: c.correct.as_ref().is_some_and(|b| *b.get_ref()),
+            feedback: c.feedback.as_ref().map(|f| f.get_ref().clone()),
+        });
+    }
+    let right = choices.iter().filter(|c| c.correct).count();
+    let at = raw_choices.span().start;
+    if choices.len() < 2 {
+        r.at(at, "a question needs at least two choices");
+    } else if right == 0 {
+        r.at(
+            at,
+            "no choice is marked `correct = true`: the question cannot be answered",
+        );
+    } else if right > 1 && !multiple {
+        r.at(at, format!("{right} choices are correct, but a `choice` question has one right answer: make it `kind = \"choices\"` (tick every right one) or keep one correct"));
+    }
+    Some(QuestionKind::Choice { multiple, choices })
+}
+
+/// A `text` question: the typed answer, compared as `match` says.
+fn text_question(q: &raw::Question, r: &mut Reporter<'_>) -> Option<QuestionKind> {
+    let Some(answer) = &q.answer else {
+        r.at(q.kind.span().start, "a `text` question needs `answer`");
+        return None;
+    };
+    let matching = match &q.matching {
+        Some(m) => m.get_ref().as_str(),
+        // A number written as a number compares as one.
+        None if answer.get_ref().is_integer() || answer.get_ref().is_float() => "number",
+        None => "exact",
+    };
+    if !matches!(matching, "exact" | "case-insensitive" | "number" | "regex") {
+        if let Some(m) = &q.matching {
+            r.at(m.span().start, format!("`match = \"{matching}\"` is not known: use \"exact\", \"case-insensitive\", \"number\" or \"regex\""));
+        }
+        return None;
+    }
+    if let (Some(t), false) = (&q.tolerance, matching == "number") {
+        r.at(
+            t.span().start,
+            "`tolerance` applies only with `match = \"number\"`",
+        );
+    }
+    let tolerance = q.tolerance.as_ref().map_or(0.0, |t| *t.get_ref());
+    if let Some(t) = &q.tolerance
+        && !(tolerance >= 0.0 && tolerance.is_finite())
+    {
+        r.at(t.span().start, "`tolerance` must be zero or more");
+    }
+    let answer = accept(answer, matching, tolerance, r)?;
+    let mut wrong = Vec::new();
+    for w in q.wrong.iter().flat_map(|w| w.get_ref()) {
+        let w = w.get_ref();
+        r.non_empty(&w.feedback, "the feedback");
+        if let Some(a) = accept(&w.answer, matching, tolerance, r) {
+            wrong.push((a, w.feedback.get_ref().clone()));
+        }
+    }
+    Some(QuestionKind::Text(TextQuestion {
+        answer,
+        feedback: q.feedback.as_ref().map(|f| f.get_ref().clone()),
+        wrong,
+    }))
 }
 
 /// A typed answer (or a wrong one) as the question's `match` compares it.

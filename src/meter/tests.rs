@@ -1,3 +1,4 @@
+use super::code::write_i64;
 use super::*;
 
 /// Encodes a test module and checks it is valid before the pass sees it.

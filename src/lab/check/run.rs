@@ -66,115 +66,18 @@ impl Compare {
 
 pub(super) fn build(b: &mut Build<'_, '_>, c: &raw::Check) -> Option<RunCheck> {
     let (files, dir, r) = (b.files, b.dir, &mut *b.r);
-    let mut args = Vec::new();
-    if let Some(list) = &c.args {
-        for a in list.get_ref() {
-            match a.get_ref() {
-                toml::Value::String(s) => args.push(s.clone()),
-                other => r.at(
-                    a.span().start,
-                    format!(
-                        "command-line arguments are strings; found {}",
-                        describe(other)
-                    ),
-                ),
-            }
-        }
-    }
-    let compare = match &c.compare {
-        None => "trim",
-        Some(m) => {
-            match m.get_ref().as_str() {
-                m @ ("exact" | "trim" | "regex") => m,
-                other => {
-                    r.at(
-                    m.span().start,
-                    format!("`compare = \"{other}\"` is not known: use \"exact\", \"trim\" or \"regex\""),
-                );
-                    "trim"
-                }
-            }
-        }
-    };
-    let text = |t: &S<String>, r: &mut Reporter<'_>| -> Option<TextExpect> {
-        let compare = match compare {
-            "exact" => Compare::Exact,
-            "regex" => match regex_lite::Regex::new(&format!("^(?:{})$", t.get_ref())) {
-                Ok(re) => Compare::Regex(re),
-                Err(e) => {
-                    r.at(
-                        t.span().start,
-                        format!("not a valid regular expression: {e}"),
-                    );
-                    return None;
-                }
-            },
-            _ => Compare::Trim,
-        };
-        Some(TextExpect {
-            text: t.get_ref().clone(),
-            compare,
-        })
-    };
-    let stdout = c.stdout.as_ref().and_then(|t| text(t, r));
-    let stderr = c.stderr.as_ref().and_then(|t| text(t, r));
-    let mut files_after = BTreeMap::new();
-    if let Some(map) = &c.files_after {
-        for (name, t) in map.get_ref() {
-            match clean_path(name) {
-                Some(clean) => {
-                    if let Some(expect) = text(t, r) {
-                        files_after.insert(clean, expect);
-                    }
-                }
-                None => r.at(
-                    t.span().start,
-                    format!("`{name}` is not a plain relative path"),
-                ),
-            }
-        }
-    }
+    let args = string_args(c, r);
+    let compare = compare_name(c, r);
+    let stdout = c.stdout.as_ref().and_then(|t| expected_text(compare, t, r));
+    let stderr = c.stderr.as_ref().and_then(|t| expected_text(compare, t, r));
+    let files_after = files_after(c, compare, r);
     let exit_code = match &c.exit_code {
         Some(e) => r
             .int_in(e, i32::MIN as i64, i32::MAX as i64, "exit-code")
             .unwrap_or(0) as i32,
         None => 0,
     };
-    let mut input_files = BTreeMap::new();
-    if let Some(map) = &c.files {
-        for (name, v) in map.get_ref() {
-            let Some(clean) = clean_path(name) else {
-                r.at(
-                    v.span().start,
-                    format!("`{name}` is not a plain relative path"),
-                );
-                continue;
-            };
-            let content = match v.get_ref() {
-                toml::Value::String(s) => Some(s.clone().into_bytes()),
-                toml::Value::Table(t)
-                    if t.len() == 1 && t.get("from").is_some_and(toml::Value::is_str) =>
-                {
-                    let from = t
-                        .get("from")
-                        .and_then(toml::Value::as_str)
-                        .unwrap_or_default();
-                    let spanned = S::new(v.span(), from.to_string());
-                    r.lab_file(files, dir, Some(&spanned), "", "input file", true)
-                }
-                _ => {
-                    r.at(
-                        v.span().start,
-                        "an input file is its text, or `{ from = \"PATH\" }` naming a file in the lab folder",
-                    );
-                    None
-                }
-            };
-            if let Some(content) = content {
-                input_files.insert(clean, content);
-            }
-        }
-    }
+    let input_files = input_files(c, files, dir, r);
     if c.stdout.is_none()
         && c.stderr.is_none()
         && c.files_after.is_none()
@@ -209,4 +112,129 @@ pub(super) fn build(b: &mut Build<'_, '_>, c: &raw::Check) -> Option<RunCheck> {
         exit_code,
         files_after,
     })
+}
+
+/// `args`: command-line arguments are strings.
+fn string_args(c: &raw::Check, r: &mut Reporter<'_>) -> Vec<String> {
+    let mut args = Vec::new();
+    for a in c.args.iter().flat_map(|list| list.get_ref()) {
+        match a.get_ref() {
+            toml::Value::String(s) => args.push(s.clone()),
+            other => r.at(
+                a.span().start,
+                format!(
+                    "command-line arguments are strings; found {}",
+                    describe(other)
+                ),
+            ),
+        }
+    }
+    args
+}
+
+/// `compare`: how output is compared (`trim` unless the check says).
+fn compare_name(c: &raw::Check, r: &mut Reporter<'_>) -> &'static str {
+    let Some(m) = &c.compare else { return "trim" };
+    match m.get_ref().as_str() {
+        "exact" => "exact",
+        "trim" => "trim",
+        "regex" => "regex",
+        other => {
+            r.at(
+                m.span().start,
+                format!(
+                    "`compare = \"{other}\"` is not known: use \"exact\", \"trim\" or \"regex\""
+                ),
+            );
+            "trim"
+        }
+    }
+}
+
+/// Expected text, compared as `compare` says (a regex must match it whole).
+fn expected_text(compare: &str, t: &S<String>, r: &mut Reporter<'_>) -> Option<TextExpect> {
+    let compare = match compare {
+        "exact" => Compare::Exact,
+        "regex" => match regex_lite::Regex::new(&format!("^(?:{})$", t.get_ref())) {
+            Ok(re) => Compare::Regex(re),
+            Err(e) => {
+                r.at(
+                    t.span().start,
+                    format!("not a valid regular expression: {e}"),
+                );
+                return None;
+            }
+        },
+        _ => Compare::Trim,
+    };
+    Some(TextExpect {
+        text: t.get_ref().clone(),
+        compare,
+    })
+}
+
+/// `files-after`: what files must hold once the program ends.
+fn files_after(
+    c: &raw::Check,
+    compare: &str,
+    r: &mut Reporter<'_>,
+) -> BTreeMap<String, TextExpect> {
+    let mut out = BTreeMap::new();
+    for (name, t) in c.files_after.iter().flat_map(|m| m.get_ref()) {
+        match clean_path(name) {
+            Some(clean) => {
+                if let Some(expect) = expected_text(compare, t, r) {
+                    out.insert(clean, expect);
+                }
+            }
+            None => r.at(
+                t.span().start,
+                format!("`{name}` is not a plain relative path"),
+            ),
+        }
+    }
+    out
+}
+
+/// `files`: the program's input files, given as text or `{ from = PATH }`.
+fn input_files(
+    c: &raw::Check,
+    files: &crate::lab::Files,
+    dir: &str,
+    r: &mut Reporter<'_>,
+) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    for (name, v) in c.files.iter().flat_map(|m| m.get_ref()) {
+        let Some(clean) = clean_path(name) else {
+            r.at(
+                v.span().start,
+                format!("`{name}` is not a plain relative path"),
+            );
+            continue;
+        };
+        let content = match v.get_ref() {
+            toml::Value::String(s) => Some(s.clone().into_bytes()),
+            toml::Value::Table(t)
+                if t.len() == 1 && t.get("from").is_some_and(toml::Value::is_str) =>
+            {
+                let from = t
+                    .get("from")
+                    .and_then(toml::Value::as_str)
+                    .unwrap_or_default();
+                let spanned = S::new(v.span(), from.to_string());
+                r.lab_file(files, dir, Some(&spanned), "", "input file", true)
+            }
+            _ => {
+                r.at(
+                    v.span().start,
+                    "an input file is its text, or `{ from = \"PATH\" }` naming a file in the lab folder",
+                );
+                None
+            }
+        };
+        if let Some(content) = content {
+            out.insert(clean, content);
+        }
+    }
+    out
 }

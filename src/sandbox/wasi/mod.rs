@@ -15,13 +15,23 @@
 //! [`Guest`], the instance's memory and fuel counter as any engine exposes
 //! them. wasmi links them here ([`define`]); the browser's own engine calls
 //! the same [`call`] from its import functions.
+//!
+//! Code map: this file holds the host state and dispatches each call;
+//! `io.rs` serves the calls that move bytes (descriptors, files, arguments);
+//! `link.rs` links them into wasmi.
+
+mod io;
+mod link;
+
+pub(crate) use link::{define, define_stub};
 
 use super::{End, World};
-use crate::meter;
-use crate::vocab::Value;
-use crate::vocab::{Limits, TrapKind};
+use crate::vocab::{Limits, TrapKind, Value};
+use io::{
+    arg_list, env_list, fd_read, fd_seek, fd_write, path_open, write_sizes, write_string_list,
+};
 use std::collections::BTreeMap;
-use wasmi::{Caller, Error, Extern, FuncType, Linker, Val, ValType};
+use wasmi::ValType;
 
 pub(crate) const MODULE: &str = "wasi_snapshot_preview1";
 
@@ -263,6 +273,9 @@ fn i64_arg(args: &[Value], i: usize) -> i64 {
 
 /// Serves one call to the implemented function `name`. `Ok(None)` is a
 /// function without results; `Err` stops the run (the caller records it).
+///
+/// One arm per WASI function, the short ones served in place: it is the
+/// table of what sandlab offers, and reads best whole.
 pub(crate) fn call(
     host: &mut Host,
     guest: &mut dyn Guest,
@@ -403,218 +416,6 @@ pub(crate) fn call(
     Ok(Some(Value::I32(errno)))
 }
 
-fn fd_write(
-    host: &mut Host,
-    guest: &mut dyn Guest,
-    fd: u32,
-    iovs: u32,
-    n: u32,
-    out: u32,
-) -> Result<i32, End> {
-    // A bad descriptor costs nothing and writes nothing.
-    if !(fd == 1 || fd == 2 || host.open.contains_key(&fd)) {
-        return Ok(EBADF);
-    }
-    let bufs = memory(guest, "fd_write")?.iovecs(iovs, n)?;
-    let total: u64 = bufs.iter().map(|(_, len)| *len as u64).sum();
-    charge(guest, total + n as u64 * 8, host.fuel_limit)?;
-    let mut mem = memory(guest, "fd_write")?;
-    let mut written = 0usize;
-    for (buf, len) in bufs {
-        let bytes = mem.read("a buffer", buf, len as u64)?;
-        if bytes.len() as u64 > host.output_left {
-            // Keep what fits so the learner sees where the flood began.
-            let room = host.output_left as usize;
-            host.output_left = 0;
-            let limit = host.output_limit;
-            if let Some(sink) = sink(host, fd) {
-                sink.extend_from_slice(&bytes[..room]);
-            }
-            return Err(End::OutputLimit { limit });
-        }
-        host.output_left -= bytes.len() as u64;
-        match sink(host, fd) {
-            Some(sink) => sink.extend_from_slice(&bytes),
-            None => return Ok(EBADF),
-        }
-        written += bytes.len();
-    }
-    mem.write("the result", out, &(written as u32).to_le_bytes())?;
-    Ok(ESUCCESS)
-}
-
-fn fd_read(
-    host: &mut Host,
-    guest: &mut dyn Guest,
-    fd: u32,
-    iovs: u32,
-    n: u32,
-    out: u32,
-) -> Result<i32, End> {
-    let bufs = memory(guest, "fd_read")?.iovecs(iovs, n)?;
-    let total: u64 = bufs.iter().map(|(_, len)| *len as u64).sum();
-    charge(guest, total + n as u64 * 8, host.fuel_limit)?;
-    let mut mem = memory(guest, "fd_read")?;
-    let mut read = 0usize;
-    for (buf, len) in bufs {
-        let (src, pos): (&[u8], u64) = match fd {
-            0 => (&host.stdin, host.stdin_pos as u64),
-            _ => match host.open.get(&fd) {
-                Some(f) => match host.files.get(&f.path) {
-                    Some(data) => (data, f.pos),
-                    None => return Ok(EBADF),
-                },
-                None if fd == PREOPEN_FD => return Ok(EISDIR),
-                None => return Ok(EBADF),
-            },
-        };
-        let start = pos.min(src.len() as u64) as usize;
-        let count = (len as usize).min(src.len() - start);
-        mem.write("a buffer", buf, &src[start..start + count])?;
-        match fd {
-            0 => host.stdin_pos += count,
-            _ => {
-                if let Some(f) = host.open.get_mut(&fd) {
-                    f.pos += count as u64;
-                }
-            }
-        }
-        read += count;
-        if count < len as usize {
-            break;
-        }
-    }
-    mem.write("the result", out, &(read as u32).to_le_bytes())?;
-    Ok(ESUCCESS)
-}
-
-fn fd_seek(
-    host: &mut Host,
-    guest: &mut dyn Guest,
-    fd: u32,
-    offset: i64,
-    whence: u32,
-    out: u32,
-) -> Result<i32, End> {
-    let mut mem = memory(guest, "fd_seek")?;
-    let Some(file) = host.open.get(&fd) else {
-        return Ok(if fd <= 2 {
-            70 /* ESPIPE */
-        } else {
-            EBADF
-        });
-    };
-    let len = host.files.get(&file.path).map_or(0, |d| d.len()) as i64;
-    let base = match whence {
-        0 => 0,
-        1 => file.pos as i64,
-        2 => len,
-        _ => return Ok(EINVAL),
-    };
-    let Some(new) = base.checked_add(offset).filter(|n| *n >= 0) else {
-        return Ok(EINVAL);
-    };
-    if let Some(f) = host.open.get_mut(&fd) {
-        f.pos = new as u64;
-    }
-    mem.write("the result", out, &(new as u64).to_le_bytes())?;
-    Ok(ESUCCESS)
-}
-
-fn path_open(
-    host: &mut Host,
-    guest: &mut dyn Guest,
-    dirfd: u32,
-    path: u32,
-    path_len: u32,
-    oflags: u32,
-    out: u32,
-) -> Result<i32, End> {
-    if path_len > MAX_PATH {
-        return Ok(ENAMETOOLONG);
-    }
-    if host.open.len() >= MAX_OPEN {
-        return Ok(EMFILE);
-    }
-    charge(guest, path_len as u64, host.fuel_limit)?;
-    let mut mem = memory(guest, "path_open")?;
-    if dirfd != PREOPEN_FD {
-        return Ok(if host.open.contains_key(&dirfd) {
-            ENOTDIR
-        } else {
-            EBADF
-        });
-    }
-    let bytes = mem.read("the path", path, path_len as u64)?;
-    let Ok(text) = std::str::from_utf8(&bytes) else {
-        return Ok(EINVAL);
-    };
-    let Some(name) = normalise(text) else {
-        return Ok(ENOENT);
-    };
-    const CREAT: u32 = 1;
-    const DIRECTORY: u32 = 2;
-    const EXCL: u32 = 4;
-    const TRUNC: u32 = 8;
-    if oflags & DIRECTORY != 0 {
-        return Ok(ENOTDIR);
-    }
-    let exists = host.files.contains_key(&name);
-    if exists && oflags & EXCL != 0 {
-        return Ok(20); // EEXIST
-    }
-    if !exists {
-        if oflags & CREAT == 0 {
-            return Ok(ENOENT);
-        }
-        host.files.insert(name.clone(), Vec::new());
-    } else if oflags & TRUNC != 0 {
-        host.files.insert(name.clone(), Vec::new());
-    }
-    let fd = host.next_fd;
-    host.next_fd += 1;
-    host.open.insert(fd, OpenFile { path: name, pos: 0 });
-    mem.write("the result", out, &fd.to_le_bytes())?;
-    Ok(ESUCCESS)
-}
-
-/// Writes a list of strings the way `args_get` and `environ_get` expect.
-fn write_string_list(
-    guest: &mut dyn Guest,
-    call: &'static str,
-    list: Vec<Vec<u8>>,
-    ptrs: u32,
-    buf: u32,
-    fuel_limit: u64,
-) -> Result<i32, End> {
-    let total: usize = list.iter().map(|s| s.len() + 5).sum();
-    charge(guest, total as u64, fuel_limit)?;
-    let mut mem = memory(guest, call)?;
-    let mut at = buf;
-    for (i, item) in list.iter().enumerate() {
-        mem.write("a pointer", ptrs + 4 * i as u32, &at.to_le_bytes())?;
-        let mut bytes = item.clone();
-        bytes.push(0);
-        mem.write("a string", at, &bytes)?;
-        at += bytes.len() as u32;
-    }
-    Ok(ESUCCESS)
-}
-
-fn write_sizes(
-    guest: &mut dyn Guest,
-    call: &'static str,
-    list: &[Vec<u8>],
-    count: u32,
-    size: u32,
-) -> Result<i32, End> {
-    let total: usize = list.iter().map(|s| s.len() + 1).sum();
-    let mut mem = memory(guest, call)?;
-    mem.write("the count", count, &(list.len() as u32).to_le_bytes())?;
-    mem.write("the size", size, &(total as u32).to_le_bytes())?;
-    Ok(ESUCCESS)
-}
-
 /// What an unimplemented preview1 import does: answer `ENOSYS` when it can
 /// return an errno, otherwise stop the run naming it.
 pub(crate) fn stub(name: &str, returns_errno: bool) -> Result<Option<Value>, End> {
@@ -625,167 +426,4 @@ pub(crate) fn stub(name: &str, returns_errno: bool) -> Result<Option<Value>, End
             "the program called WASI `{name}`, which the sandbox does not offer"
         )))
     }
-}
-
-/// wasmi's view of the calling instance.
-struct WasmiGuest<'a> {
-    memory: Option<&'a mut [u8]>,
-    fuel: i64,
-}
-
-impl Guest for WasmiGuest<'_> {
-    fn memory_len(&mut self) -> Option<u64> {
-        self.memory.as_ref().map(|m| m.len() as u64)
-    }
-    fn read(&mut self, addr: u64, len: usize) -> Vec<u8> {
-        let start = addr as usize;
-        self.memory
-            .as_ref()
-            .map(|m| m[start..start + len].to_vec())
-            .unwrap_or_default()
-    }
-    fn write(&mut self, addr: u64, bytes: &[u8]) {
-        if let Some(m) = self.memory.as_mut() {
-            let start = addr as usize;
-            m[start..start + bytes.len()].copy_from_slice(bytes);
-        }
-    }
-    fn fuel(&mut self) -> i64 {
-        self.fuel
-    }
-    fn set_fuel(&mut self, left: i64) {
-        self.fuel = left;
-    }
-}
-
-/// Runs a WASI call for wasmi: the neutral [`call`] (or [`stub`]) over the
-/// caller's memory and fuel, with a stop recorded in the host.
-fn serve(
-    caller: &mut Caller<'_, Host>,
-    params: &[Val],
-    results: &mut [Val],
-    serve: impl FnOnce(&mut Host, &mut dyn Guest, &[Value]) -> Result<Option<Value>, End>,
-) -> Result<(), Error> {
-    let args: Vec<Value> = params.iter().filter_map(super::from_val).collect();
-    let export = |caller: &Caller<'_, Host>, name: &str| {
-        caller.get_export(name).or_else(|| {
-            let instance = caller.data().instance?;
-            instance.get_export(caller, name)
-        })
-    };
-    let fuel = match export(caller, meter::FUEL) {
-        Some(Extern::Global(g)) => Some(g),
-        _ => None,
-    };
-    let left = fuel.map_or(0, |g| g.get(&*caller).i64().unwrap_or(0));
-    let memory = match export(caller, "memory") {
-        Some(Extern::Memory(m)) => Some(m),
-        _ => None,
-    };
-    let (data, host) = match memory {
-        Some(m) => {
-            let (data, host) = m.data_and_store_mut(&mut *caller);
-            (Some(data), host)
-        }
-        None => (None, caller.data_mut()),
-    };
-    let mut guest = WasmiGuest {
-        memory: data,
-        fuel: left,
-    };
-    let result = serve(host, &mut guest, &args);
-    let left = guest.fuel;
-    if let Some(g) = fuel {
-        // The pass's counter is a mutable i64: setting one cannot fail.
-        let _ = g.set(&mut *caller, Val::I64(left));
-    }
-    match result {
-        Ok(value) => {
-            if let (Some(slot), Some(value)) = (results.first_mut(), value) {
-                *slot = super::to_val(value);
-            }
-            Ok(())
-        }
-        Err(stop) => {
-            let error = match stop {
-                End::Exited(code) => Error::i32_exit(code),
-                ref other => Error::new(other.to_string()),
-            };
-            caller.data_mut().stop = Some(stop);
-            Err(error)
-        }
-    }
-}
-
-/// Defines the implemented preview1 functions in `linker`.
-pub(crate) fn define(linker: &mut Linker<Host>) -> Result<(), wasmi::errors::LinkerError> {
-    for (name, params, results) in IMPLEMENTED {
-        let ty = FuncType::new(params.iter().copied(), results.iter().copied());
-        linker.func_new(MODULE, name, ty, move |mut caller, params, results| {
-            serve(&mut caller, params, results, |host, guest, args| {
-                call(host, guest, name, args)
-            })
-        })?;
-    }
-    Ok(())
-}
-
-fn env_list(host: &Host) -> Vec<Vec<u8>> {
-    host.env
-        .iter()
-        .map(|(k, v)| format!("{k}={v}").into_bytes())
-        .collect()
-}
-
-fn arg_list(host: &Host) -> Vec<Vec<u8>> {
-    host.args.iter().map(|a| a.clone().into_bytes()).collect()
-}
-
-/// Normalises a path relative to the preopened directory; `None` if it
-/// tries to leave it.
-fn normalise(path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    Some(parts.join("/"))
-}
-
-/// Where writes to `fd` go: stdout, stderr or an open file (appending at the
-/// file's position).
-fn sink(host: &mut Host, fd: u32) -> Option<&mut Vec<u8>> {
-    match fd {
-        1 => Some(&mut host.stdout),
-        2 => Some(&mut host.stderr),
-        fd => {
-            let file = host.open.get(&fd)?;
-            let data = host.files.get_mut(&file.path)?;
-            // Writes extend the file at its end; seeking before writing is not
-            // something the labs need, so position tracking stays simple.
-            Some(data)
-        }
-    }
-}
-
-/// Defines an `ENOSYS` stub for an unimplemented preview1 import so the
-/// module still links; a function that cannot return an errno traps instead.
-pub(crate) fn define_stub(
-    linker: &mut Linker<Host>,
-    name: &str,
-    ty: FuncType,
-) -> Result<(), wasmi::errors::LinkerError> {
-    let returns_errno = ty.results() == [ValType::I32];
-    let owned = name.to_string();
-    linker.func_new(MODULE, name, ty, move |mut caller, params, results| {
-        serve(&mut caller, params, results, |_, _, _| {
-            stub(&owned, returns_errno)
-        })
-    })?;
-    Ok(())
 }
