@@ -39,12 +39,14 @@
 //! ```
 
 pub mod compile;
+mod encode;
 pub mod grade;
 pub mod lab;
 pub mod language;
 pub mod meter;
 pub mod record;
 pub mod sandbox;
+pub mod snapshot;
 pub mod vocab;
 #[cfg(any(target_arch = "wasm32", test))]
 pub mod web;

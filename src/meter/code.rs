@@ -4,6 +4,7 @@
 //! [`super`]).
 
 use super::*;
+use crate::encode::write_i64;
 
 /// Locals the pass adds to every function, after the function's own.
 const SCRATCH: [u8; 3] = [I32, F32, F64];
@@ -372,30 +373,5 @@ impl Emit {
             .idx(LOCAL_GET, local)
             .op(eq)
             .op(SELECT);
-    }
-}
-
-pub(super) fn write_u32(out: &mut Vec<u8>, mut value: u32) {
-    loop {
-        let byte = (value & 0x7F) as u8;
-        value >>= 7;
-        if value == 0 {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
-    }
-}
-
-pub(super) fn write_i64(out: &mut Vec<u8>, mut value: i64) {
-    loop {
-        let byte = (value & 0x7F) as u8;
-        value >>= 7;
-        let done = (value == 0 && byte & 0x40 == 0) || (value == -1 && byte & 0x40 != 0);
-        if done {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
     }
 }

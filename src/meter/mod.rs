@@ -53,7 +53,11 @@ mod code;
 #[cfg(test)]
 mod tests;
 
-use code::{function, write_u32};
+use crate::encode::{
+    CODE_SECTION, EXPORT_SECTION, F32, F64, GLOBAL_SECTION, I32, I64, START_SECTION, rank, section,
+    write_u32,
+};
+use code::function;
 
 /// Fuel left (i64). The host sets the run's budget; below zero means spent.
 pub const FUEL: &str = "sandlab:fuel";
@@ -244,22 +248,6 @@ const G_WHY: u32 = 2;
 const G_MEMORY_LIMIT: u32 = 3;
 const G_REQUESTED: u32 = 4;
 
-const I32: u8 = 0x7F;
-const I64: u8 = 0x7E;
-const F32: u8 = 0x7D;
-const F64: u8 = 0x7C;
-
-/// Section ids in the order the binary format requires them.
-const ORDER: [u8; 13] = [1, 2, 3, 4, 5, 13, 6, 7, 8, 9, 12, 10, 11];
-const GLOBAL_SECTION: u8 = 6;
-const EXPORT_SECTION: u8 = 7;
-const START_SECTION: u8 = 8;
-const CODE_SECTION: u8 = 10;
-
-fn rank(id: u8) -> usize {
-    ORDER.iter().position(|&s| s == id).unwrap_or(usize::MAX)
-}
-
 /// Instruments a module that has already been validated.
 pub fn instrument(wasm: &[u8]) -> Result<Metered, MeterError> {
     let module = Module::read(wasm)?;
@@ -380,12 +368,6 @@ fn split_count(contents: &[u8], offset: usize) -> Result<(u32, &[u8]), MeterErro
     let mut reader = BinaryReader::new(contents, offset);
     let count = reader.read_var_u32().map_err(bad)?;
     Ok((count, &contents[reader.original_position() - offset..]))
-}
-
-fn section(out: &mut Vec<u8>, id: u8, contents: &[u8]) {
-    out.push(id);
-    write_u32(out, contents.len() as u32);
-    out.extend_from_slice(contents);
 }
 
 fn new_globals(out: &mut Vec<u8>) {

@@ -1,5 +1,5 @@
-use super::code::write_i64;
 use super::*;
+use crate::encode::write_i64;
 
 /// Encodes a test module and checks it is valid before the pass sees it.
 fn wat(text: &str) -> Vec<u8> {

@@ -23,6 +23,13 @@ enum State {
     Done(End),
 }
 
+/// An instance's memory and globals after a run ([`Execution::state`]).
+pub(crate) struct InstanceState {
+    pub memory: Vec<u8>,
+    pub globals: Vec<Value>,
+    pub open_files: usize,
+}
+
 /// The entry, waiting while the start function runs.
 struct Entrance {
     entry: Entry,
@@ -405,6 +412,30 @@ impl Execution {
             kind,
             message: kind.explain().to_string(),
         }
+    }
+
+    /// What a snapshot keeps of the instance after the run: the bytes of
+    /// the memory exported as `memory` and the values of the globals
+    /// exported as `globals`, or `None` if one is missing. Also whether the
+    /// program left files open (a snapshot cannot keep those).
+    pub(crate) fn state(&self, memory: &str, globals: &[String]) -> Option<InstanceState> {
+        let instance = self.instance?;
+        let bytes = instance
+            .get_memory(&self.store, memory)?
+            .data(&self.store)
+            .to_vec();
+        let values = globals
+            .iter()
+            .map(|name| {
+                let value = instance.get_global(&self.store, name)?.get(&self.store);
+                from_val(&value)
+            })
+            .collect::<Option<Vec<Value>>>()?;
+        Some(InstanceState {
+            memory: bytes,
+            globals: values,
+            open_files: self.store.data().open_files(),
+        })
     }
 
     /// The outcome of a finished run (a run not yet done ends as cancelled).

@@ -104,6 +104,11 @@ impl Host {
         }
     }
 
+    /// Files the program opened and has not closed.
+    pub(crate) fn open_files(&self) -> usize {
+        self.open.len()
+    }
+
     fn next_random(&mut self) -> u64 {
         // splitmix64: tiny, fast, and the same everywhere.
         self.rng = self.rng.wrapping_add(0x9E37_79B9_7F4A_7C15);
