@@ -278,6 +278,7 @@ fn lab_calling(program: &Program, wasm: &[u8], seed: &[u8]) -> Lab {
             kind_name: "call",
             kind: CheckKind::Call(CallCheck {
                 function: name.clone(),
+                show: sandlab::vocab::Show::Auto,
                 args,
                 expect: Expect::Anything,
                 tolerance: 0.0,

@@ -185,7 +185,7 @@ fn run_reports_traps_and_limits() {
     ]);
     assert_eq!(out.status.code(), Some(125));
     assert!(
-        text(&out.stderr).contains("ran out of fuel after 50000"),
+        text(&out.stderr).contains("ran out of fuel after 50,000"),
         "{}",
         text(&out.stderr)
     );

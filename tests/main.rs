@@ -13,6 +13,8 @@
 //! - `lrs`: xAPI statements posted to a real LRS (Ralph) on loopback.
 //! - `regression`: tests that each pin a bug that was found and fixed.
 //! - `report`: `sandlab report` on a generated class.
+//! - `verdicts`: what a failed check tells the learner, and the lab fields
+//!   that say how (`show`, per-stream `compare`, `[defaults]`).
 //! - `fuzz_corpus`: every input the fuzzers kept, replayed through the
 //!   properties they check (`fuzz/props.rs`, shared with the fuzz targets).
 //!
@@ -31,6 +33,7 @@ mod records;
 mod regression;
 mod report;
 mod support;
+mod verdicts;
 
 #[path = "../fuzz/props.rs"]
 mod props;

@@ -81,6 +81,10 @@ pub fn wat(text: &str) -> Result<Vec<u8>, CompileError> {
     wat_binary(text).map(|b| b.bytes.to_vec())
 }
 
+/// What a binary that looks like WAT is told; the language adds where WAT
+/// goes in its labs.
+pub const TEXT_HINT: &str = " (it looks like WebAssembly text)";
+
 /// Checks that `bytes` look like a core module (validation comes later, in
 /// [`load`]).
 ///
@@ -179,7 +183,7 @@ fn check_header(bytes: &[u8]) -> Result<(), CompileError> {
     }
     if !bytes.starts_with(b"\0asm") {
         let hint = if bytes.trim_ascii_start().starts_with(b"(") {
-            " (it looks like WebAssembly text: paste it into the editor instead)"
+            TEXT_HINT
         } else {
             ""
         };

@@ -100,9 +100,65 @@ fn render(ops: &[Op<'_>]) -> String {
     out
 }
 
+/// Output as text a learner can read: UTF-8 as it is, every byte that is
+/// not UTF-8 escaped as `\xNN`, so they see what their program wrote rather
+/// than a replacement character.
+pub fn printable(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    out
+}
+
+/// Output in double quotes, escaped as Rust shows strings, with bytes that
+/// are not UTF-8 as `\xNN`.
+pub(crate) fn quoted(bytes: &[u8]) -> String {
+    let mut out = String::from("\"");
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\'' => out.push('\''),
+                c => out.extend(c.escape_debug()),
+            }
+        }
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    out.push('"');
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quoted_output_reads_as_rust_debug_and_escapes_bad_bytes() {
+        for text in [
+            "plain",
+            "a \"quote\"",
+            "tab\there\nline",
+            "it's",
+            "back\\slash",
+            "é ☃",
+        ] {
+            assert_eq!(quoted(text.as_bytes()), format!("{text:?}"), "{text}");
+        }
+        assert_eq!(quoted(b"caf\xe6"), "\"caf\\xe6\"");
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_escaped() {
+        assert_eq!(printable("héllo".as_bytes()), "héllo");
+        assert_eq!(printable(b"caf\xe6!"), "caf\\xe6!");
+        assert_eq!(printable(b"\xff\xfe"), "\\xff\\xfe");
+    }
 
     #[test]
     fn marks_missing_and_extra_lines() {

@@ -4,7 +4,7 @@
 //! (`super::kinds`). The CLI, the page and the worker all grade through it.
 
 use super::kinds::{self, Module};
-use super::{CheckReport, Report, Verdict};
+use super::{CheckReport, Report, Verdict, printable};
 use crate::compile::{self, Binary, CompileError};
 use crate::lab::{Check, Lab};
 use crate::language::{self, Runnable, Submission};
@@ -322,7 +322,16 @@ impl<'l> Grading<'l> {
             }
             (v, _) => v,
         };
-        self.reports.push(ran(check, verdict, fuel, &outcome));
+        let mut report = ran(check, verdict, fuel, &outcome);
+        if !report.verdict.is_pass() && !report.verdict.is_cancelled() {
+            let described = rules.describe(run.case, &run.requests[run.case]);
+            report.input = described.input;
+            // A wrong answer says what was expected itself.
+            if !matches!(report.verdict, Verdict::WrongAnswer(_)) {
+                report.expected = described.expected;
+            }
+        }
+        self.reports.push(report);
     }
 }
 
@@ -357,8 +366,8 @@ fn program_index(
 /// The report of a check that ran.
 fn ran(check: &Check, verdict: Verdict, fuel: u64, outcome: &Outcome) -> CheckReport {
     CheckReport {
-        stdout: String::from_utf8_lossy(&outcome.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&outcome.stderr).into_owned(),
+        stdout: printable(&outcome.stdout),
+        stderr: printable(&outcome.stderr),
         fuel,
         ..not_run(check, verdict)
     }
@@ -380,5 +389,7 @@ pub(super) fn not_run(check: &Check, verdict: Verdict) -> CheckReport {
         feedback: check.feedback.clone(),
         stdout: String::new(),
         stderr: String::new(),
+        input: None,
+        expected: None,
     }
 }

@@ -82,7 +82,7 @@ pub fn compute_expected(lab: &mut Lab) -> Result<(), ExpectedError> {
                 end => {
                     return Err(ExpectedError::SolutionFails {
                         check: check.name.clone(),
-                        call: call_text(&r.function, &input),
+                        call: call_text(&r.function, &input, r.show),
                         end: Box::new(end),
                     });
                 }

@@ -53,6 +53,12 @@ fn check_json(c: &CheckReport) -> Value {
         if !c.verdict.is_pass() {
             o.insert("message".into(), json!(c.verdict.to_string()));
             o.insert("detail".into(), detail(&c.verdict));
+            if let Some(input) = &c.input {
+                o.insert("input".into(), json!(input));
+            }
+            if let Some(expected) = &c.expected {
+                o.insert("expected".into(), json!(expected));
+            }
             if let Some(f) = &c.feedback {
                 o.insert("feedback".into(), json!(f));
             }
@@ -101,6 +107,8 @@ fn end_detail(end: &End) -> Value {
             "expected": match wanted {
                 Wanted::Function(sig) => sig.as_ref().map(ToString::to_string),
                 Wanted::Memory => Some("memory".to_string()),
+                Wanted::Table => Some("table".to_string()),
+                Wanted::Global => Some("global".to_string()),
             },
         }),
         End::WrongSignature {

@@ -11,19 +11,21 @@
 //! `quiz.rs` grades answers to questions; `verdict.rs`, `diff.rs` and
 //! `json.rs` say what happened.
 
-mod diff;
+pub(crate) mod diff;
 mod driver;
 mod expected;
 mod json;
 mod kinds;
+mod prove;
 mod quiz;
 mod verdict;
 
-pub use diff::line_diff;
+pub use diff::{line_diff, printable};
 pub use driver::{Grading, Job};
 pub use expected::{ExpectedError, compute_expected};
 pub use json::report_json;
 pub use kinds::text_matches;
+pub use prove::{Problem, prove};
 pub use quiz::{Answer, AnswerVerdict, Answers, QuestionReport, grade_answer, grade_answers};
 pub use verdict::{Mismatch, Verdict};
 
@@ -89,9 +91,16 @@ pub struct CheckReport {
     pub verdict: Verdict,
     /// The lab's message for this check, shown when it fails.
     pub feedback: Option<String>,
-    /// What the program printed (lossy UTF-8).
+    /// What the program printed, with bytes that are not UTF-8 escaped
+    /// (`\xe6`).
     pub stdout: String,
     pub stderr: String,
+    /// What a failed check ran, so the learner can reproduce it: the call
+    /// (`steps(0)`), or the run's arguments and stdin.
+    pub input: Option<String>,
+    /// What a failed check wanted, where its verdict does not say (a trap,
+    /// a limit or an exit code instead of a value or an output).
+    pub expected: Option<String>,
 }
 
 /// Grades `submission` against every check of `lab`, to the end.

@@ -2,6 +2,7 @@
 
 use crate::compile::CompileError;
 use crate::sandbox::End;
+use crate::vocab::thousands;
 use std::fmt;
 
 /// The outcome of one check.
@@ -101,7 +102,9 @@ impl fmt::Display for Verdict {
             Verdict::Ended(end) => end.verdict_text(f),
             Verdict::OverBudget { used, budget } => write!(
                 f,
-                "over budget: correct, but used {used} fuel where the budget is {budget}; find a faster way"
+                "over budget: correct, but used {} fuel where the budget is {}; find a faster way",
+                thousands(*used),
+                thousands(*budget)
             ),
             Verdict::ExitCode { expected, actual } => write!(
                 f,

@@ -1,14 +1,14 @@
 //! Reads courses and labs from [`Files`], checking everything an author can
 //! get wrong and reporting all of it at once, each with file:line:column.
 
-use super::check::build_check;
+use super::check::{Defaults, LabScope, build_check, compares, unknown_show};
 use super::course::{Course, help_settings, schedule_settings, xapi_settings};
 use super::question::build_question;
 use super::raw::{self, S};
 use super::reader::{Reporter, join, parent, read_text, whole};
 use super::{Check, Diagnostic, Files, Lab, Question, content_hash};
 use crate::language::{Language, Submission};
-use crate::vocab::{FuncSig, Limits};
+use crate::vocab::{FuncSig, Limits, Show};
 use std::collections::BTreeMap;
 
 /// Everything found under a labs root: the courses that loaded and every
@@ -285,7 +285,16 @@ fn build_lab(
         }
     }
     let limits = r.limits(raw.limits.as_ref(), Limits::default());
-    let (checks, questions) = checks_and_questions(files, dir, &raw, &exports, limits, language, r);
+    let defaults = defaults(&raw, &exports, r);
+    let scope = LabScope {
+        files,
+        dir,
+        exports: &exports,
+        limits,
+        language,
+        defaults: &defaults,
+    };
+    let (checks, questions) = checks_and_questions(&scope, &raw, r);
     Some(Lab {
         id: raw.id.into_inner(),
         title: raw.title.into_inner(),
@@ -388,14 +397,50 @@ fn code_files(
     (starter, solution)
 }
 
+/// `[defaults]` and `[show]`: what checks take unless they say otherwise.
+fn defaults(raw: &raw::Lab, exports: &BTreeMap<String, FuncSig>, r: &mut Reporter<'_>) -> Defaults {
+    let mut out = Defaults::default();
+    let show = |name: &S<String>, r: &mut Reporter<'_>| match Show::parse(name.get_ref()) {
+        Some(show) => Some(show),
+        None => {
+            r.at(name.span().start, unknown_show(name.get_ref()));
+            None
+        }
+    };
+    for (export, name) in &raw.show {
+        if !exports.contains_key(export) {
+            r.at(
+                name.span().start,
+                format!("`show.{export}`: `{export}` is not under [exports]"),
+            );
+        } else if let Some(how) = show(name, r) {
+            out.show_by_export.insert(export.clone(), how);
+        }
+    }
+    let Some(d) = &raw.defaults else {
+        return out;
+    };
+    out.compare = d.compare.as_ref().and_then(|c| compares(c, r));
+    out.points = d
+        .points
+        .as_ref()
+        .and_then(|p| r.int_in(p, 0, 1000, "defaults.points"))
+        .map(|p| p as u32);
+    if let Some(t) = &d.tolerance {
+        if *t.get_ref() >= 0.0 && t.get_ref().is_finite() {
+            out.tolerance = Some(*t.get_ref());
+        } else {
+            r.at(t.span().start, "`tolerance` must be a finite number ≥ 0");
+        }
+    }
+    out.show = d.show.as_ref().and_then(|s| show(s, r));
+    out
+}
+
 /// Every `[[check]]` and `[[question]]`, their names unique among both.
 fn checks_and_questions(
-    files: &Files,
-    dir: &str,
+    scope: &LabScope<'_>,
     raw: &raw::Lab,
-    exports: &BTreeMap<String, FuncSig>,
-    limits: Limits,
-    language: Language,
     r: &mut Reporter<'_>,
 ) -> (Vec<Check>, Vec<Question>) {
     if raw.checks.is_empty() && raw.questions.is_empty() {
@@ -412,7 +457,7 @@ fn checks_and_questions(
             );
         }
         names.push(name.clone());
-        if let Some(c) = build_check(files, dir, check.get_ref(), exports, limits, language, r) {
+        if let Some(c) = build_check(scope, check.get_ref(), r) {
             checks.push(c);
         }
     }

@@ -74,6 +74,11 @@ pub(super) struct Lab {
     pub limits: Option<Limits>,
     /// Lab ids of the same course to pass first.
     pub requires: Option<S<Vec<S<String>>>>,
+    /// How each export's integers are shown, by export name.
+    #[serde(default)]
+    pub show: BTreeMap<String, S<String>>,
+    /// What every check takes unless it says otherwise.
+    pub defaults: Option<Defaults>,
     #[serde(default, rename = "check")]
     pub checks: Vec<S<Check>>,
     #[serde(default, rename = "question")]
@@ -115,6 +120,16 @@ pub(super) struct Choice {
 pub(super) struct Wrong {
     pub answer: S<toml::Value>,
     pub feedback: S<String>,
+}
+
+/// `[defaults]`: check fields that are usually the same across a lab.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(super) struct Defaults {
+    pub compare: Option<S<toml::Value>>,
+    pub tolerance: Option<S<f64>>,
+    pub points: Option<S<i64>>,
+    pub show: Option<S<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -169,6 +184,7 @@ check_fields! {
     tolerance: f64 => "tolerance",
     memory_before: Vec<S<Memory>> => "memory-before",
     memory_after: Vec<S<Memory>> => "memory-after",
+    show: String => "show",
     // budget
     budget: i64 => "budget",
     // random
@@ -181,7 +197,7 @@ check_fields! {
     files: BTreeMap<String, S<toml::Value>> => "files",
     stdout: String => "stdout",
     stderr: String => "stderr",
-    compare: String => "compare",
+    compare: toml::Value => "compare",
     exit_code: i64 => "exit-code",
     files_after: BTreeMap<String, S<String>> => "files-after",
     // module

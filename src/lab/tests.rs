@@ -16,6 +16,7 @@ const HEAD: &str = "format = 1\nid = \"t\"\ntitle = \"T\"\nlanguage = \"wat\"\n"
 fn random_inputs_are_deterministic_and_in_range() {
     let check = RandomCheck {
         function: "f".into(),
+        show: crate::vocab::Show::Auto,
         count: 500,
         seed: 42,
         ranges: vec![

@@ -276,7 +276,17 @@ pub fn build(lab: Language, submission: &Submission) -> Result<Runnable, Compile
             column: None,
         });
     }
-    (submission.language.spec().build)(submission)
+    (submission.language.spec().build)(submission).map_err(|mut e| {
+        // Text uploaded where a module was wanted: say where text goes here.
+        if e.message.ends_with(crate::compile::TEXT_HINT) {
+            e.message.pop();
+            e.message.push_str(match lab.has_editor() {
+                true => ": paste it into the editor instead)",
+                false => ": this lab takes a compiled module, so compile it first, for example with `sandlab compile FILE.wat --out FILE.wasm`)",
+            });
+        }
+        e
+    })
 }
 
 /// Makes `submission` runnable in its own language and compiles it with a
@@ -322,6 +332,19 @@ mod tests {
         assert!(build(Language::Wasm, &wat).is_ok(), "a module either way");
         let wasm = Submission::wasm(b"\0asm\x01\0\0\0".to_vec());
         assert!(build(Language::Wat, &wasm).is_ok());
+    }
+
+    #[test]
+    fn text_uploaded_for_a_module_is_told_where_text_goes() {
+        let text = Submission::wasm(b"(module)".to_vec());
+        let upload = build(Language::Wasm, &text).unwrap_err();
+        assert!(upload.message.contains("compile it first"), "{upload}");
+        assert!(!upload.message.contains("editor"), "{upload}");
+        let editor = build(Language::Wat, &text).unwrap_err();
+        assert!(
+            editor.message.contains("paste it into the editor"),
+            "{editor}"
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! and limit stops with, and every verdict about a run that went wrong
 //! carries ([`crate::grade::Verdict::Ended`]).
 
-use crate::vocab::{FuncSig, TrapKind, Value};
+use crate::vocab::{FuncSig, TrapKind, Value, thousands};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -60,6 +60,30 @@ pub enum Wanted {
     Function(Option<FuncSig>),
     /// A linear memory.
     Memory,
+    Table,
+    Global,
+}
+
+impl Wanted {
+    /// `a memory`, `a table`…: what the learner must add.
+    fn what(&self) -> &'static str {
+        match self {
+            Wanted::Function(_) => "a function",
+            Wanted::Memory => "a memory",
+            Wanted::Table => "a table",
+            Wanted::Global => "a global",
+        }
+    }
+
+    /// How to add it in WAT.
+    fn how(&self, name: &str) -> String {
+        match self {
+            Wanted::Function(_) => format!("(func (export \"{name}\") ...)"),
+            Wanted::Memory => format!("(memory (export \"{name}\") 1)"),
+            Wanted::Table => format!("(table (export \"{name}\") 1 funcref)"),
+            Wanted::Global => format!("(global (export \"{name}\") i32 (i32.const 0))"),
+        }
+    }
 }
 
 impl End {
@@ -96,7 +120,8 @@ impl End {
             End::TableLimit { .. } => write!(f, "trap ({}): {self}", TrapKind::Other),
             End::OutOfFuel { limit } => write!(
                 f,
-                "out of fuel: used all {limit} instructions of the budget without finishing (an endless loop?)"
+                "out of fuel: used all {} instructions of the budget without finishing (an endless loop?)",
+                thousands(*limit)
             ),
             End::MemoryLimit {
                 limit_pages,
@@ -107,7 +132,8 @@ impl End {
             ),
             End::OutputLimit { limit } => write!(
                 f,
-                "output limit: wrote more than {limit} bytes (printing in an endless loop?)"
+                "output limit: wrote more than {} bytes (printing in an endless loop?)",
+                thousands(*limit)
             ),
             End::StackOverflow { limit } => write!(
                 f,
@@ -123,9 +149,11 @@ impl End {
                         f,
                         "the module does not export `{name}`; add (func (export \"{name}\") ...) with signature {sig}"
                     ),
-                    Wanted::Memory => write!(
+                    other => write!(
                         f,
-                        "the module does not export a memory named `{name}`; add (memory (export \"{name}\") 1)"
+                        "the module does not export {} named `{name}`; add {}",
+                        other.what(),
+                        other.how(name)
                     ),
                 }
             }
@@ -153,7 +181,8 @@ impl fmt::Display for End {
             End::Trapped { message, .. } => write!(f, "trapped: {message}"),
             End::OutOfFuel { limit } => write!(
                 f,
-                "ran out of fuel after {limit} instructions (an endless loop?)"
+                "ran out of fuel after {} instructions (an endless loop?)",
+                thousands(*limit)
             ),
             End::MemoryLimit {
                 limit_pages,
@@ -169,7 +198,8 @@ impl fmt::Display for End {
             ),
             End::OutputLimit { limit } => write!(
                 f,
-                "wrote more than the output limit of {limit} bytes (a print in a loop?)"
+                "wrote more than the output limit of {} bytes (a print in a loop?)",
+                thousands(*limit)
             ),
             End::StackOverflow { limit } => write!(
                 f,
@@ -177,9 +207,13 @@ impl fmt::Display for End {
             ),
             End::MissingExport {
                 name,
-                wanted: Wanted::Memory,
-            } => write!(f, "the module does not export a memory named `{name}`"),
-            End::MissingExport { name, .. } => write!(f, "the module does not export `{name}`"),
+                wanted: Wanted::Function(_),
+            } => write!(f, "the module does not export `{name}`"),
+            End::MissingExport { name, wanted } => write!(
+                f,
+                "the module does not export {} named `{name}`",
+                wanted.what()
+            ),
             End::WrongSignature {
                 name,
                 expected,

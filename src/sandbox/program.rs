@@ -273,6 +273,12 @@ impl Program {
         matches!(self.module.get_export(name), Some(ExternType::Memory(_)))
     }
 
+    /// What the module exports under `name`: "function", "memory", "table"
+    /// or "global".
+    pub fn export_kind(&self, name: &str) -> Option<&'static str> {
+        self.module.get_export(name).map(|ty| extern_kind(&ty))
+    }
+
     /// The signature of an exported function, if there is one by that name.
     pub fn export_sig(&self, name: &str) -> Option<Result<FuncSig, String>> {
         match self.module.get_export(name)? {

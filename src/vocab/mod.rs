@@ -13,4 +13,4 @@ mod value;
 pub use address::{is_iri, is_url, origin};
 pub use limits::Limits;
 pub use trap::TrapKind;
-pub use value::{FuncSig, SigError, ValType, Value};
+pub use value::{FuncSig, Show, SigError, ValType, Value, join_shown, thousands};

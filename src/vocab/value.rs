@@ -130,6 +130,79 @@ fn write_float(f: &mut fmt::Formatter<'_>, v: f64) -> fmt::Result {
     }
 }
 
+/// How integers are shown to a learner. WebAssembly integers have no sign
+/// of their own: `-1` and `4294967295` are the same i32.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Show {
+    /// Signed, with the unsigned reading beside a negative value.
+    #[default]
+    Auto,
+    Signed,
+    Unsigned,
+    Hex,
+    /// As a character (`'A'`), for code points; with its number.
+    Char,
+}
+
+impl Show {
+    /// Every way, by its name in lab files.
+    pub const ALL: [(&'static str, Show); 5] = [
+        ("auto", Show::Auto),
+        ("signed", Show::Signed),
+        ("unsigned", Show::Unsigned),
+        ("hex", Show::Hex),
+        ("char", Show::Char),
+    ];
+
+    pub fn parse(name: &str) -> Option<Show> {
+        Show::ALL.iter().find(|(n, _)| *n == name).map(|(_, s)| *s)
+    }
+}
+
+impl Value {
+    /// The value as `how` shows it; floats are shown as always.
+    pub fn shown(self, how: Show) -> String {
+        let (signed, unsigned, bits) = match self {
+            Value::I32(v) => (i64::from(v), u64::from(v as u32), 32),
+            Value::I64(v) => (v, v as u64, 64),
+            _ => return self.to_string(),
+        };
+        match how {
+            Show::Signed => signed.to_string(),
+            Show::Unsigned => unsigned.to_string(),
+            Show::Hex => format!("{:#0width$x}", unsigned, width = bits / 4 + 2),
+            Show::Char => match char::from_u32(unsigned as u32).filter(|_| unsigned <= 0x10FFFF) {
+                Some(c) if !c.is_control() => format!("{c:?} ({signed})"),
+                _ => Value::shown(self, Show::Auto),
+            },
+            Show::Auto if signed < 0 => format!("{signed} (unsigned: {unsigned})"),
+            Show::Auto => signed.to_string(),
+        }
+    }
+}
+
+/// Values as a comma-separated list, each as `how` shows it.
+pub fn join_shown(values: &[Value], how: Show) -> String {
+    values
+        .iter()
+        .map(|v| v.shown(how))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `20,000,000`: a count as people read it.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// A function signature, written `(i32, i32) -> i32` in lab files.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct FuncSig {
@@ -239,6 +312,36 @@ mod tests {
         let unknown = FuncSig::parse("(int) -> i32").unwrap_err();
         assert_eq!(unknown, SigError::UnknownType("int".into()));
         assert!(unknown.to_string().contains("`int`"), "{unknown}");
+    }
+
+    #[test]
+    fn integers_are_shown_as_asked_and_both_ways_when_ambiguous() {
+        assert_eq!(
+            Value::I32(-1).shown(Show::Auto),
+            "-1 (unsigned: 4294967295)"
+        );
+        assert_eq!(Value::I32(5).shown(Show::Auto), "5");
+        assert_eq!(Value::I32(-1).shown(Show::Unsigned), "4294967295");
+        assert_eq!(Value::I64(-1).shown(Show::Unsigned), "18446744073709551615");
+        assert_eq!(Value::I32(-1).shown(Show::Signed), "-1");
+        assert_eq!(Value::I32(255).shown(Show::Hex), "0x000000ff");
+        assert_eq!(Value::I32(65).shown(Show::Char), "'A' (65)");
+        assert_eq!(
+            Value::I32(10).shown(Show::Char),
+            "10",
+            "a control character"
+        );
+        assert_eq!(Value::F64(1.5).shown(Show::Hex), "1.5");
+        assert_eq!(Show::parse("hex"), Some(Show::Hex));
+        assert_eq!(Show::parse("octal"), None);
+    }
+
+    #[test]
+    fn thousands_are_separated() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(20_000_000), "20,000,000");
     }
 
     #[test]

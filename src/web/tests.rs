@@ -205,7 +205,9 @@ fn help_text_packs_the_lab_the_code_and_the_failures_but_no_hidden_data() {
         "the code: {text}"
     );
     assert!(
-        text.contains("- 2 + 3: wrong answer: add(2, 3) gave -1, expected 5"),
+        text.contains(
+            "- 2 + 3: wrong answer: add(2, 3) gave -1 (unsigned: 4294967295), expected 5"
+        ),
         "{text}"
     );
     assert!(text.contains("- passed: exports add"), "{text}");

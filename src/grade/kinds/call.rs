@@ -1,9 +1,11 @@
 //! `call` (and `memory`) checks: call the export, compare what it returned
 //! (or how it trapped) and, for memory checks, the bytes it left.
 
-use super::{Module, Rules, call_text, expect_verdict, signature_verdict};
+use super::{
+    Described, Module, Rules, call_text, describe_expect, expect_verdict, signature_verdict,
+};
 use crate::grade::{Mismatch, Verdict};
-use crate::lab::{CallCheck, Data};
+use crate::lab::{CallCheck, Data, Expect};
 use crate::sandbox::{MemoryRead, MemoryWrite, Outcome, Request};
 use crate::vocab::Value;
 
@@ -22,6 +24,16 @@ impl Rules for CallCheck {
 
     fn verdict(&self, _case: usize, _request: &Request, outcome: &Outcome) -> Verdict {
         call_verdict(self, outcome)
+    }
+
+    fn describe(&self, _case: usize, _request: &Request) -> Described {
+        Described {
+            input: Some(call_text(&self.function, &self.args, self.show)),
+            expected: Some(match (&self.expect, self.memory_after.is_empty()) {
+                (Expect::Anything, false) => "memory to hold the values given".into(),
+                (expect, _) => describe_expect(expect, self.show),
+            }),
+        }
     }
 }
 
@@ -48,10 +60,11 @@ fn call_request(c: &CallCheck) -> Request {
 
 fn call_verdict(c: &CallCheck, outcome: &Outcome) -> Verdict {
     let verdict = expect_verdict(
-        call_text(&c.function, &c.args),
+        call_text(&c.function, &c.args, c.show),
         &c.expect,
         &outcome.end,
         c.tolerance,
+        c.show,
     );
     if !verdict.is_pass() {
         return verdict;
@@ -61,7 +74,7 @@ fn call_verdict(c: &CallCheck, outcome: &Outcome) -> Verdict {
         let what = format!(
             "memory at address {} after {}",
             want.at,
-            call_text(&c.function, &c.args)
+            call_text(&c.function, &c.args, c.show)
         );
         match got {
             Err(e) => {

@@ -12,8 +12,8 @@ mod run;
 use super::{Mismatch, Verdict};
 use crate::compile::Binary;
 use crate::lab::{CheckKind, Expect, Lab};
-use crate::sandbox::{End, Outcome, Program, Request, Wanted, join_values};
-use crate::vocab::{FuncSig, TrapKind, Value};
+use crate::sandbox::{End, Outcome, Program, Request, Wanted};
+use crate::vocab::{FuncSig, Show, TrapKind, Value, join_shown};
 
 pub use run::text_matches;
 
@@ -41,6 +41,17 @@ pub(super) trait Rules {
 
     /// The verdict of run `case`, made from `request`.
     fn verdict(&self, case: usize, request: &Request, outcome: &Outcome) -> Verdict;
+
+    /// What run `case` ran and what it wanted, in the learner's terms, for
+    /// a verdict that does not say (see [`crate::grade::CheckReport`]).
+    fn describe(&self, case: usize, request: &Request) -> Described;
+}
+
+/// What a run ran and what its check wanted.
+#[derive(Default)]
+pub(super) struct Described {
+    pub input: Option<String>,
+    pub expected: Option<String>,
 }
 
 /// The rules of a check's kind.
@@ -53,9 +64,15 @@ pub(super) fn rules(kind: &CheckKind) -> &dyn Rules {
     }
 }
 
-/// `add(2, 3)`: a call as a learner would write it.
-pub(super) fn call_text(function: &str, args: &[Value]) -> String {
-    format!("{function}({})", join_values(args))
+/// `add(2, 3)`: a call as a learner would write it (arguments signed
+/// unless the check shows integers another way).
+pub(super) fn call_text(function: &str, args: &[Value], show: Show) -> String {
+    let show = if show == Show::Auto {
+        Show::Signed
+    } else {
+        show
+    };
+    format!("{function}({})", join_shown(args, show))
 }
 
 /// The function and arguments of a call request.
@@ -71,22 +88,22 @@ fn abnormal(end: &End) -> Option<Verdict> {
     (!end.is_normal()).then(|| Verdict::Ended(end.clone()))
 }
 
-fn describe_expect(expect: &Expect) -> String {
+fn describe_expect(expect: &Expect, show: Show) -> String {
     match expect {
         Expect::Anything => "anything".into(),
         Expect::Values(v) if v.is_empty() => "to return".into(),
-        Expect::Values(v) => join_values(v),
+        Expect::Values(v) => join_shown(v, show),
         Expect::Trap(None) => "a trap".into(),
         Expect::Trap(Some(k)) => format!("a trap ({k})"),
     }
 }
 
 /// Compares a call's end with what was expected.
-fn expect_verdict(what: String, expect: &Expect, end: &End, tolerance: f64) -> Verdict {
+fn expect_verdict(what: String, expect: &Expect, end: &End, tolerance: f64, show: Show) -> Verdict {
     let mismatch = |actual: String| {
         Verdict::WrongAnswer(Mismatch {
             what: what.clone(),
-            expected: describe_expect(expect),
+            expected: describe_expect(expect, show),
             actual,
             diff: None,
         })
@@ -97,7 +114,7 @@ fn expect_verdict(what: String, expect: &Expect, end: &End, tolerance: f64) -> V
             _ => Verdict::Passed,
         },
         (Expect::Trap(_), End::Returned(values)) => {
-            mismatch(format!("returned {}", join_values(values)))
+            mismatch(format!("returned {}", join_shown(values, show)))
         }
         (_, End::Exited(code)) => Verdict::Ended(End::Trapped {
             kind: TrapKind::Other,
@@ -115,7 +132,7 @@ fn expect_verdict(what: String, expect: &Expect, end: &End, tolerance: f64) -> V
                 mismatch(if got.is_empty() {
                     "nothing".into()
                 } else {
-                    join_values(got)
+                    join_shown(got, show)
                 })
             }
         }

@@ -1,6 +1,6 @@
 //! `module` checks: decided from the module alone, without running it.
 
-use super::{Module, Rules, signature_verdict};
+use super::{Described, Module, Rules, signature_verdict};
 use crate::compile;
 use crate::grade::{Mismatch, Verdict};
 use crate::lab::{ExportExpect, ModuleCheck};
@@ -22,6 +22,10 @@ impl Rules for ModuleCheck {
     fn verdict(&self, _case: usize, _request: &Request, _outcome: &Outcome) -> Verdict {
         Verdict::Passed
     }
+
+    fn describe(&self, _case: usize, _request: &Request) -> Described {
+        Described::default()
+    }
 }
 
 fn module_verdict(m: &ModuleCheck, program: &Program, bytes: &[u8]) -> Verdict {
@@ -32,11 +36,16 @@ fn module_verdict(m: &ModuleCheck, program: &Program, bytes: &[u8]) -> Verdict {
                     return v;
                 }
             }
-            ExportExpect::Memory => {
-                if !program.exports_memory(name) {
+            other => {
+                let (kind, wanted) = match other {
+                    ExportExpect::Memory => ("memory", Wanted::Memory),
+                    ExportExpect::Table => ("table", Wanted::Table),
+                    _ => ("global", Wanted::Global),
+                };
+                if program.export_kind(name) != Some(kind) {
                     return Verdict::Ended(End::MissingExport {
                         name: name.clone(),
-                        wanted: Wanted::Memory,
+                        wanted,
                     });
                 }
             }

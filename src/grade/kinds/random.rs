@@ -2,7 +2,9 @@
 //! reference solution returned for it; the first that differs is the
 //! verdict.
 
-use super::{Module, Rules, call_text, called, expect_verdict, signature_verdict};
+use super::{
+    Described, Module, Rules, call_text, called, describe_expect, expect_verdict, signature_verdict,
+};
 use crate::grade::Verdict;
 use crate::lab::RandomCheck;
 use crate::sandbox::{Outcome, Request};
@@ -49,10 +51,22 @@ impl Rules for RandomCheck {
         let (function, args) = called(request);
         let what = format!(
             "{} (random input {} of {})",
-            call_text(function, args),
+            call_text(function, args, self.show),
             case + 1,
             self.count
         );
-        expect_verdict(what, expect, &outcome.end, self.tolerance)
+        expect_verdict(what, expect, &outcome.end, self.tolerance, self.show)
+    }
+
+    fn describe(&self, case: usize, request: &Request) -> Described {
+        let (function, args) = called(request);
+        Described {
+            input: Some(call_text(function, args, self.show)),
+            expected: self
+                .expected
+                .as_ref()
+                .and_then(|e| e.get(case))
+                .map(|e| describe_expect(e, self.show)),
+        }
     }
 }

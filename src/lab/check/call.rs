@@ -3,8 +3,9 @@
 
 use super::{Build, CheckKind, Kind};
 use crate::lab::raw::{self, S};
+use crate::lab::reader::written_unsigned;
 use crate::lab::reader::{Reporter, signature, trap_kind, typed_args, typed_results};
-use crate::vocab::{TrapKind, Value};
+use crate::vocab::{Show, TrapKind, Value};
 use std::fmt;
 
 /// The fields of a call, besides those every check takes.
@@ -16,6 +17,7 @@ pub(super) const FIELDS: &[&str] = &[
     "tolerance",
     "memory-before",
     "memory-after",
+    "show",
 ];
 
 pub(super) const CALL: Kind = Kind {
@@ -34,6 +36,8 @@ pub(super) const MEMORY: Kind = Kind {
 pub struct CallCheck {
     pub function: String,
     pub args: Vec<Value>,
+    /// How its integers are shown to the learner.
+    pub show: Show,
     pub expect: Expect,
     pub tolerance: f64,
     pub memory_before: Vec<MemoryData>,
@@ -117,6 +121,7 @@ impl Data {
 /// Reads a call check; `kind` is how it was written (`call`, `memory` or
 /// `budget`).
 pub(super) fn build(b: &mut Build<'_, '_>, c: &raw::Check, kind: &str) -> Option<CallCheck> {
+    let unsigned_written = written(c, b);
     let (tolerance, r) = (b.tolerance, &mut *b.r);
     let (function, sig) = signature(c, b.exports, r)?;
     let args = typed_args(
@@ -156,7 +161,9 @@ pub(super) fn build(b: &mut Build<'_, '_>, c: &raw::Check, kind: &str) -> Option
         );
         return None;
     }
+    let show = super::show_for(b, c, &function, unsigned_written);
     Some(CallCheck {
+        show,
         function,
         args,
         expect,
@@ -241,4 +248,21 @@ fn memory_list(
         }
     }
     ok.then_some(out)
+}
+
+/// Whether the author wrote an argument or expected value only an unsigned
+/// number can be.
+fn written(c: &raw::Check, b: &Build<'_, '_>) -> bool {
+    let Some(sig) = c.function.as_ref().and_then(|f| b.exports.get(f.get_ref())) else {
+        return false;
+    };
+    let args = c.args.iter().flat_map(|a| a.get_ref()).map(|v| v.get_ref());
+    let expected: Vec<&toml::Value> = match c.expect.as_ref().map(|e| e.get_ref()) {
+        Some(toml::Value::Array(items)) => items.iter().collect(),
+        Some(single) => vec![single],
+        None => Vec::new(),
+    };
+    args.zip(&sig.params)
+        .chain(expected.into_iter().zip(&sig.results))
+        .any(|(v, ty)| written_unsigned(v, *ty))
 }

@@ -19,11 +19,13 @@ pub use module::{ExportExpect, ModuleCheck};
 pub use random::RandomCheck;
 pub use run::{Compare, RunCheck, TextExpect};
 
+pub(crate) use run::{Compares, compares};
+
 use super::Files;
 use super::raw;
 use super::reader::Reporter;
 use crate::language::Language;
-use crate::vocab::{FuncSig, Limits};
+use crate::vocab::{FuncSig, Limits, Show};
 use std::collections::BTreeMap;
 
 /// One check of a lab.
@@ -87,6 +89,30 @@ pub(crate) const KINDS: &[Kind] = &[
     budget::BUDGET,
 ];
 
+/// What every check of a lab takes unless it says otherwise: the lab's
+/// `[defaults]`, and how each export's integers are shown (`[show]`).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Defaults {
+    pub compare: Option<Compares>,
+    pub tolerance: Option<f64>,
+    pub points: Option<u32>,
+    pub show: Option<Show>,
+    pub show_by_export: BTreeMap<String, Show>,
+}
+
+/// What every check of a lab is read against.
+pub(crate) struct LabScope<'a> {
+    pub files: &'a Files,
+    /// The lab folder.
+    pub dir: &'a str,
+    /// The signatures under `[exports]`.
+    pub exports: &'a BTreeMap<String, FuncSig>,
+    /// The lab's limits.
+    pub limits: Limits,
+    pub language: Language,
+    pub defaults: &'a Defaults,
+}
+
 /// What a kind's builder reads with.
 pub(crate) struct Build<'a, 'r> {
     pub files: &'a Files,
@@ -100,7 +126,42 @@ pub(crate) struct Build<'a, 'r> {
     pub tolerance: f64,
     /// Set by a `budget` check's builder.
     pub budget: Option<u64>,
+    pub defaults: &'a Defaults,
     pub r: &'a mut Reporter<'r>,
+}
+
+/// How a check of `function` shows integers: as it says (`show`), as the
+/// lab says for the export or for every check, unsigned when the author
+/// wrote a value only an unsigned number can be, or both ways.
+fn show_for(b: &mut Build<'_, '_>, c: &raw::Check, function: &str, unsigned_written: bool) -> Show {
+    if let Some(name) = &c.show {
+        return match Show::parse(name.get_ref()) {
+            Some(show) => show,
+            None => {
+                b.r.at(name.span().start, unknown_show(name.get_ref()));
+                Show::Auto
+            }
+        };
+    }
+    b.defaults
+        .show_by_export
+        .get(function)
+        .copied()
+        .or(b.defaults.show)
+        .unwrap_or(if unsigned_written {
+            Show::Unsigned
+        } else {
+            Show::Auto
+        })
+}
+
+/// The message for a `show` that is not one of the ways.
+pub(crate) fn unknown_show(name: &str) -> String {
+    let names: Vec<&str> = Show::ALL.iter().map(|(n, _)| *n).collect();
+    format!(
+        "`show = \"{name}\"` is not known: use \"{}\"",
+        names.join("\", \"")
+    )
 }
 
 /// `call, memory, … or budget`.
@@ -112,16 +173,20 @@ fn kind_list(kinds: &[&str]) -> String {
     }
 }
 
-/// Reads one `[[check]]` of a lab in `language`.
+/// Reads one `[[check]]` of a lab.
 pub(crate) fn build_check(
-    files: &Files,
-    dir: &str,
+    scope: &LabScope<'_>,
     c: &raw::Check,
-    exports: &BTreeMap<String, FuncSig>,
-    lab_limits: Limits,
-    language: Language,
     r: &mut Reporter<'_>,
 ) -> Option<Check> {
+    let LabScope {
+        files,
+        dir,
+        exports,
+        limits: lab_limits,
+        language,
+        defaults,
+    } = *scope;
     let before = r.count();
     let name = c.kind.get_ref().as_str();
     r.non_empty(&c.name, "the check name");
@@ -161,7 +226,7 @@ pub(crate) fn build_check(
     }
     let points = match &c.points {
         Some(p) => r.int_in(p, 0, 1000, "points").unwrap_or(0) as u32,
-        None => 1,
+        None => defaults.points.unwrap_or(1),
     };
     let limits = match &c.limits {
         Some(l) => r.limits(Some(l.get_ref()), lab_limits),
@@ -173,7 +238,7 @@ pub(crate) fn build_check(
             r.at(t.span().start, "`tolerance` must be a finite number ≥ 0");
             0.0
         }
-        None => 1e-9,
+        None => defaults.tolerance.unwrap_or(1e-9),
     };
     let mut build = Build {
         files,
@@ -182,6 +247,7 @@ pub(crate) fn build_check(
         limits,
         tolerance,
         budget: None,
+        defaults,
         r: &mut *r,
     };
     let built = (kind.build)(&mut build, c);

@@ -24,6 +24,8 @@ pub struct ModuleCheck {
 pub enum ExportExpect {
     Func(FuncSig),
     Memory,
+    Table,
+    Global,
 }
 
 fn build(b: &mut Build<'_, '_>, c: &raw::Check) -> Option<ModuleCheck> {
@@ -31,12 +33,21 @@ fn build(b: &mut Build<'_, '_>, c: &raw::Check) -> Option<ModuleCheck> {
     let mut exports = Vec::new();
     if let Some(map) = &c.exports {
         for (name, ty) in map.get_ref() {
-            if ty.get_ref() == "memory" {
-                exports.push((name.clone(), ExportExpect::Memory));
+            let other = match ty.get_ref().as_str() {
+                "memory" => Some(ExportExpect::Memory),
+                "table" => Some(ExportExpect::Table),
+                "global" => Some(ExportExpect::Global),
+                _ => None,
+            };
+            if let Some(other) = other {
+                exports.push((name.clone(), other));
             } else {
                 match FuncSig::parse(ty.get_ref()) {
                     Ok(sig) => exports.push((name.clone(), ExportExpect::Func(sig))),
-                    Err(e) => r.at(ty.span().start, format!("{e}, or \"memory\"")),
+                    Err(e) => r.at(
+                        ty.span().start,
+                        format!("{e}, or \"memory\", \"table\" or \"global\""),
+                    ),
                 }
             }
         }

@@ -5,24 +5,26 @@
 use super::{Build, CheckKind, Expect, Kind};
 use crate::lab::raw;
 use crate::lab::reader::{signature, value_of};
-use crate::vocab::{ValType, Value};
+use crate::vocab::{Show, ValType, Value};
 
 pub(super) const RANDOM: Kind = Kind {
     name: "random",
-    fields: |_| vec!["function", "count", "seed", "ranges", "tolerance"],
+    fields: |_| vec!["function", "count", "seed", "ranges", "tolerance", "show"],
     build: |b, c| build(b, c).map(CheckKind::Random),
 };
 
 #[derive(Clone, Debug)]
 pub struct RandomCheck {
     pub function: String,
+    /// How its integers are shown to the learner.
+    pub show: Show,
     pub count: u32,
     pub seed: u64,
     /// Inclusive range per parameter.
     pub ranges: Vec<(Value, Value)>,
     pub tolerance: f64,
     /// What the reference solution produced for each input; filled in by
-    /// [`crate::grade::prepare`] before grading.
+    /// [`crate::grade::compute_expected`] before grading.
     pub expected: Option<Vec<Expect>>,
 }
 
@@ -165,7 +167,9 @@ fn build(b: &mut Build<'_, '_>, c: &raw::Check) -> Option<RandomCheck> {
             ranges
         }
     };
+    let show = super::show_for(b, c, &function, false);
     Some(RandomCheck {
+        show,
         function,
         count,
         seed,

@@ -67,10 +67,19 @@ impl Compare {
 pub(super) fn build(b: &mut Build<'_, '_>, c: &raw::Check) -> Option<RunCheck> {
     let (files, dir, r) = (b.files, b.dir, &mut *b.r);
     let args = string_args(c, r);
-    let compare = compare_name(c, r);
-    let stdout = c.stdout.as_ref().and_then(|t| expected_text(compare, t, r));
-    let stderr = c.stderr.as_ref().and_then(|t| expected_text(compare, t, r));
-    let files_after = files_after(c, compare, r);
+    let compare = match &c.compare {
+        Some(v) => compares(v, r).unwrap_or_default(),
+        None => b.defaults.compare.unwrap_or_default(),
+    };
+    let stdout = c
+        .stdout
+        .as_ref()
+        .and_then(|t| expected_text(compare.stdout, t, r));
+    let stderr = c
+        .stderr
+        .as_ref()
+        .and_then(|t| expected_text(compare.stderr, t, r));
+    let files_after = files_after(c, compare.files, r);
     let exit_code = match &c.exit_code {
         Some(e) => r
             .int_in(e, i32::MIN as i64, i32::MAX as i64, "exit-code")
@@ -132,22 +141,74 @@ fn string_args(c: &raw::Check, r: &mut Reporter<'_>) -> Vec<String> {
     args
 }
 
-/// `compare`: how output is compared (`trim` unless the check says).
-fn compare_name(c: &raw::Check, r: &mut Reporter<'_>) -> &'static str {
-    let Some(m) = &c.compare else { return "trim" };
-    match m.get_ref().as_str() {
-        "exact" => "exact",
-        "trim" => "trim",
-        "regex" => "regex",
-        other => {
+/// How each output of a run is compared: `compare = "exact"` for all of
+/// them, or `compare = { stdout = "exact", stderr = "regex" }` (the others
+/// `trim`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Compares {
+    pub stdout: &'static str,
+    pub stderr: &'static str,
+    pub files: &'static str,
+}
+
+impl Default for Compares {
+    fn default() -> Compares {
+        Compares {
+            stdout: "trim",
+            stderr: "trim",
+            files: "trim",
+        }
+    }
+}
+
+const COMPARE_NAMES: [&str; 3] = ["exact", "trim", "regex"];
+const STREAMS: [&str; 3] = ["stdout", "stderr", "files"];
+
+/// Reads `compare` (of a check or of `[defaults]`).
+pub(crate) fn compares(v: &S<toml::Value>, r: &mut Reporter<'_>) -> Option<Compares> {
+    let name = |value: &toml::Value, r: &mut Reporter<'_>| -> Option<&'static str> {
+        let found = value
+            .as_str()
+            .and_then(|s| COMPARE_NAMES.iter().find(|n| **n == s).copied());
+        if found.is_none() {
+            let written = match value {
+                toml::Value::String(s) => format!("\"{s}\""),
+                other => describe(other),
+            };
             r.at(
-                m.span().start,
+                v.span().start,
                 format!(
-                    "`compare = \"{other}\"` is not known: use \"exact\", \"trim\" or \"regex\""
+                    "`compare = {written}` is not known: use \"exact\", \"trim\" or \"regex\" (or a table like {{ stdout = \"exact\", stderr = \"regex\" }})"
                 ),
             );
-            "trim"
         }
+        found
+    };
+    match v.get_ref() {
+        toml::Value::Table(table) => {
+            let mut out = Compares::default();
+            for (stream, value) in table {
+                let Some(how) = name(value, r) else { continue };
+                match stream.as_str() {
+                    "stdout" => out.stdout = how,
+                    "stderr" => out.stderr = how,
+                    "files" => out.files = how,
+                    other => r.at(
+                        v.span().start,
+                        format!(
+                            "`compare.{other}`: there is no output `{other}`: use {}",
+                            STREAMS.join(", ")
+                        ),
+                    ),
+                }
+            }
+            Some(out)
+        }
+        value => name(value, r).map(|how| Compares {
+            stdout: how,
+            stderr: how,
+            files: how,
+        }),
     }
 }
 

@@ -4,7 +4,9 @@
 
 mod values;
 
-pub(crate) use values::{describe, signature, trap_kind, typed_args, typed_results, value_of};
+pub(crate) use values::{
+    describe, signature, trap_kind, typed_args, typed_results, value_of, written_unsigned,
+};
 
 use super::raw::{self, S};
 use super::{Diagnostic, FORMAT, Files};
@@ -66,7 +68,12 @@ impl<'a> Reporter<'a> {
     }
 
     pub(crate) fn toml_error(&mut self, e: &toml::de::Error) {
-        let message = e.message().trim().to_string();
+        let mut message = e.message().trim().to_string();
+        if message == "u64 value was too large" || message.contains("number too large") {
+            // TOML integers stop at i64; an author writing an unsigned i64
+            // needs the way round it, not the parser's type name.
+            message = "this number is too large for a TOML integer (the largest is 9223372036854775807): write it as a string, like \"18446744073709551615\"".into();
+        }
         match e.span() {
             Some(span) => self.at(span.start, message),
             None => self.whole(message),

@@ -121,6 +121,16 @@ pub(crate) fn typed_results(
     (out.len() == results.len()).then_some(out)
 }
 
+/// Whether the author wrote `v` as only an unsigned number can be (above
+/// the signed range of `ty`): then its check shows values unsigned.
+pub(crate) fn written_unsigned(v: &toml::Value, ty: ValType) -> bool {
+    match (ty, v) {
+        (ValType::I32, toml::Value::Integer(i)) => *i > i64::from(i32::MAX),
+        (ValType::I64, toml::Value::String(s)) => s.trim().replace('_', "").parse::<i64>().is_err(),
+        _ => false,
+    }
+}
+
 /// Reads a TOML value as a WebAssembly value of type `ty`.
 pub(crate) fn value_of(v: &toml::Value, ty: ValType) -> Result<Value, String> {
     let special = |s: &str| match s {
@@ -137,11 +147,16 @@ pub(crate) fn value_of(v: &toml::Value, ty: ValType) -> Result<Value, String> {
                 Err(format!("{i} does not fit in an i32"))
             }
         }
+        (ValType::I32, toml::Value::Boolean(b)) => Ok(Value::I32(i32::from(*b))),
         (ValType::I64, toml::Value::Integer(i)) => Ok(Value::I64(*i)),
         (ValType::I64, toml::Value::String(s)) => {
-            s.parse::<u64>().map(|u| Value::I64(u as i64)).map_err(|_| {
-                format!("\"{s}\" is not an i64 (write a number, or a string for values above 2^63)")
-            })
+            let s = s.trim().replace('_', "");
+            s.parse::<i64>()
+                .or_else(|_| s.parse::<u64>().map(|u| u as i64))
+                .map(Value::I64)
+                .map_err(|_| {
+                    format!("\"{s}\" is not an i64 (write a number, or a string for values above 2^63, like \"18446744073709551615\" or \"-1\")")
+                })
         }
         (ValType::F32, toml::Value::Float(f)) => Ok(Value::F32(*f as f32)),
         (ValType::F32, toml::Value::Integer(i)) => Ok(Value::F32(*i as f32)),
