@@ -5,7 +5,7 @@
 use crate::support::{fixtures, read_tree};
 use sandlab::grade::{self, Answers};
 use sandlab::language::Submission;
-use sandlab::record::class::Learner;
+use sandlab::record::class_report::Learner;
 use sandlab::record::{self, Attempts, Learner as RecordLearner, Record};
 use std::path::Path;
 
@@ -269,7 +269,7 @@ fn due_dates_show_who_is_late_and_who_is_overdue() {
     }];
     let class = |now: &str| {
         let now = sandlab::lab::deadline_seconds(now).expect("date");
-        record::class::analyse(std::slice::from_ref(tour), &learners, now)
+        record::class_report::analyse(std::slice::from_ref(tour), &learners, now)
     };
     // Before upload (and the quiz, due 12-08) matter: only the late lab.
     let early = class("2026-12-06T00:00:00Z");
@@ -279,13 +279,13 @@ fn due_dates_show_who_is_late_and_who_is_overdue() {
     let after = class("2026-12-23T12:00:00Z");
     assert_eq!((after.people[0].late, after.people[0].overdue), (1, 2));
     assert_eq!(after.people[0].behind.as_deref(), Some("2 lab(s) overdue"));
-    let page = record::class::html(&after, "Tour", "2026-12-23", &[]);
+    let page = record::class_report::html(&after, "Tour", "2026-12-23", &[]);
     assert!(
         page.contains("<li>1 learner(s) have labs past their due date.</li>"),
         "{page}"
     );
     assert!(
-        !record::class::html(&early, "Tour", "2026-12-06", &[])
+        !record::class_report::html(&early, "Tour", "2026-12-06", &[])
             .contains("have labs past their due date")
     );
 }

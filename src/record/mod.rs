@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fmt;
 
-pub mod class;
+pub mod class_report;
 pub mod xapi;
 
 /// The schema this build writes; older ones it still reads are migrated.

@@ -1037,11 +1037,8 @@ fn statements(
 ) -> Result<Vec<serde_json::Value>, String> {
     let statements = crate::record::xapi::statements(record, &catalog.courses)?;
     for s in &statements {
-        crate::record::xapi::validate(s).map_err(|problems| {
-            format!(
-                "a statement is not valid xAPI ({}); please report this",
-                problems.join("; ")
-            )
+        crate::record::xapi::validate(s).map_err(|invalid| {
+            format!("a statement is not valid xAPI ({invalid}); please report this")
         })?;
     }
     Ok(statements)

@@ -1,40 +1,47 @@
 //! The `sandlab` command-line tool: check labs, grade submissions, run
 //! modules. All I/O lives here; the library does none.
+//!
+//! Each subcommand is a file in `commands/` (its arguments and `exec`);
+//! `commands/mod.rs` is the table of them. What they read and write is in
+//! `io.rs`; a command that fails returns a `CliError` (`error.rs`), which
+//! `report` below prints, the one place an error reaches the person.
 
-/// `println!` for the CLI's output: when the reader has gone away (`sandlab
-/// gradebook … | head`), exit quietly as Unix tools do, instead of the
-/// panic `println!` gives on a closed pipe.
 #[cfg(not(target_arch = "wasm32"))]
-macro_rules! out {
-    ($($arg:tt)*) => {
-        $crate::write_out(format_args!($($arg)*))
-    };
+mod commands;
+#[cfg(not(target_arch = "wasm32"))]
+mod error;
+#[cfg(not(target_arch = "wasm32"))]
+mod io;
+#[cfg(not(target_arch = "wasm32"))]
+mod parallel;
+
+/// Hands-on WebAssembly labs: check labs, grade submissions, run modules.
+#[cfg(not(target_arch = "wasm32"))]
+#[derive(clap::Parser)]
+#[command(name = "sandlab", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: commands::Command,
 }
-
-#[cfg(not(target_arch = "wasm32"))]
-fn write_out(args: std::fmt::Arguments<'_>) {
-    use std::io::Write as _;
-    let mut stdout = std::io::stdout().lock();
-    if let Err(e) = stdout
-        .write_fmt(args)
-        .and_then(|()| stdout.write_all(b"\n"))
-    {
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            std::process::exit(0);
-        }
-        eprintln!("error: writing the output failed: {e}");
-        std::process::exit(2);
-    }
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-mod cli;
-#[cfg(not(target_arch = "wasm32"))]
-mod xapi;
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> std::process::ExitCode {
-    cli::main()
+    use clap::Parser as _;
+    let cli = Cli::parse();
+    match cli.command.exec() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => report(&e).into(),
+    }
+}
+
+/// Tells the person what went wrong, unless the command already has, and
+/// gives the exit code for it.
+#[cfg(not(target_arch = "wasm32"))]
+fn report(error: &error::CliError) -> u8 {
+    if !error.is_reported() {
+        eprintln!("error: {error}");
+    }
+    error.exit_code()
 }
 
 #[cfg(target_arch = "wasm32")]

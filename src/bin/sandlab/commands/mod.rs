@@ -1,0 +1,52 @@
+//! The table of subcommands. Each lives in its own file with its
+//! arguments (`Args`, whose doc comments are its help) and an `exec` that
+//! does the work and returns a `CliResult`; this file names them, in the
+//! order `sandlab --help` lists them. To add one: a file here, a `mod`
+//! line, a variant and its arm in `exec`.
+
+use crate::error::CliResult;
+
+mod bundle;
+mod check;
+mod compile;
+mod grade;
+mod gradebook;
+mod list;
+mod record;
+mod report;
+mod run;
+mod verify;
+mod xapi;
+
+#[derive(clap::Subcommand)]
+pub enum Command {
+    Check(check::Args),
+    Grade(grade::Args),
+    Run(run::Args),
+    Bundle(bundle::Args),
+    Compile(compile::Args),
+    Record(record::Args),
+    Verify(verify::Args),
+    Gradebook(gradebook::Args),
+    Report(report::Args),
+    Xapi(xapi::Args),
+    List(list::Args),
+}
+
+impl Command {
+    pub fn exec(self) -> CliResult {
+        match self {
+            Command::Check(args) => check::exec(args),
+            Command::Grade(args) => grade::exec(args),
+            Command::Run(args) => run::exec(args),
+            Command::Bundle(args) => bundle::exec(args),
+            Command::Compile(args) => compile::exec(args),
+            Command::Record(args) => record::exec(args),
+            Command::Verify(args) => verify::exec(args),
+            Command::Gradebook(args) => gradebook::exec(args),
+            Command::Report(args) => report::exec(args),
+            Command::Xapi(args) => xapi::exec(args),
+            Command::List(args) => list::exec(args),
+        }
+    }
+}
