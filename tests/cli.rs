@@ -333,3 +333,39 @@ fn output_into_a_closed_pipe_ends_quietly() {
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+/// A failed run check in the text report shows what the program was given,
+/// what the check wanted, and what the program printed.
+#[test]
+fn the_text_report_shows_a_failed_runs_input_and_output() {
+    let out = sandlab(&[
+        "grade",
+        "labs/feature-tour/shown",
+        "labs/feature-tour/commands/solution.wat",
+    ]);
+    let report = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{report}");
+    assert!(
+        report.contains("       input: no arguments; empty stdin"),
+        "{report}"
+    );
+    assert!(
+        report.contains("wanted: exit code 1, stdout \"checked 1 file\""),
+        "{report}"
+    );
+    // A program that prints the wrong things: both streams are shown.
+    let out = sandlab(&[
+        "grade",
+        "labs/feature-tour/commands",
+        "labs/feature-tour/shown/solution.wat",
+    ]);
+    let report = text(&out.stdout);
+    assert!(
+        report.contains("       stdout:\n         | checked 1 file"),
+        "{report}"
+    );
+    assert!(
+        report.contains("       stderr:\n         | warning: data.txt is empty"),
+        "{report}"
+    );
+}

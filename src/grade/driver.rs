@@ -325,10 +325,16 @@ impl<'l> Grading<'l> {
         let mut report = ran(check, verdict, fuel, &outcome);
         if !report.verdict.is_pass() && !report.verdict.is_cancelled() {
             let described = rules.describe(run.case, &run.requests[run.case]);
-            report.input = described.input;
-            // A wrong answer says what was expected itself.
-            if !matches!(report.verdict, Verdict::WrongAnswer(_)) {
-                report.expected = described.expected;
+            match &report.verdict {
+                // A wrong answer says what it expected, and a call's says
+                // what was called too.
+                Verdict::WrongAnswer(m) => {
+                    report.input = described.input.filter(|i| !m.what.contains(i.as_str()));
+                }
+                _ => {
+                    report.input = described.input;
+                    report.expected = described.expected;
+                }
             }
         }
         self.reports.push(report);

@@ -65,12 +65,11 @@ pub(super) fn rules(kind: &CheckKind) -> &dyn Rules {
 }
 
 /// `add(2, 3)`: a call as a learner would write it (arguments signed
-/// unless the check shows integers another way).
+/// unless the check shows integers in hex or unsigned).
 pub(super) fn call_text(function: &str, args: &[Value], show: Show) -> String {
-    let show = if show == Show::Auto {
-        Show::Signed
-    } else {
-        show
+    let show = match show {
+        Show::Auto | Show::Char => Show::Signed,
+        other => other,
     };
     format!("{function}({})", join_shown(args, show))
 }

@@ -1,6 +1,6 @@
 //! `sandlab check`: every course and lab under a folder validated, and
-//! proved: each reference solution passes every check, each starter fails
-//! one.
+//! proved: each reference solution passes every check, each starter
+//! compiles, exports what the lab declares and fails a check.
 
 use crate::error::{CliError, CliResult};
 use crate::io::{self, out, prefixed};
@@ -52,67 +52,15 @@ pub fn exec(args: Args) -> CliResult {
     }
 }
 
-/// Proves a lab: its solution passes every check, its starter fails one.
+/// Proves a lab ([`grade::prove`]): each problem at lab.toml, with the
+/// line of the check it concerns.
 fn prove(root: &Path, lab: &Lab) -> Vec<String> {
     let toml = root.join(&lab.dir).join("lab.toml");
-    let mut lab = lab.clone();
-    if let Err(e) = grade::compute_expected(&mut lab) {
-        return vec![format!("{}: {e}", toml.display())];
-    }
-    let mut problems = Vec::new();
-    match &lab.solution {
-        // A lab of questions alone: the loader already checked that each
-        // question can be answered.
-        _ if !lab.has_code() => {}
-        Some(solution) => problems.extend(prove_solution(&toml, &lab, solution)),
-        None => problems.push(format!(
-            "{}: the lab has no reference solution",
-            toml.display()
-        )),
-    }
-    if let Some(starter) = &lab.starter {
-        let report = grade::grade(&lab, starter);
-        // The code alone: the starter cannot have answered the questions.
-        if report.checks.iter().all(|c| c.verdict.is_pass()) {
-            problems.push(format!(
-                "{}: the starter already passes every check: learners would have nothing to do",
-                toml.display()
-            ));
-        }
-        if let Some(check) = report.checks.iter().find(|c| c.verdict.is_lab_error()) {
-            problems.push(format!(
-                "{}: check `{}`: {}",
-                toml.display(),
-                check.name,
-                check.verdict
-            ));
-        }
-    }
-    problems
-}
-
-/// Every way the reference `solution` falls short, each at its check's line.
-fn prove_solution(toml: &Path, lab: &Lab, solution: &sandlab::language::Submission) -> Vec<String> {
-    let report = grade::grade(lab, solution);
-    if let Some(e) = &report.compile_error {
-        return vec![format!(
-            "{}: the reference solution does not compile: {e}",
-            toml.display()
-        )];
-    }
-    report
-        .checks
-        .iter()
-        .zip(&lab.checks)
-        .filter(|(c, _)| !c.verdict.is_pass())
-        .map(|(c, check)| {
-            format!(
-                "{}:{}:1: check `{}`: the reference solution fails: {}",
-                toml.display(),
-                check.line,
-                c.name,
-                c.verdict
-            )
+    grade::prove(lab)
+        .into_iter()
+        .map(|p| match p.line {
+            Some(line) => format!("{}:{line}:1: {p}", toml.display()),
+            None => format!("{}: {p}", toml.display()),
         })
         .collect()
 }

@@ -5,6 +5,7 @@ use crate::error::{CliError, CliResult};
 use crate::io::{self, out};
 use sandlab::grade::{self, AnswerVerdict, Report, Verdict};
 use sandlab::lab::Lab;
+use sandlab::vocab::thousands;
 use std::path::PathBuf;
 
 /// Grade a submission (.wat or .wasm) against a lab. Exits 0 if every
@@ -60,8 +61,8 @@ fn print_report(lab: &Lab, report: &Report, file: &str) {
     for c in &report.checks {
         let mark = if c.verdict.is_pass() { "ok  " } else { "FAIL" };
         let fuel = match c.budget {
-            Some(b) => format!("fuel {} (budget {b})", c.fuel),
-            None => format!("fuel {}", c.fuel),
+            Some(b) => format!("fuel {} (budget {})", thousands(c.fuel), thousands(b)),
+            None => format!("fuel {}", thousands(c.fuel)),
         };
         let hidden = if c.hidden { " (hidden)" } else { "" };
         out!(
@@ -79,6 +80,16 @@ fn print_report(lab: &Lab, report: &Report, file: &str) {
             for line in c.verdict.to_string().lines() {
                 out!("       {line}");
             }
+            if let Some(input) = &c.input {
+                out!("       input: {input}");
+            }
+            if let Some(expected) = &c.expected {
+                out!("       wanted: {expected}");
+            }
+            // What the program printed, as the JSON report and the browser
+            // show it.
+            print_output("stdout", &c.stdout);
+            print_output("stderr", &c.stderr);
             if let Some(f) = &c.feedback {
                 out!("       hint: {f}");
             }
@@ -102,6 +113,24 @@ fn print_report(lab: &Lab, report: &Report, file: &str) {
         }
     }
     print_summary(report);
+}
+
+/// Lines of a program's output shown in a text report.
+const OUTPUT_LINES: usize = 20;
+
+/// A program's output, indented under its check, its first lines only.
+fn print_output(stream: &str, text: &str) {
+    if text.is_empty() {
+        return;
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    out!("       {stream}:");
+    for line in lines.iter().take(OUTPUT_LINES) {
+        out!("         | {line}");
+    }
+    if lines.len() > OUTPUT_LINES {
+        out!("         … {} more lines", lines.len() - OUTPUT_LINES);
+    }
 }
 
 fn print_summary(report: &Report) {
