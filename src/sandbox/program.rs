@@ -111,7 +111,7 @@ pub struct Program {
 }
 
 /// A WASI function a module imports, as another engine must provide it.
-// Read by the browser's engine (web::fast), which only wasm32 builds.
+// Read by the browser's engine (web::browser_engine), which only wasm32 builds.
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 #[derive(Clone, Debug)]
 pub(crate) struct WasiImport {
@@ -221,7 +221,7 @@ impl Program {
     }
 
     /// The instrumented module every engine runs.
-    // Read by the browser's engine (web::fast), which only wasm32 builds.
+    // Read by the browser's engine (web::browser_engine), which only wasm32 builds.
     #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     pub(crate) fn metered_wasm(&self) -> &[u8] {
         &self.metered_wasm
@@ -229,13 +229,13 @@ impl Program {
 
     /// The WASI functions to provide, or `None` if the module would not link
     /// (wasmi then reports why).
-    // Read by the browser's engine (web::fast), which only wasm32 builds.
+    // Read by the browser's engine (web::browser_engine), which only wasm32 builds.
     #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     pub(crate) fn wasi_imports(&self) -> Option<&[WasiImport]> {
         self.wasi_imports.as_deref()
     }
 
-    // Read by the browser's engine (web::fast), which only wasm32 builds.
+    // Read by the browser's engine (web::browser_engine), which only wasm32 builds.
     #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     pub(crate) fn has_start(&self) -> bool {
         self.has_start
@@ -243,7 +243,7 @@ impl Program {
 
     /// Whether a run under `limits` passes the checks made before and while
     /// instantiating (otherwise it ends before running anything).
-    // Read by the browser's engine (web::fast), which only wasm32 builds.
+    // Read by the browser's engine (web::browser_engine), which only wasm32 builds.
     #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     pub(crate) fn fits(&self, limits: &Limits) -> bool {
         // The limiter's counts: wasmi refuses more at instantiation.

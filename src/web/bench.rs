@@ -120,7 +120,7 @@ fn measure(name: &str, text: &str, arg: i32) -> Result<Json, String> {
     })?;
     // The fast path, each run as a check runs: a fresh instance, the
     // metering globals set, WASI served by the sandbox's Rust.
-    let fast = super::fast::compile(&program).ok_or("the fast path cannot run it")?;
+    let fast = super::browser_engine::compile(&program).ok_or("the fast path cannot run it")?;
     let mut fast_fuel = 0;
     let (fast_ms, fast_result) = time(|| {
         let mut request = Request::call("run", vec![Value::I32(arg)]);
@@ -129,7 +129,7 @@ fn measure(name: &str, text: &str, arg: i32) -> Result<Json, String> {
             output_bytes: 1 << 30,
             ..Limits::default()
         };
-        let outcome = super::fast::run(&fast, &program, &request)?;
+        let outcome = super::browser_engine::run(&fast, &program, &request)?;
         fast_fuel = outcome.fuel_used;
         match outcome.end {
             End::Returned(v) => match v.first() {

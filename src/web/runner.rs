@@ -3,9 +3,9 @@
 //! Each run is first tried here, on the page's wasmi, for a few milliseconds
 //! ([`HERE_FIRST`]): most checks of a lab finish in that time, sooner than a
 //! round trip to the worker. A run that does not is sent to the grading
-//! worker (`web/worker.js`, [`super::worker`]), the fast path, where it runs
-//! on the browser's own engine while the page only waits, and Stop
-//! terminates the worker. Until the worker is ready, or if it cannot start,
+//! worker (`web/worker.js`, [`super::worker`]), where it runs on the
+//! browser's own engine ([`super::browser_engine`]) while the page only
+//! waits, and Stop terminates the worker. Until the worker is ready, or if it cannot start,
 //! runs happen here in fuel slices, yielding to the browser between slices.
 //! The verdicts are the same whichever engine runs: the same instrumented
 //! module and grading code decide them.

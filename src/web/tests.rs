@@ -16,17 +16,22 @@ fn render<C: yew::BaseComponent>(props: C::Properties) -> String {
 }
 
 fn built_in() -> Vec<lab::Course> {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("labs");
+    courses_in(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("labs"))
+}
+
+/// The courses in the folder `root` (folders of courses, as in `labs/`, or
+/// one course at the top); every one must load without a problem.
+pub(super) fn courses_in(root: &std::path::Path) -> Vec<lab::Course> {
     let mut files = Files::default();
-    let mut stack = vec![root.clone()];
+    let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).expect("labs/") {
+        for entry in std::fs::read_dir(&dir).expect("a course folder") {
             let path = entry.expect("entry").path();
             if path.is_dir() {
                 stack.push(path);
             } else {
                 let rel = path
-                    .strip_prefix(&root)
+                    .strip_prefix(root)
                     .expect("inside")
                     .to_string_lossy()
                     .replace('\\', "/");

@@ -279,7 +279,8 @@ pub fn CourseList(props: &CourseListProps) -> Html {
     }
 }
 
-fn status_class(status: LabStatus) -> &'static str {
+/// The CSS class of a lab's status.
+pub fn status_class(status: LabStatus) -> &'static str {
     match status {
         LabStatus::NotStarted => "not-started",
         LabStatus::InProgress => "in-progress",

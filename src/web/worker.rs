@@ -1,9 +1,9 @@
 //! The grading worker's side: runs jobs (a module, its call depth cap, a
 //! request) off the page's thread, on the browser's engine when it can
-//! answer exactly ([`super::fast`]) and on wasmi otherwise. `web/worker.js`
+//! answer exactly ([`super::browser_engine`]) and on wasmi otherwise. `web/worker.js`
 //! loads this same wasm into a Web Worker and calls [`worker_run`].
 
-use super::fast::{self, FastProgram};
+use super::browser_engine::{self, BrowserProgram};
 use crate::sandbox::{self, Program, Request};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
@@ -13,7 +13,8 @@ struct Compiled {
     id: String,
     stack_depth: u32,
     program: Program,
-    fast: Option<FastProgram>,
+    /// `None` when the browser's engine cannot run it.
+    browser: Option<BrowserProgram>,
 }
 
 /// Modules kept compiled: a Check's learner module, the interpreter a
@@ -77,12 +78,12 @@ fn run(id: &str, stack_depth: u32, request: Request) -> Result<Option<Ran>, Stri
                     return Ok(None);
                 };
                 let program = Program::new(&wasm, stack_depth).map_err(|e| e.to_string())?;
-                let fast = fast::compile(&program);
+                let browser = browser_engine::compile(&program);
                 compiled.push(Compiled {
                     id: id.to_string(),
                     stack_depth,
                     program,
-                    fast,
+                    browser,
                 });
                 if compiled.len() > KEPT {
                     compiled.remove(0);
@@ -91,8 +92,8 @@ fn run(id: &str, stack_depth: u32, request: Request) -> Result<Option<Ran>, Stri
             }
         };
         let loaded = &compiled[index];
-        let why = match &loaded.fast {
-            Some(f) => match fast::run(f, &loaded.program, &request) {
+        let why = match &loaded.browser {
+            Some(f) => match browser_engine::run(f, &loaded.program, &request) {
                 Ok(outcome) => return Ok(Some((outcome, "browser", None))),
                 Err(why) => why,
             },

@@ -139,3 +139,6 @@ fn lab_record(
         },
     ))
 }
+
+#[cfg(test)]
+mod tests;

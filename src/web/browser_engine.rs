@@ -1,4 +1,5 @@
-//! The browser's own WebAssembly engine as a sandbox engine: the fast path.
+//! The browser's own WebAssembly engine as a sandbox engine (BENCHMARKS.md
+//! calls it the fast path).
 //!
 //! It runs the module the metering pass instrumented ([`crate::meter`]), so
 //! it counts exactly the fuel wasmi counts, and serves WASI with the same
@@ -18,7 +19,7 @@ use crate::sandbox::wasi::{self, Guest, Host};
 use crate::sandbox::{
     End, Entry, Limiter, Outcome, Program, Request, memory_reads, metered_end, settle,
 };
-use crate::vocab::{TrapKind, ValType, Value};
+use crate::vocab::{Limits, TrapKind, ValType, Value};
 use js_sys::{Array, Function, Object, Reflect, Uint8Array, WebAssembly};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -40,17 +41,20 @@ extern "C" {
 }
 
 /// A program compiled by the browser's engine.
-pub struct FastProgram {
+pub struct BrowserProgram {
     module: WebAssembly::Module,
 }
 
 /// Compiles `program`'s instrumented module, if this engine can run it.
-pub fn compile(program: &Program) -> Option<FastProgram> {
+pub fn compile(program: &Program) -> Option<BrowserProgram> {
     program.wasi_imports()?;
     let bytes = Uint8Array::from(program.metered_wasm());
     let module = WebAssembly::Module::new(&bytes).ok()?;
-    Some(FastProgram { module })
+    Some(BrowserProgram { module })
 }
+
+/// A WASI function as JavaScript calls it.
+type WasiClosure = Closure<dyn FnMut(Array) -> JsValue>;
 
 /// What WASI calls reach of the instance, looked up once per run.
 struct Parts {
@@ -148,7 +152,18 @@ struct Meter {
     requested: WebAssembly::Global,
 }
 
-/// `Some` or the reason the fast path leaves this run to wasmi.
+impl Meter {
+    fn of(exports: &Object) -> Option<Meter> {
+        Some(Meter {
+            fuel: global(exports, meter::FUEL)?,
+            depth: global(exports, meter::DEPTH)?,
+            why: global(exports, meter::WHY)?,
+            requested: global(exports, meter::REQUESTED)?,
+        })
+    }
+}
+
+/// `Some` or the reason this engine leaves the run to wasmi.
 fn or<T>(value: Option<T>, reason: &str) -> Result<T, String> {
     value.ok_or_else(|| reason.to_string())
 }
@@ -162,7 +177,11 @@ fn message(error: &JsValue) -> String {
 
 /// Runs `request` on the browser's engine, or answers why only wasmi can
 /// answer it exactly.
-pub fn run(fast: &FastProgram, program: &Program, request: &Request) -> Result<Outcome, String> {
+pub fn run(
+    compiled: &BrowserProgram,
+    program: &Program,
+    request: &Request,
+) -> Result<Outcome, String> {
     let limits = request.limits;
     if !program.fits(&limits) {
         return Err("refused before it runs".into());
@@ -173,14 +192,73 @@ pub fn run(fast: &FastProgram, program: &Program, request: &Request) -> Result<O
         Limiter::new(limits.memory_pages),
     )));
     let instance_parts: Rc<RefCell<Option<Parts>>> = Rc::new(RefCell::new(None));
+    let (imports, keep) = imports(program, &host, &instance_parts)?;
 
-    // Imports: every WASI function the module imports, served by Rust.
+    // Instantiating runs no learner code (the pass removed the start
+    // section); a segment that does not fit is left to wasmi's message.
+    let instance = WebAssembly::Instance::new(&compiled.module, &imports)
+        .map_err(|e| format!("instantiation: {}", message(&e)))?;
+    let exports = instance.exports();
+    let meter = or(Meter::of(&exports), "internal: no metering globals")?;
+    *instance_parts.borrow_mut() = Some(Parts {
+        memory: memory_of(&exports),
+        fuel: meter.fuel.clone(),
+    });
+    meter.fuel.set_value(&JsValue::from(
+        i64::try_from(limits.fuel).unwrap_or(i64::MAX),
+    ));
+    or(global(&exports, meter::MEMORY_LIMIT), "internal")?
+        .set_value(&JsValue::from(limits.memory_pages as i64));
+
+    let (result, results_ty) = call_entry(&exports, &meter, program, request)?;
+    let fuel_left = i64::try_from(meter.fuel.value()).unwrap_or(0);
+    let mut host = host.borrow_mut();
+    let end = match result {
+        Ok(value) => End::Returned(or(returned(&value, &results_ty), "a NaN result")?),
+        Err(error) => thrown(&error, &mut host, &meter, &limits, program)?,
+    };
+    let (end, fuel_used) = settle(end, fuel_left, limits.fuel);
+    let memory = match memory_of(&exports) {
+        Some(m) => {
+            let bytes = Uint8Array::new(&m.buffer());
+            memory_reads(
+                &request.memory_reads,
+                Some(bytes.length() as u64),
+                |start, len| {
+                    bytes
+                        .subarray(start as u32, start as u32 + len as u32)
+                        .to_vec()
+                },
+            )
+        }
+        None => memory_reads(&request.memory_reads, None, |_, _| Vec::new()),
+    };
+    drop(keep);
+    Ok(Outcome {
+        end,
+        fuel_used,
+        stdout: std::mem::take(&mut host.stdout),
+        stderr: std::mem::take(&mut host.stderr),
+        files: std::mem::take(&mut host.files),
+        memory,
+    })
+}
+
+/// The import object: every WASI function the module imports, served by
+/// Rust on `host` over the instance's `parts` (set once it exists). The
+/// closures must outlive every call into the instance: the caller keeps
+/// them.
+fn imports(
+    program: &Program,
+    host: &Rc<RefCell<Host>>,
+    parts: &Rc<RefCell<Option<Parts>>>,
+) -> Result<(Object, Vec<WasiClosure>), String> {
     let wasi_object = Object::new();
     let mut keep = Vec::new();
     for import in or(program.wasi_imports(), "the module does not link")? {
         let key = JsValue::from_str(&import.name);
-        let (host, parts, import) = (host.clone(), instance_parts.clone(), import.clone());
-        let closure = Closure::<dyn FnMut(Array) -> JsValue>::new(move |args: Array| {
+        let (host, parts, import) = (host.clone(), parts.clone(), import.clone());
+        let closure = WasiClosure::new(move |args: Array| {
             let values: Vec<Value> = import
                 .params
                 .iter()
@@ -218,94 +296,88 @@ pub fn run(fast: &FastProgram, program: &Program, request: &Request) -> Result<O
         Reflect::set(&imports, &JsValue::from_str(wasi::MODULE), &wasi_object).ok(),
         "internal",
     )?;
+    Ok((imports, keep))
+}
 
-    // Instantiating runs no learner code (the pass removed the start
-    // section); a segment that does not fit is left to wasmi's message.
-    let instance = WebAssembly::Instance::new(&fast.module, &imports)
-        .map_err(|e| format!("instantiation: {}", message(&e)))?;
-    let exports = instance.exports();
-    let meter = or(
-        (|| {
-            Some(Meter {
-                fuel: global(&exports, meter::FUEL)?,
-                depth: global(&exports, meter::DEPTH)?,
-                why: global(&exports, meter::WHY)?,
-                requested: global(&exports, meter::REQUESTED)?,
-            })
-        })(),
-        "internal: no metering globals",
-    )?;
-    *instance_parts.borrow_mut() = Some(Parts {
-        memory: export(&exports, "memory").and_then(|m| m.dyn_into().ok()),
-        fuel: meter.fuel.clone(),
-    });
-    meter.fuel.set_value(&JsValue::from(
-        i64::try_from(limits.fuel).unwrap_or(i64::MAX),
-    ));
-    or(global(&exports, meter::MEMORY_LIMIT), "internal")?
-        .set_value(&JsValue::from(limits.memory_pages as i64));
+fn memory_of(exports: &Object) -> Option<WebAssembly::Memory> {
+    export(exports, "memory")?.dyn_into().ok()
+}
+
+/// Calls the module's start function, if it has one, then the request's
+/// entry (its memory written first); answers how the last call ended and
+/// the entry's result types.
+fn call_entry(
+    exports: &Object,
+    meter: &Meter,
+    program: &Program,
+    request: &Request,
+) -> Result<(Result<JsValue, JsValue>, Vec<ValType>), String> {
     let depth = i32::try_from(program.stack_depth().saturating_sub(1)).unwrap_or(i32::MAX);
-
-    let memory = || -> Option<WebAssembly::Memory> { export(&exports, "memory")?.dyn_into().ok() };
     let call = |name: &str, args: &Array| -> Result<JsValue, JsValue> {
         meter.depth.set_value(&JsValue::from(depth));
-        let function: Function = export(&exports, name)
+        let function: Function = export(exports, name)
             .and_then(|f| f.dyn_into().ok())
             .ok_or(JsValue::NULL)?;
         function.apply(&JsValue::UNDEFINED, args)
     };
-
-    let mut result = Ok(JsValue::UNDEFINED);
     if program.has_start() {
-        result = call(meter::START, &Array::new());
+        let started = call(meter::START, &Array::new());
+        if started.is_err() {
+            return Ok((started, Vec::new()));
+        }
     }
-    let mut results_ty = Vec::new();
-    if result.is_ok() {
-        // The entry: wasmi answers a missing export or a wrong signature.
-        let (name, args) = match &request.entry {
-            Entry::Call { function, args } => (function.as_str(), args.as_slice()),
-            Entry::Command => ("_start", &[][..]),
-        };
-        let given: Vec<ValType> = args.iter().map(|v| v.ty()).collect();
-        let sig = program.export_sig(name).and_then(Result::ok);
-        let sig = or(sig.filter(|s| s.params == given), "no such entry")?;
-        results_ty = sig.results;
-        if !request.memory_writes.is_empty() {
-            let bytes = Uint8Array::new(&or(memory(), "no memory")?.buffer());
-            for w in &request.memory_writes {
-                let end = w.address as u64 + w.bytes.len() as u64;
-                if end > bytes.length() as u64 {
-                    return Err("a write past memory".into());
-                }
-                bytes.subarray(w.address, end as u32).copy_from(&w.bytes);
+    // The entry: wasmi answers a missing export or a wrong signature.
+    let (name, args) = match &request.entry {
+        Entry::Call { function, args } => (function.as_str(), args.as_slice()),
+        Entry::Command => ("_start", &[][..]),
+    };
+    let given: Vec<ValType> = args.iter().map(|v| v.ty()).collect();
+    let sig = program.export_sig(name).and_then(Result::ok);
+    let sig = or(sig.filter(|s| s.params == given), "no such entry")?;
+    if !request.memory_writes.is_empty() {
+        let bytes = Uint8Array::new(&or(memory_of(exports), "no memory")?.buffer());
+        for w in &request.memory_writes {
+            let end = w.address as u64 + w.bytes.len() as u64;
+            if end > bytes.length() as u64 {
+                return Err("a write past memory".into());
             }
+            bytes.subarray(w.address, end as u32).copy_from(&w.bytes);
         }
-        let js_args = Array::new();
-        for value in args {
-            js_args.push(&or(to_js(*value), "a NaN argument")?);
-        }
-        result = call(name, &js_args);
     }
+    let js_args = Array::new();
+    for value in args {
+        js_args.push(&or(to_js(*value), "a NaN argument")?);
+    }
+    Ok((call(name, &js_args), sig.results))
+}
 
-    let fuel_left = i64::try_from(meter.fuel.value()).unwrap_or(0);
+/// The values a call returned, typed; `None` for a NaN (its bits are lost).
+fn returned(value: &JsValue, types: &[ValType]) -> Option<Vec<Value>> {
+    match types.len() {
+        0 => Some(Vec::new()),
+        1 => from_js(value, types[0]).map(|v| vec![v]),
+        _ => value.dyn_ref::<Array>().and_then(|values| {
+            types
+                .iter()
+                .enumerate()
+                .map(|(i, ty)| from_js(&values.get(i as u32), *ty))
+                .collect::<Option<Vec<_>>>()
+        }),
+    }
+}
+
+/// How a run that threw ended: a host function stopped it, the pass's own
+/// check did (a limit), or a trap V8's message names without doubt.
+fn thrown(
+    error: &JsValue,
+    host: &mut Host,
+    meter: &Meter,
+    limits: &Limits,
+    program: &Program,
+) -> Result<End, String> {
     let why = meter.why.value().as_f64().map(|w| w as i32);
-    let mut host = host.borrow_mut();
-    let end = match result {
-        Ok(value) => End::Returned(or(
-            match results_ty.len() {
-                0 => Some(Vec::new()),
-                1 => from_js(&value, results_ty[0]).map(|v| vec![v]),
-                _ => value.dyn_into::<Array>().ok().and_then(|values| {
-                    results_ty
-                        .iter()
-                        .enumerate()
-                        .map(|(i, ty)| from_js(&values.get(i as u32), *ty))
-                        .collect::<Option<Vec<_>>>()
-                }),
-            },
-            "a NaN result",
-        )?),
-        Err(error) => match (host.stop.take(), why.and_then(meter::Why::from_code)) {
+    Ok(
+        match (host.stop.take(), why.and_then(meter::Why::from_code)) {
             (Some(end), _) => end,
             (None, Some(why)) => {
                 let requested = i64::try_from(meter.requested.value()).unwrap_or(0);
@@ -318,38 +390,13 @@ pub fn run(fast: &FastProgram, program: &Program, request: &Request) -> Result<O
                 )
             }
             (None, None) => {
-                let kind = trap_kind(&error)
-                    .ok_or_else(|| format!("the engine's error: {}", message(&error)))?;
+                let kind = trap_kind(error)
+                    .ok_or_else(|| format!("the engine's error: {}", message(error)))?;
                 End::Trapped {
                     kind,
                     message: kind.explain().to_string(),
                 }
             }
         },
-    };
-    let (end, fuel_used) = settle(end, fuel_left, limits.fuel);
-    let memory = match memory() {
-        Some(m) => {
-            let bytes = Uint8Array::new(&m.buffer());
-            memory_reads(
-                &request.memory_reads,
-                Some(bytes.length() as u64),
-                |start, len| {
-                    bytes
-                        .subarray(start as u32, start as u32 + len as u32)
-                        .to_vec()
-                },
-            )
-        }
-        None => memory_reads(&request.memory_reads, None, |_, _| Vec::new()),
-    };
-    drop(keep);
-    Ok(Outcome {
-        end,
-        fuel_used,
-        stdout: std::mem::take(&mut host.stdout),
-        stderr: std::mem::take(&mut host.stderr),
-        files: std::mem::take(&mut host.files),
-        memory,
-    })
+    )
 }

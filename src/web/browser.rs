@@ -1,0 +1,87 @@
+//! Small calls into the browser that are not components: the page's title
+//! and theme, the clock as dates, a question to confirm, a file download and
+//! the clipboard. Each does without what the browser refuses, so callers
+//! need no fallbacks of their own.
+
+use super::storage;
+use wasm_bindgen::JsCast;
+
+/// Whether the system asks for a dark theme (the learner's own choice, when
+/// they made one, wins over it).
+pub fn prefers_dark() -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+        .is_some_and(|m| m.matches())
+}
+
+/// Names the page, as tabs and history show it.
+pub fn set_title(title: &str) {
+    if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+        doc.set_title(&format!("{title} · sandlab"));
+    }
+}
+
+/// Seconds since the epoch, for due dates.
+pub fn now_seconds() -> i64 {
+    (storage::now_ms() / 1000.0) as i64
+}
+
+/// A time in milliseconds since the epoch as RFC 3339, as records write it.
+pub fn iso(ms: f64) -> String {
+    String::from(js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms)).to_iso_string())
+}
+
+/// Asks the learner `question`; `false` where the browser shows no dialog.
+pub fn confirm(question: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.confirm_with_message(question).ok())
+        .unwrap_or(false)
+}
+
+/// Offers `text` as a file download.
+pub fn download(name: &str, mime: &str, text: &str) -> Result<(), String> {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+        .map_err(|_| "the browser could not create the file".to_string())?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)
+        .map_err(|_| "no object URL".to_string())?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let a: web_sys::HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(|_| "no anchor".to_string())?
+        .unchecked_into();
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}
+
+/// Writes `text` to the clipboard; `false` where the browser refuses (no
+/// permission, or no Clipboard API on a page that is not https).
+pub async fn copy_to_clipboard(text: &str) -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let navigator = window.navigator();
+    let write = || -> Option<js_sys::Promise> {
+        let clipboard = js_sys::Reflect::get(&navigator, &"clipboard".into()).ok()?;
+        let write_text: js_sys::Function = js_sys::Reflect::get(&clipboard, &"writeText".into())
+            .ok()?
+            .dyn_into()
+            .ok()?;
+        write_text
+            .call1(&clipboard, &text.into())
+            .ok()?
+            .dyn_into()
+            .ok()
+    };
+    match write() {
+        Some(promise) => wasm_bindgen_futures::JsFuture::from(promise).await.is_ok(),
+        None => false,
+    }
+}

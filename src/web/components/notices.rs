@@ -1,0 +1,28 @@
+//! Messages above every page: labs of this build that failed to load, and
+//! what the learner should know about their saved state, each dismissable.
+
+use crate::web::app::use_ctx;
+use crate::web::progress::Action;
+use yew::prelude::*;
+
+#[component]
+pub fn Notices() -> Html {
+    let ctx = use_ctx();
+    let mut items: Vec<Html> = ctx
+        .catalog
+        .problems
+        .iter()
+        .map(|p| html! { <div class="notice error" role="alert">{ format!("A lab in this build is broken (tell the instructor): {p}") }</div> })
+        .collect();
+    for (i, text) in ctx.progress.notices.iter().enumerate() {
+        let progress = ctx.progress.clone();
+        let dismiss = Callback::from(move |_| progress.dispatch(Action::DismissNotice(i)));
+        items.push(html! {
+            <div class="notice" role="alert">
+                <span>{ text }</span>
+                <button onclick={dismiss} aria-label="Dismiss this message">{ "✕" }</button>
+            </div>
+        });
+    }
+    html! { <>{ for items }</> }
+}
