@@ -85,3 +85,10 @@ pub async fn copy_to_clipboard(text: &str) -> bool {
         None => false,
     }
 }
+
+/// Whether the learner is on a Mac (where ⌘ stands for Ctrl).
+pub fn is_mac() -> bool {
+    web_sys::window()
+        .and_then(|w| w.navigator().platform().ok())
+        .is_some_and(|p| p.starts_with("Mac"))
+}

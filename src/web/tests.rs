@@ -64,6 +64,7 @@ fn catalog_lists_courses_labs_and_progress() {
         expanded: true,
         weekly_plan: None,
         on_plan: Default::default(),
+        page: false,
     });
     assert!(html.contains(&course.title), "{html}");
     assert!(
@@ -87,6 +88,7 @@ fn empty_catalog_tells_authors_what_to_do() {
         expanded: true,
         weekly_plan: None,
         on_plan: Default::default(),
+        page: false,
     });
     assert!(html.contains("no courses"), "{html}");
 }
@@ -286,7 +288,9 @@ fn the_catalog_shows_due_dates_prerequisites_and_the_pace() {
         expanded: true,
         weekly_plan: progress.weekly_plan,
         on_plan: Default::default(),
+        page: true,
     });
+    assert!(html.contains("<h1"), "the course's own page has its title as h1: {html}");
     assert!(html.contains("due in 2 days"), "{html}");
     assert!(html.contains("done by 2026-12-08"), "{html}");
     assert!(

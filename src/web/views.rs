@@ -195,6 +195,10 @@ pub struct CourseListProps {
     /// The learner changed their weekly time (the input's change event).
     #[prop_or_default]
     pub on_plan: Callback<Event>,
+    /// The list is the page's subject (one course's page): its title is the
+    /// page's level-one heading.
+    #[prop_or_default]
+    pub page: bool,
 }
 
 fn due_badge(d: &Due) -> Html {
@@ -242,7 +246,11 @@ pub fn CourseList(props: &CourseListProps) -> Html {
             let passed = c.passed();
             html! {
                 <section class="course" aria-labelledby={format!("course-{}", c.id)}>
-                    <h2 id={format!("course-{}", c.id)}><a href={course_href(&c.id)}>{ &c.title }</a></h2>
+                    if props.page {
+                        <h1 id={format!("course-{}", c.id)}>{ &c.title }</h1>
+                    } else {
+                        <h2 id={format!("course-{}", c.id)}><a href={course_href(&c.id)}>{ &c.title }</a></h2>
+                    }
                     <p class="summary">{ &c.summary }</p>
                     <div class="course-progress">
                         <progress max={total.to_string()} value={passed.to_string()}
@@ -360,6 +368,16 @@ fn check_item(c: &CheckReport) -> Html {
             </div>
             if show_detail {
                 { detail(&c.verdict) }
+                if c.input.is_some() || c.expected.is_some() {
+                    <dl class="ran">
+                        if let Some(input) = &c.input {
+                            <dt>{ "input" }</dt><dd><code>{ clip(input) }</code></dd>
+                        }
+                        if let Some(expected) = &c.expected {
+                            <dt>{ "wanted" }</dt><dd><code>{ clip(expected) }</code></dd>
+                        }
+                    </dl>
+                }
                 if let Some(f) = &c.feedback { <p class="feedback">{ f }</p> }
                 if !c.stdout.is_empty() && !matches!(c.verdict, Verdict::WrongAnswer(_)) {
                     <details><summary>{ "stdout" }</summary><pre>{ clip(&c.stdout) }</pre></details>

@@ -589,7 +589,49 @@ test("a wasm lab accepts an uploaded module", async () => {
   await page.waitForSelector("text=Uploaded: notes.wasm");
   await check(page);
   assert.match(await page.textContent(".compile-error"), /not a WebAssembly module/);
+  // WAT uploaded to a lab of uploads is told to compile it, not to paste it
+  // into an editor this lab does not have.
+  await page.setInputFiles("input[type=file]", {
+    name: "answer.wasm",
+    mimeType: "application/wasm",
+    buffer: Buffer.from("(module)"),
+  });
+  await page.waitForSelector("text=Uploaded: answer.wasm");
+  await check(page);
+  const error = await page.textContent(".compile-error");
+  assert.match(error, /looks like WebAssembly text: this lab takes a compiled module, so compile it first/);
+  assert.doesNotMatch(error, /editor/);
   await shot(page, "lab-upload");
+  await page.close();
+});
+
+test("a failed check says what it ran and wanted, in the author's notation; Ctrl+Enter checks from the editor", async () => {
+  const { page, errors } = await open("#/lab/feature-tour/shown");
+  await page.waitForSelector(".cm-content");
+  assert.match(await page.textContent(".keys"), /Ctrl\+Enter checks, Ctrl\+Shift\+Enter runs.*press Esc, then Tab/);
+  assert.match(await page.textContent("button.primary"), /Check\s*Ctrl\+Enter/);
+  // The starter, checked from the keyboard inside the editor: no click.
+  const before = Number(await page.getAttribute(".results", "data-finished"));
+  await page.click(".cm-content");
+  await page.keyboard.press("Control+Enter");
+  await page.waitForFunction((n) => Number(document.querySelector(".results").dataset.finished) > n, before);
+  assert.ok(!(await page.textContent(".cm-content")).includes("\n\n\n"), "Ctrl+Enter inserted no line");
+  const item = (name) => page.locator("li.check", { hasText: name });
+  // Hex, as [show] says for `mask`.
+  assert.match(await item("bits as hex").textContent(), /expected\s*0x000000f0\s*actual\s*0x0000f0f0/);
+  // A run check that exited with another code: what it ran and what it wanted.
+  const run = await item("exact stdout, stderr by pattern").textContent();
+  assert.match(run, /exit code: the program exited with 0, expected 1/);
+  assert.match(run, /input\s*no arguments; empty stdin/);
+  assert.match(run, /wanted\s*exit code 1, stdout "checked 1 file"/);
+  // Ctrl+Shift+Enter runs.
+  const ran = Number(await page.getAttribute(".results", "data-finished"));
+  await page.keyboard.press("Control+Shift+Enter");
+  await page.waitForFunction((n) => Number(document.querySelector(".results").dataset.finished) > n, ran);
+  assert.ok(await page.isVisible(".console"));
+  await shot(page, "lab-verdict-detail");
+  assert.deepEqual(await axe(page), []);
+  assert.deepEqual(errors, []);
   await page.close();
 });
 
@@ -1119,6 +1161,7 @@ test("pacing: due dates, the learner's weekly plan and prerequisites", async () 
   await context.clock.setFixedTime(new Date("2026-12-06T12:00:00Z"));
   const { page, errors } = await open("#/course/feature-tour", context);
   await page.waitForSelector(".course");
+  assert.equal(await page.textContent("h1"), "Feature tour for lab authors", "the course is the page's heading");
   const row = (lab) => page.locator(`li.lab-row[data-lab="${lab}"]`);
   assert.match(await row("calls").textContent(), /due in 2 days/);
   assert.match(await row("upload").textContent(), /due 2026-12-22/);

@@ -107,6 +107,12 @@ window.SandlabEditor = {
           // Tab indents; Escape then Tab moves focus on (CodeMirror's
           // documented way out, so the editor never traps the keyboard).
           keymap.of([indentWithTab]),
+          // Ctrl/Cmd+Enter (with Shift: Run) belongs to the page, which
+          // checks; here it must not also insert a line.
+          Prec.highest(keymap.of([
+            { key: "Mod-Enter", run: () => true },
+            { key: "Shift-Mod-Enter", run: () => true },
+          ])),
           wast(),
           // Long lines wrap: no sideways scrolling on a phone.
           EditorView.lineWrapping,

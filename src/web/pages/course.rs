@@ -26,7 +26,7 @@ pub fn CoursePage(props: &CourseProps) -> Html {
     html! {
         <>
             <nav class="crumbs" aria-label="Breadcrumb"><a href="#/">{ "Labs" }</a></nav>
-            <CourseList courses={rows} expanded={true}
+            <CourseList courses={rows} expanded={true} page={true}
                 weekly_plan={ctx.progress.weekly_plan} on_plan={on_plan(&ctx.progress)} />
         </>
     }

@@ -109,7 +109,7 @@ pub fn LabPage(props: &LabProps) -> Html {
     );
 
     html! {
-        <div class="lab-page" onkeydown={on_input.reform(|_: KeyboardEvent| ())} onpointerdown={on_input.reform(|_: PointerEvent| ())}>
+        <div class="lab-page" onkeydown={on_key(on_input.clone())} onpointerdown={on_input.reform(|_: PointerEvent| ())}>
             <nav class="crumbs" aria-label="Breadcrumb">
                 <a href="#/">{ "Labs" }</a>{ " / " }
                 <a href={course_href(&course.id)}>{ &course.title }</a>
@@ -133,7 +133,9 @@ pub fn LabPage(props: &LabProps) -> Html {
                     if !lab.has_code() {
                     } else if lab.language.has_editor() {
                         <Editor code={AttrValue::from(code.clone())} on_change={to.edit()}
-                            error={error_mark(&check.report)} dark={dark} label="WebAssembly text editor" />
+                            error={error_mark(&check.report)} dark={dark}
+                            label={format!("{} editor", lab.language.spec().title)} />
+                        <p class="keys" id="editor-keys">{ keys_hint() }</p>
                     } else {
                         <UploadZone on_upload={to.upload()}
                             uploaded={saved.upload.as_ref().map(|(name, bytes)| (name.clone(), bytes.len()))} />
@@ -158,6 +160,26 @@ pub fn LabPage(props: &LabProps) -> Html {
             </div>
         </div>
     }
+}
+
+/// Any key counts as activity; Ctrl/⌘+Enter checks and with Shift runs.
+fn on_key(on_input: Callback<()>) -> Callback<KeyboardEvent> {
+    Callback::from(move |e: KeyboardEvent| {
+        on_input.emit(());
+        if actions::shortcut(&e) {
+            e.prevent_default();
+        }
+    })
+}
+
+/// How the keyboard gets around the editor: CodeMirror keeps Tab for
+/// indenting, so leaving it takes Escape first.
+fn keys_hint() -> String {
+    let keys = actions::Shortcuts::here();
+    format!(
+        "Keys: {} checks, {} runs. Tab indents in the editor; to move on, press {}.",
+        keys.check, keys.run, keys.leave
+    )
 }
 
 /// Marks where a compile error is, for the editor.
