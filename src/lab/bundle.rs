@@ -16,7 +16,7 @@ use std::fmt;
 pub const BUNDLE_FORMAT: u64 = 1;
 
 /// Builds the bundle for `courses` (loaded from `files` and prepared with
-/// [`crate::grade::prepare`]). Only the files each lab references go in:
+/// [`crate::grade::compute_expected`]). Only the files each lab references go in:
 /// course.toml, lab.toml, instructions, starter and input files.
 pub fn make_bundle(files: &Files, courses: &[Course]) -> String {
     let mut out = Map::new();

@@ -370,7 +370,7 @@ impl Verification {
 }
 
 /// Re-grades every lab of `record` against `courses` (prepared with
-/// [`grade::prepare`]) and lists what differs from the record's claims.
+/// [`grade::compute_expected`]) and lists what differs from the record's claims.
 pub fn verify(record: &Record, courses: &[Course]) -> Vec<Verification> {
     record
         .labs
