@@ -307,7 +307,7 @@ fn stdin_args_env_and_files_are_served() {
       (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
       (import "wasi_snapshot_preview1" "args_sizes_get" (func $as (param i32 i32) (result i32)))
       (import "wasi_snapshot_preview1" "environ_sizes_get" (func $es (param i32 i32) (result i32)))
-      (import "wasi_snapshot_preview1" "poll_oneoff" (func $poll (param i32 i32 i32 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "sock_accept" (func $accept (param i32 i32 i32) (result i32)))
       (memory (export "memory") 1)
       (func (export "_start")
         (i32.store (i32.const 0) (i32.const 100))
@@ -317,7 +317,7 @@ fn stdin_args_env_and_files_are_served() {
         (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
         (drop (call $as (i32.const 200) (i32.const 204)))
         (drop (call $es (i32.const 208) (i32.const 212)))
-        (i32.store (i32.const 216) (call $poll (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0)))))"#;
+        (i32.store (i32.const 216) (call $accept (i32.const 0) (i32.const 0) (i32.const 0)))))"#;
     let mut req = Request::command();
     req.world.stdin = b"echo me".to_vec();
     req.world.args = vec!["one".into(), "two".into()];

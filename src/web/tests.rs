@@ -290,7 +290,10 @@ fn the_catalog_shows_due_dates_prerequisites_and_the_pace() {
         on_plan: Default::default(),
         page: true,
     });
-    assert!(html.contains("<h1"), "the course's own page has its title as h1: {html}");
+    assert!(
+        html.contains("<h1"),
+        "the course's own page has its title as h1: {html}"
+    );
     assert!(html.contains("due in 2 days"), "{html}");
     assert!(html.contains("done by 2026-12-08"), "{html}");
     assert!(

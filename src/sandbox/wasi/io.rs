@@ -1,6 +1,7 @@
 //! The WASI calls that move bytes: reading and writing descriptors, opening
 //! files in the preopened directory, and the argument and environment lists.
 
+use super::fs::Open;
 use super::*;
 
 pub(super) fn fd_write(
@@ -12,8 +13,11 @@ pub(super) fn fd_write(
     out: u32,
 ) -> Result<i32, End> {
     // A bad descriptor costs nothing and writes nothing.
-    if !(fd == 1 || fd == 2 || host.open.contains_key(&fd)) {
-        return Ok(EBADF);
+    match host.open.get(&fd) {
+        _ if fd == 1 || fd == 2 => {}
+        Some(Open::File { .. }) => {}
+        Some(Open::Dir { .. }) => return Ok(EISDIR),
+        None => return Ok(EBADF),
     }
     let bufs = memory(guest, "fd_write")?.iovecs(iovs, n)?;
     let total: u64 = bufs.iter().map(|(_, len)| *len as u64).sum();
@@ -27,20 +31,39 @@ pub(super) fn fd_write(
             let room = host.output_left as usize;
             host.output_left = 0;
             let limit = host.output_limit;
-            if let Some(sink) = sink(host, fd) {
-                sink.extend_from_slice(&bytes[..room]);
-            }
+            put(host, fd, &bytes[..room]);
             return Err(End::OutputLimit { limit });
         }
         host.output_left -= bytes.len() as u64;
-        match sink(host, fd) {
-            Some(sink) => sink.extend_from_slice(&bytes),
-            None => return Ok(EBADF),
-        }
+        put(host, fd, &bytes);
         written += bytes.len();
     }
     mem.write("the result", out, &(written as u32).to_le_bytes())?;
     Ok(ESUCCESS)
+}
+
+/// Writes `bytes` to stdout, stderr or an open file: at the file's
+/// position (its end when opened to append), overwriting what is there and
+/// extending the file past its end.
+fn put(host: &mut Host, fd: u32, bytes: &[u8]) {
+    match fd {
+        1 => host.stdout.extend_from_slice(bytes),
+        2 => host.stderr.extend_from_slice(bytes),
+        fd => {
+            let Some(Open::File { path, pos, append }) = host.open.get_mut(&fd) else {
+                return;
+            };
+            let data = host.files.entry(path.clone()).or_default();
+            let at = if *append { data.len() } else { *pos as usize };
+            if data.len() < at {
+                data.resize(at, 0);
+            }
+            let overlap = (data.len() - at).min(bytes.len());
+            data[at..at + overlap].copy_from_slice(&bytes[..overlap]);
+            data.extend_from_slice(&bytes[overlap..]);
+            *pos = (at + bytes.len()) as u64;
+        }
+    }
 }
 
 pub(super) fn fd_read(
@@ -60,10 +83,11 @@ pub(super) fn fd_read(
         let (src, pos): (&[u8], u64) = match fd {
             0 => (&host.stdin, host.stdin_pos as u64),
             _ => match host.open.get(&fd) {
-                Some(f) => match host.files.get(&f.path) {
-                    Some(data) => (data, f.pos),
+                Some(Open::File { path, pos, .. }) => match host.files.get(path) {
+                    Some(data) => (data, *pos),
                     None => return Ok(EBADF),
                 },
+                Some(Open::Dir { .. }) => return Ok(EISDIR),
                 None if fd == PREOPEN_FD => return Ok(EISDIR),
                 None => return Ok(EBADF),
             },
@@ -74,8 +98,8 @@ pub(super) fn fd_read(
         match fd {
             0 => host.stdin_pos += count,
             _ => {
-                if let Some(f) = host.open.get_mut(&fd) {
-                    f.pos += count as u64;
+                if let Some(Open::File { pos, .. }) = host.open.get_mut(&fd) {
+                    *pos += count as u64;
                 }
             }
         }
@@ -97,39 +121,41 @@ pub(super) fn fd_seek(
     out: u32,
 ) -> Result<i32, End> {
     let mut mem = memory(guest, "fd_seek")?;
-    let Some(file) = host.open.get(&fd) else {
-        return Ok(if fd <= 2 {
-            70 /* ESPIPE */
-        } else {
-            EBADF
-        });
+    let (path, pos) = match host.open.get(&fd) {
+        Some(Open::File { path, pos, .. }) => (path, *pos),
+        Some(Open::Dir { .. }) => return Ok(EISDIR),
+        None if fd <= 2 => return Ok(70), // ESPIPE
+        None => return Ok(EBADF),
     };
-    let len = host.files.get(&file.path).map_or(0, |d| d.len()) as i64;
+    let len = host.files.get(path).map_or(0, |d| d.len()) as i64;
     let base = match whence {
         0 => 0,
-        1 => file.pos as i64,
+        1 => pos as i64,
         2 => len,
         _ => return Ok(EINVAL),
     };
     let Some(new) = base.checked_add(offset).filter(|n| *n >= 0) else {
         return Ok(EINVAL);
     };
-    if let Some(f) = host.open.get_mut(&fd) {
-        f.pos = new as u64;
+    if let Some(Open::File { pos, .. }) = host.open.get_mut(&fd) {
+        *pos = new as u64;
     }
     mem.write("the result", out, &(new as u64).to_le_bytes())?;
     Ok(ESUCCESS)
 }
 
+/// `path_open`: `path` is (address, length). A directory opens as a
+/// directory descriptor (for listing, and as the base of further opens).
 pub(super) fn path_open(
     host: &mut Host,
     guest: &mut dyn Guest,
     dirfd: u32,
-    path: u32,
-    path_len: u32,
+    path: [u32; 2],
     oflags: u32,
+    fdflags: u32,
     out: u32,
 ) -> Result<i32, End> {
+    let [path, path_len] = path;
     if path_len > MAX_PATH {
         return Ok(ENAMETOOLONG);
     }
@@ -138,42 +164,50 @@ pub(super) fn path_open(
     }
     charge(guest, path_len as u64, host.fuel_limit)?;
     let mut mem = memory(guest, "path_open")?;
-    if dirfd != PREOPEN_FD {
-        return Ok(if host.open.contains_key(&dirfd) {
-            ENOTDIR
-        } else {
-            EBADF
-        });
-    }
     let bytes = mem.read("the path", path, path_len as u64)?;
     let Ok(text) = std::str::from_utf8(&bytes) else {
         return Ok(EINVAL);
     };
-    let Some(name) = normalise(text) else {
-        return Ok(ENOENT);
+    let name = match host.resolve(dirfd, text) {
+        Ok(name) => name,
+        Err(errno) => return Ok(errno),
     };
     const CREAT: u32 = 1;
     const DIRECTORY: u32 = 2;
     const EXCL: u32 = 4;
     const TRUNC: u32 = 8;
-    if oflags & DIRECTORY != 0 {
-        return Ok(ENOTDIR);
-    }
+    const APPEND: u32 = 1;
     let exists = host.files.contains_key(&name);
-    if exists && oflags & EXCL != 0 {
-        return Ok(20); // EEXIST
-    }
-    if !exists {
-        if oflags & CREAT == 0 {
-            return Ok(ENOENT);
+    let open = if !exists && host.is_dir(&name) {
+        if oflags & (CREAT | EXCL) == CREAT | EXCL {
+            return Ok(20); // EEXIST
         }
-        host.files.insert(name.clone(), Vec::new());
-    } else if oflags & TRUNC != 0 {
-        host.files.insert(name.clone(), Vec::new());
-    }
+        Open::Dir { path: name }
+    } else {
+        if oflags & DIRECTORY != 0 {
+            return Ok(if exists { ENOTDIR } else { ENOENT });
+        }
+        if exists && oflags & EXCL != 0 {
+            return Ok(20); // EEXIST
+        }
+        if !exists {
+            let parent = name.rsplit_once('/').map_or("", |(p, _)| p);
+            if oflags & CREAT == 0 || !host.is_dir(parent) {
+                return Ok(ENOENT);
+            }
+            host.files.insert(name.clone(), Vec::new());
+        } else if oflags & TRUNC != 0 {
+            host.files.insert(name.clone(), Vec::new());
+        }
+        Open::File {
+            path: name,
+            pos: 0,
+            append: fdflags & APPEND != 0,
+        }
+    };
     let fd = host.next_fd;
     host.next_fd += 1;
-    host.open.insert(fd, OpenFile { path: name, pos: 0 });
+    host.open.insert(fd, open);
     mem.write("the result", out, &fd.to_le_bytes())?;
     Ok(ESUCCESS)
 }
@@ -240,20 +274,4 @@ pub(super) fn normalise(path: &str) -> Option<String> {
         }
     }
     Some(parts.join("/"))
-}
-
-/// Where writes to `fd` go: stdout, stderr or an open file (appending at the
-/// file's position).
-pub(super) fn sink(host: &mut Host, fd: u32) -> Option<&mut Vec<u8>> {
-    match fd {
-        1 => Some(&mut host.stdout),
-        2 => Some(&mut host.stderr),
-        fd => {
-            let file = host.open.get(&fd)?;
-            let data = host.files.get_mut(&file.path)?;
-            // Writes extend the file at its end; seeking before writing is not
-            // something the labs need, so position tracking stays simple.
-            Some(data)
-        }
-    }
 }

@@ -20,17 +20,21 @@
 //! `io.rs` serves the calls that move bytes (descriptors, files, arguments);
 //! `link.rs` links them into wasmi.
 
+mod fs;
 mod io;
 mod link;
+#[cfg(test)]
+mod tests;
 
 pub(crate) use link::{define, define_stub};
 
 use super::{End, World};
 use crate::vocab::{Limits, TrapKind, Value};
+use fs::Open;
 use io::{
     arg_list, env_list, fd_read, fd_seek, fd_write, path_open, write_sizes, write_string_list,
 };
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use wasmi::ValType;
 
 pub(crate) const MODULE: &str = "wasi_snapshot_preview1";
@@ -57,7 +61,10 @@ pub(crate) struct Host {
     pub stdout: Vec<u8>,
     pub stderr: Vec<u8>,
     pub files: BTreeMap<String, Vec<u8>>,
-    open: BTreeMap<u32, OpenFile>,
+    open: BTreeMap<u32, Open>,
+    /// Directories made with `path_create_directory` (others exist because
+    /// files are in them).
+    dirs: BTreeSet<String>,
     next_fd: u32,
     output_left: u64,
     output_limit: u64,
@@ -71,11 +78,6 @@ pub(crate) struct Host {
     /// The instance, for a WASI function the host calls directly (a check
     /// calling a re-exported import), whose caller has no instance of its own.
     pub instance: Option<wasmi::Instance>,
-}
-
-struct OpenFile {
-    path: String,
-    pos: u64,
 }
 
 impl Host {
@@ -92,6 +94,7 @@ impl Host {
             stderr: Vec::new(),
             files: world.files,
             open: BTreeMap::new(),
+            dirs: BTreeSet::new(),
             next_fd: PREOPEN_FD + 1,
             output_left: output_limit,
             output_limit,
@@ -144,13 +147,21 @@ pub(crate) const IMPLEMENTED: &[(&str, &[ValType], &[ValType])] = &[
     ("fd_prestat_get", &[W32, W32], &[W32]),
     ("fd_prestat_dir_name", &[W32, W32, W32], &[W32]),
     ("fd_read", &[W32, W32, W32, W32], &[W32]),
+    ("fd_readdir", &[W32, W32, W32, W64, W32], &[W32]),
     ("fd_seek", &[W32, W64, W32, W32], &[W32]),
+    ("fd_tell", &[W32, W32], &[W32]),
     ("fd_write", &[W32, W32, W32, W32], &[W32]),
     (
         "path_open",
         &[W32, W32, W32, W32, W32, W64, W64, W32, W32],
         &[W32],
     ),
+    ("path_create_directory", &[W32, W32, W32], &[W32]),
+    ("path_filestat_get", &[W32, W32, W32, W32, W32], &[W32]),
+    ("path_remove_directory", &[W32, W32, W32], &[W32]),
+    ("path_rename", &[W32, W32, W32, W32, W32, W32], &[W32]),
+    ("path_unlink_file", &[W32, W32, W32], &[W32]),
+    ("poll_oneoff", &[W32, W32, W32, W32], &[W32]),
     ("proc_exit", &[W32], &[]),
     ("random_get", &[W32, W32], &[W32]),
     ("sched_yield", &[], &[W32]),
@@ -355,6 +366,16 @@ pub(crate) fn call(
             }
         }
         "fd_seek" => fd_seek(host, guest, a(0), i64_arg(args, 1), a(2), a(3))?,
+        "fd_tell" => fd_seek(host, guest, a(0), 0, 1, a(1))?,
+        "fd_readdir" => {
+            fs::fd_readdir(host, guest, a(0), a(1), a(2), i64_arg(args, 3) as u64, a(4))?
+        }
+        "path_filestat_get" => fs::path_filestat_get(host, guest, a(0), a(2), a(3), a(4))?,
+        "path_create_directory" => fs::path_create_directory(host, guest, a(0), a(1), a(2))?,
+        "path_remove_directory" => fs::path_remove_directory(host, guest, a(0), a(1), a(2))?,
+        "path_unlink_file" => fs::path_unlink_file(host, guest, a(0), a(1), a(2))?,
+        "path_rename" => fs::path_rename(host, guest, [a(0), a(1), a(2)], [a(3), a(4), a(5)])?,
+        "poll_oneoff" => fs::poll_oneoff(host, guest, a(0), a(1), a(2), a(3))?,
         "fd_fdstat_get" => {
             let (fd, out) = (a(0), a(1));
             let mut mem = memory(guest, "fd_fdstat_get")?;
@@ -362,8 +383,11 @@ pub(crate) fn call(
             let filetype: u8 = match fd {
                 0..=2 => 2,
                 PREOPEN_FD => 3,
-                fd if host.open.contains_key(&fd) => 4,
-                _ => return Ok(Some(Value::I32(EBADF))),
+                fd => match host.open.get(&fd) {
+                    Some(Open::Dir { .. }) => 3,
+                    Some(Open::File { .. }) => 4,
+                    None => return Ok(Some(Value::I32(EBADF))),
+                },
             };
             let mut stat = [0u8; 24];
             stat[0] = filetype;
@@ -379,7 +403,10 @@ pub(crate) fn call(
                 0..=2 => (2, 0),
                 PREOPEN_FD => (3, 0),
                 fd => match host.open.get(&fd) {
-                    Some(f) => (4, host.files.get(&f.path).map_or(0, |d| d.len() as u64)),
+                    Some(Open::Dir { .. }) => (3, 0),
+                    Some(Open::File { path, .. }) => {
+                        (4, host.files.get(path).map_or(0, |d| d.len() as u64))
+                    }
                     None => return Ok(Some(Value::I32(EBADF))),
                 },
             };
@@ -411,7 +438,7 @@ pub(crate) fn call(
                 ESUCCESS
             }
         }
-        "path_open" => path_open(host, guest, a(0), a(2), a(3), a(4), a(8))?,
+        "path_open" => path_open(host, guest, a(0), [a(2), a(3)], a(4), a(7), a(8))?,
         other => {
             return Err(fault(format!(
                 "internal error: WASI `{other}` has no implementation"
