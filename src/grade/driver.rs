@@ -7,7 +7,7 @@ use super::kinds::{self, Module};
 use super::{CheckReport, Report, Verdict, printable};
 use crate::compile::{self, Binary, CompileError};
 use crate::lab::{Check, Lab};
-use crate::language::{self, Runnable, Submission};
+use crate::language::{self, Family, Runnable, Submission};
 use crate::sandbox::{Execution, Outcome, Program, Request};
 use std::sync::Arc;
 
@@ -65,7 +65,7 @@ impl<'l> Grading<'l> {
     pub fn new(lab: &'l Lab, submission: &Submission) -> Grading<'l> {
         Grading {
             lab,
-            runnable: language::build(lab.language, submission),
+            runnable: language::build(lab.language, submission, lab.runtime.as_deref()),
             module_id: None,
             programs: Vec::new(),
             next: 0,
@@ -211,11 +211,18 @@ impl<'l> Grading<'l> {
     pub fn report(mut self) -> Report {
         self.cancel();
         // A lab of questions alone compiles nothing.
+        // A script's syntax error is found by running it: any check's.
         let compile_error = self.lab.has_code().then(|| {
             self.runnable.as_ref().err().cloned().or_else(|| {
                 self.programs
                     .iter()
                     .find_map(|(_, p)| p.as_ref().err().cloned())
+                    .or_else(|| {
+                        self.reports.iter().find_map(|c| match &c.verdict {
+                            Verdict::CompileError(e) => Some(e.clone()),
+                            _ => None,
+                        })
+                    })
             })
         });
         let mut report = Report {
@@ -300,7 +307,15 @@ impl<'l> Grading<'l> {
         let check = &lab.checks[run.check];
         let rules = kinds::rules(&check.kind);
         let fuel = run.fuel_before + outcome.fuel_used;
-        let verdict = rules.verdict(run.case, &run.requests[run.case], &outcome);
+        let mut verdict = rules.verdict(run.case, &run.requests[run.case], &outcome);
+        // A script that raised says more by its exception than by the exit
+        // code or missing output that followed.
+        if !verdict.is_pass()
+            && lab.language.spec().family == Family::Script
+            && let Some(crashed) = kinds::script::crash(&outcome)
+        {
+            verdict = crashed;
+        }
         let case = run.case + 1;
         if verdict.is_pass() && case < run.requests.len() {
             let exec = self.launch(
@@ -328,8 +343,8 @@ impl<'l> Grading<'l> {
             match &report.verdict {
                 // A wrong answer says what it expected, and a call's says
                 // what was called too.
-                Verdict::WrongAnswer(m) => {
-                    report.input = described.input.filter(|i| !m.what.contains(i.as_str()));
+                Verdict::WrongAnswer(_) => {
+                    report.input = described.input.filter(|_| !described.called_in_mismatch);
                 }
                 _ => {
                     report.input = described.input;

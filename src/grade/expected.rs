@@ -3,10 +3,12 @@
 //! bundle`), so the browser never needs the solution.
 
 use super::kinds::call_text;
+use super::kinds::script::{call_job, job_request, result};
 use crate::compile::{self, CompileError};
-use crate::lab::{CheckKind, Expect, Lab};
-use crate::language;
-use crate::sandbox::{self, End, Request};
+use crate::lab::{CheckKind, Expect, Lab, ScriptRandom};
+use crate::language::{self, Runnable};
+use crate::sandbox::{self, End, Program, Request};
+use crate::vocab::Limits;
 use std::fmt;
 
 /// Why the expected values could not be computed: the lab is broken.
@@ -23,6 +25,13 @@ pub enum ExpectedError {
         call: String,
         end: Box<End>,
     },
+    /// The reference solution's result on one of the inputs cannot be an
+    /// expected value (it raised, or its value has no literal form).
+    SolutionResult {
+        check: String,
+        call: String,
+        problem: String,
+    },
 }
 
 impl fmt::Display for ExpectedError {
@@ -37,6 +46,14 @@ impl fmt::Display for ExpectedError {
             ExpectedError::SolutionFails { check, call, end } => write!(
                 f,
                 "check `{check}`: the reference solution, called as {call}, {end}"
+            ),
+            ExpectedError::SolutionResult {
+                check,
+                call,
+                problem,
+            } => write!(
+                f,
+                "check `{check}`: the reference solution, called as {call}, {problem}"
             ),
         }
     }
@@ -55,17 +72,29 @@ pub fn compute_expected(lab: &mut Lab) -> Result<(), ExpectedError> {
     let needs = lab
         .checks
         .iter()
-        .any(|c| matches!(c.kind, CheckKind::Random(_)));
+        .any(|c| matches!(c.kind, CheckKind::Random(_) | CheckKind::ScriptRandom(_)));
     if !needs {
         return Ok(());
     }
     let Some(solution) = &lab.solution else {
         return Err(ExpectedError::NoSolution);
     };
-    let runnable =
-        language::build(lab.language, solution).map_err(ExpectedError::SolutionDoesNotCompile)?;
+    let runnable = language::build(lab.language, solution, lab.runtime.as_deref())
+        .map_err(ExpectedError::SolutionDoesNotCompile)?;
     for check in &mut lab.checks {
         let limits = check.limits;
+        if let CheckKind::ScriptRandom(r) = &mut check.kind {
+            let program = compile::load(&runnable.binary, limits.stack_depth)
+                .map_err(ExpectedError::SolutionDoesNotCompile)?;
+            r.expected = Some(script_expected(
+                &check.name,
+                r,
+                &runnable,
+                &program,
+                limits,
+            )?);
+            continue;
+        }
         let CheckKind::Random(r) = &mut check.kind else {
             continue;
         };
@@ -91,4 +120,58 @@ pub fn compute_expected(lab: &mut Lab) -> Result<(), ExpectedError> {
         r.expected = Some(expected);
     }
     Ok(())
+}
+
+/// What the reference script returns on each input of `r`, as the
+/// language writes the values.
+fn script_expected(
+    check: &str,
+    r: &ScriptRandom,
+    runnable: &Runnable,
+    program: &Program,
+    limits: Limits,
+) -> Result<Vec<String>, ExpectedError> {
+    let mut expected = Vec::new();
+    for input in r.inputs() {
+        let call = format!(
+            "{}({})",
+            r.function,
+            serde_json::to_string(&input).unwrap_or_default()
+        );
+        let problem = |problem: String| ExpectedError::SolutionResult {
+            check: check.to_string(),
+            call: call.clone(),
+            problem,
+        };
+        let mut request = job_request(
+            call_job(&r.function, &input, None, None, r.tolerance),
+            Default::default(),
+        );
+        request.limits = limits;
+        runnable.add_world(&mut request);
+        let outcome = sandbox::run(program, request);
+        let Some(found) = result(&outcome) else {
+            return Err(ExpectedError::SolutionFails {
+                check: check.to_string(),
+                call,
+                end: Box::new(outcome.end),
+            });
+        };
+        if let Some(text) = found["actual"].as_str() {
+            expected.push(text.to_string());
+        } else if let Some(text) = found["unrepresentable"].as_str() {
+            return Err(problem(format!(
+                "returned {text}, which has no literal form to compare with"
+            )));
+        } else if let Some(e) = found.get("exception") {
+            return Err(problem(format!(
+                "raised {}: {}",
+                e["type"].as_str().unwrap_or("an exception"),
+                e["message"].as_str().unwrap_or_default()
+            )));
+        } else {
+            return Err(problem(format!("left no value ({found})")));
+        }
+    }
+    Ok(expected)
 }

@@ -85,6 +85,12 @@ fn detail(v: &Verdict) -> Value {
         Verdict::Ended(end) => end_detail(end),
         Verdict::OverBudget { used, budget } => json!({ "used": used, "budget": budget }),
         Verdict::ExitCode { expected, actual } => json!({ "expected": expected, "actual": actual }),
+        Verdict::Exception {
+            kind,
+            message,
+            line,
+            traceback,
+        } => json!({ "type": kind, "message": message, "line": line, "traceback": traceback }),
         Verdict::LabError { message } => json!({ "message": message }),
     }
 }
@@ -109,6 +115,7 @@ fn end_detail(end: &End) -> Value {
                 Wanted::Memory => Some("memory".to_string()),
                 Wanted::Table => Some("table".to_string()),
                 Wanted::Global => Some("global".to_string()),
+                Wanted::Definition => Some("a definition".to_string()),
             },
         }),
         End::WrongSignature {

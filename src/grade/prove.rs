@@ -81,7 +81,7 @@ fn starter_problems(lab: &Lab) -> Vec<Problem> {
     let mut problems = Vec::new();
     // The code must compile and offer what the lab declares: a learner who
     // opens the lab sees their own mistakes, never the author's.
-    let program = language::build(lab.language, starter)
+    let program = language::build(lab.language, starter, lab.runtime.as_deref())
         .and_then(|runnable| compile::load(&runnable.binary, lab.limits.stack_depth));
     match program {
         Err(e) => problems.push(problem(

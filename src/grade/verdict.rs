@@ -23,6 +23,16 @@ pub enum Verdict {
         used: u64,
         budget: u64,
     },
+    /// The learner's code raised an exception nothing caught (a script).
+    Exception {
+        /// Its type: `ZeroDivisionError`.
+        kind: String,
+        message: String,
+        /// The line of the learner's code it came from.
+        line: Option<u32>,
+        /// As the language prints it, without the harness's frames.
+        traceback: String,
+    },
     /// A WASI program exited with an unexpected code.
     ExitCode {
         expected: i32,
@@ -54,6 +64,7 @@ impl Verdict {
             Verdict::CompileError(_) => "compile error",
             Verdict::Ended(end) => end.verdict_name(),
             Verdict::OverBudget { .. } => "over budget",
+            Verdict::Exception { .. } => "exception",
             Verdict::ExitCode { .. } => "exit code",
             Verdict::LabError { .. } => "lab error",
         }
@@ -110,6 +121,24 @@ impl fmt::Display for Verdict {
                 f,
                 "exit code: the program exited with {actual}, expected {expected}"
             ),
+            Verdict::Exception {
+                kind,
+                message,
+                line,
+                traceback,
+            } => {
+                write!(f, "exception: {kind}")?;
+                if !message.is_empty() {
+                    write!(f, ": {message}")?;
+                }
+                if let Some(line) = line {
+                    write!(f, " (line {line})")?;
+                }
+                for l in traceback.lines() {
+                    write!(f, "\n  {l}")?;
+                }
+                Ok(())
+            }
             Verdict::LabError { message } => write!(
                 f,
                 "lab error (not your fault; tell the instructor): {message}"

@@ -34,13 +34,20 @@ pub fn make_bundle(files: &Files, courses: &[Course]) -> String {
             }
             let mut checks = Map::new();
             for check in &lab.checks {
-                if let CheckKind::Random(r) = &check.kind
-                    && let Some(list) = &r.expected
-                {
-                    checks.insert(
-                        check.name.clone(),
-                        Json::Array(list.iter().map(expect_json).collect()),
-                    );
+                let list = match &check.kind {
+                    CheckKind::Random(r) => r
+                        .expected
+                        .as_ref()
+                        .map(|l| l.iter().map(expect_json).collect()),
+                    // A script's: the values as the language writes them.
+                    CheckKind::ScriptRandom(r) => r
+                        .expected
+                        .as_ref()
+                        .map(|l| l.iter().map(|t| Json::String(t.clone())).collect()),
+                    _ => None,
+                };
+                if let Some(list) = list {
+                    checks.insert(check.name.clone(), Json::Array(list));
                 }
             }
             if !checks.is_empty() {
@@ -116,11 +123,23 @@ pub fn read_bundle(text: &str) -> Result<Catalog, BundleError> {
                 continue;
             };
             for check in &mut lab.checks {
-                if let CheckKind::Random(r) = &mut check.kind
-                    && let Some(list) = checks.get(&check.name).and_then(Json::as_array)
-                {
-                    let parsed: Option<Vec<Expect>> = list.iter().map(expect_from_json).collect();
-                    r.expected = parsed.filter(|p| p.len() == r.count as usize);
+                let Some(list) = checks.get(&check.name).and_then(Json::as_array) else {
+                    continue;
+                };
+                match &mut check.kind {
+                    CheckKind::Random(r) => {
+                        let parsed: Option<Vec<Expect>> =
+                            list.iter().map(expect_from_json).collect();
+                        r.expected = parsed.filter(|p| p.len() == r.count as usize);
+                    }
+                    CheckKind::ScriptRandom(r) => {
+                        let parsed: Option<Vec<String>> = list
+                            .iter()
+                            .map(|v| v.as_str().map(str::to_string))
+                            .collect();
+                        r.expected = parsed.filter(|p| p.len() == r.count as usize);
+                    }
+                    _ => {}
                 }
             }
         }

@@ -7,9 +7,10 @@ use super::question::build_question;
 use super::raw::{self, S};
 use super::reader::{Reporter, join, parent, read_text, whole};
 use super::{Check, Diagnostic, Files, Lab, Question, content_hash};
-use crate::language::{Language, Submission};
-use crate::vocab::{FuncSig, Limits, Show};
+use crate::language::{Language, Runtime, Submission};
+use crate::vocab::{FuncSig, Show};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Everything found under a labs root: the courses that loaded and every
 /// problem found on the way.
@@ -17,6 +18,24 @@ use std::collections::BTreeMap;
 pub struct Catalog {
     pub courses: Vec<Course>,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Catalog {
+    /// Gives every lab in `runtime`'s language the interpreter it runs in.
+    pub fn attach(&mut self, runtime: &Arc<Runtime>) {
+        for lab in self.courses.iter_mut().flat_map(|c| c.labs.iter_mut()) {
+            lab.attach(runtime);
+        }
+    }
+}
+
+impl Lab {
+    /// Gives the lab `runtime`, if the lab is in its language.
+    pub fn attach(&mut self, runtime: &Arc<Runtime>) {
+        if self.language == runtime.language {
+            self.runtime = Some(runtime.clone());
+        }
+    }
 }
 
 /// Whether reference solutions must be present: yes for authors and the
@@ -284,7 +303,7 @@ fn build_lab(
             Err(e) => r.at(sig.span().start, format!("export `{name}`: {e}")),
         }
     }
-    let limits = r.limits(raw.limits.as_ref(), Limits::default());
+    let limits = r.limits(raw.limits.as_ref(), language.spec().limits);
     let defaults = defaults(&raw, &exports, r);
     let scope = LabScope {
         files,
@@ -321,6 +340,7 @@ fn build_lab(
             .requires
             .as_ref()
             .map_or(0, |q| r.line_of(q.span().start)),
+        runtime: None,
     })
 }
 

@@ -29,8 +29,9 @@ pub use bundle::{
     BUNDLE_FORMAT, BundleError, make_bundle, read_bundle, value_from_text, value_text,
 };
 pub use check::{
-    CallCheck, Check, CheckKind, Compare, Data, Expect, ExportExpect, MemoryData, ModuleCheck,
-    RandomCheck, RunCheck, TextExpect,
+    CallCheck, Check, CheckKind, Compare, Data, Expect, ExportExpect, Literal, MemoryData,
+    ModuleCheck, RandomCheck, RunCheck, ScriptCall, ScriptExpect, ScriptRandom, ScriptTest,
+    TextExpect, float,
 };
 pub use course::{
     Course, Credentials, DEFAULT_HOME_PAGE, Help, Schedule, Xapi, day_number, deadline_seconds,
@@ -38,10 +39,11 @@ pub use course::{
 pub use load::{Catalog, load_courses, load_lab};
 pub use question::{Accept, Choice, Question, QuestionKind, TextQuestion};
 
-use crate::language::{Language, Submission};
+use crate::language::{Language, Runtime, Submission};
 use crate::vocab::{FuncSig, Limits};
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 /// The lab format version this build reads.
 pub const FORMAT: i64 = 1;
@@ -116,6 +118,9 @@ pub struct Lab {
     pub requires: Vec<String>,
     /// Line of `requires` in lab.toml, for messages to the author.
     pub requires_line: u32,
+    /// The interpreter a lab in a script language runs in: not a lab file,
+    /// so the edge that has it attaches it ([`Catalog::attach`]).
+    pub runtime: Option<Arc<Runtime>>,
 }
 
 impl Lab {

@@ -185,6 +185,11 @@ check_fields! {
     memory_before: Vec<S<Memory>> => "memory-before",
     memory_after: Vec<S<Memory>> => "memory-after",
     show: String => "show",
+    // call (scripts)
+    raises: String => "raises",
+    // test (scripts)
+    file: String => "file",
+    test: String => "test",
     // budget
     budget: i64 => "budget",
     // random

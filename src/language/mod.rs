@@ -11,10 +11,13 @@
 //! records and the app read its spec.
 
 mod module;
+pub mod python;
 
 use crate::compile::{Binary, CompileError};
+use crate::vocab::Limits;
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 /// A language a lab is written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -23,6 +26,8 @@ pub enum Language {
     Wat,
     /// A compiled module the learner uploads (built from Rust, C, Zig…).
     Wasm,
+    /// Python, run by CPython compiled to WebAssembly (a [`Runtime`]).
+    Python,
 }
 
 /// Everything sandlab knows of a language.
@@ -43,8 +48,25 @@ pub struct Spec {
     /// The languages whose submissions a lab in this one accepts (for
     /// example an uploaded module for a WAT lab: both are modules).
     pub accepts: &'static [Language],
-    /// Makes a submission runnable.
-    build: fn(&Submission) -> Result<Runnable, CompileError>,
+    /// Whether the learner's code is a module of its own or a script an
+    /// interpreter (the language's [`Runtime`]) runs.
+    pub family: Family,
+    /// A lab's limits unless it sets its own.
+    pub limits: Limits,
+    /// The file the learner's code is placed in, for a script language.
+    pub main: Option<&'static str>,
+    /// Makes a submission runnable (with the language's runtime, if it has one).
+    build: fn(&Submission, Option<&Runtime>) -> Result<Runnable, CompileError>,
+}
+
+/// How a language's code runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Family {
+    /// The learner's code is the module the sandbox runs.
+    Module,
+    /// An interpreter (a [`Runtime`]) runs the learner's script: checks
+    /// reach into it through the runtime's harness.
+    Script,
 }
 
 /// How a learner hands code in.
@@ -70,6 +92,9 @@ const WAT: Spec = Spec {
     solution: "solution.wat",
     kinds: MODULE_KINDS,
     accepts: &[Language::Wat, Language::Wasm],
+    family: Family::Module,
+    limits: MODULE_LIMITS,
+    main: None,
     build: module::build,
 };
 
@@ -84,17 +109,43 @@ const WASM: Spec = Spec {
     solution: "solution.wasm",
     kinds: MODULE_KINDS,
     accepts: &[Language::Wasm, Language::Wat],
+    family: Family::Module,
+    limits: MODULE_LIMITS,
+    main: None,
     build: module::build,
+};
+
+/// The default limits of module languages (`Limits::default()`).
+const MODULE_LIMITS: Limits = Limits {
+    fuel: 10_000_000,
+    memory_pages: 256,
+    stack_depth: 10_000,
+    output_bytes: 64 * 1024,
+};
+
+const PYTHON: Spec = Spec {
+    name: "python",
+    title: "Python",
+    input: Input::Editor { mode: "python" },
+    starter: Some("starter.py"),
+    solution: "solution.py",
+    kinds: &["run", "call", "random", "budget", "test"],
+    accepts: &[Language::Python],
+    family: Family::Script,
+    limits: python::LIMITS,
+    main: Some(python::MAIN),
+    build: python::build,
 };
 
 impl Language {
     /// Every language, in the order messages list them.
-    pub const ALL: [Language; 2] = [Language::Wat, Language::Wasm];
+    pub const ALL: [Language; 3] = [Language::Wat, Language::Wasm, Language::Python];
 
     pub fn spec(self) -> &'static Spec {
         match self {
             Language::Wat => &WAT,
             Language::Wasm => &WASM,
+            Language::Python => &PYTHON,
         }
     }
 
@@ -112,13 +163,23 @@ impl Language {
         matches!(self.spec().input, Input::Editor { .. })
     }
 
-    /// `"wat" (WebAssembly text) or "wasm" (…)`: the choices, for messages.
+    /// `"wat" (WebAssembly text), … or "python" (Python)`: the choices, for
+    /// messages.
     pub fn choices() -> String {
         let names: Vec<String> = Language::ALL
             .iter()
             .map(|l| format!("\"{}\" ({})", l.name(), l.spec().title))
             .collect();
-        names.join(" or ")
+        match names.split_last() {
+            Some((last, init)) if !init.is_empty() => format!("{} or {last}", init.join(", ")),
+            _ => names.join(""),
+        }
+    }
+
+    /// Whether the language's code runs in an interpreter sandlab must be
+    /// given (see [`Runtime`]).
+    pub fn needs_runtime(self) -> bool {
+        self.spec().family == Family::Script
     }
 }
 
@@ -168,7 +229,7 @@ impl Submission {
     }
 
     /// Classifies a file by its bytes (a binary module starts with `\0asm`)
-    /// and, failing that, by its name.
+    /// and, failing that, by its name (`.py` is Python, other text WAT).
     ///
     /// # Errors
     ///
@@ -178,6 +239,7 @@ impl Submission {
             return Ok(Submission::wasm(bytes));
         }
         match String::from_utf8(bytes) {
+            Ok(text) if name.ends_with(".py") => Ok(Submission::text(Language::Python, text)),
             Ok(text) => Ok(Submission::wat(text)),
             Err(e) => {
                 let at = e.utf8_error().valid_up_to();
@@ -238,6 +300,30 @@ pub struct Runnable {
     pub files: BTreeMap<String, Vec<u8>>,
     /// Arguments before the check's own (`argv[1..]`).
     pub args: Vec<String>,
+    /// `argv[0]`, when the language names it (the interpreter's name).
+    pub program_name: Option<String>,
+}
+
+/// An interpreter every learner of a language shares: a module that starts
+/// where the interpreter's start-up ended (`crate::snapshot`), ready to run
+/// a script. The same bytes everywhere; records name them by `id`.
+#[derive(Clone, Debug)]
+pub struct Runtime {
+    pub language: Language,
+    pub binary: Binary,
+    /// `sha256:` of the module.
+    pub id: String,
+}
+
+impl Runtime {
+    pub fn new(language: Language, bytes: Vec<u8>) -> Arc<Runtime> {
+        let binary = Binary::new(bytes);
+        Arc::new(Runtime {
+            language,
+            id: binary.id(),
+            binary,
+        })
+    }
 }
 
 impl Runnable {
@@ -254,6 +340,9 @@ impl Runnable {
             args.append(&mut request.world.args);
             request.world.args = args;
         }
+        if let Some(name) = &self.program_name {
+            request.world.program_name = name.clone();
+        }
     }
 }
 
@@ -263,7 +352,11 @@ impl Runnable {
 ///
 /// The submission is in a language the lab does not take, or it does not
 /// compile.
-pub fn build(lab: Language, submission: &Submission) -> Result<Runnable, CompileError> {
+pub fn build(
+    lab: Language,
+    submission: &Submission,
+    runtime: Option<&Runtime>,
+) -> Result<Runnable, CompileError> {
     if !lab.spec().accepts.contains(&submission.language) {
         return Err(CompileError {
             message: format!(
@@ -276,7 +369,7 @@ pub fn build(lab: Language, submission: &Submission) -> Result<Runnable, Compile
             column: None,
         });
     }
-    (submission.language.spec().build)(submission).map_err(|mut e| {
+    (submission.language.spec().build)(submission, runtime).map_err(|mut e| {
         // Text uploaded where a module was wanted: say where text goes here.
         if e.message.ends_with(crate::compile::TEXT_HINT) {
             e.message.pop();
@@ -289,17 +382,18 @@ pub fn build(lab: Language, submission: &Submission) -> Result<Runnable, Compile
     })
 }
 
-/// Makes `submission` runnable in its own language and compiles it with a
+/// Makes a module language's `submission` runnable and compiles it with a
 /// call depth cap: for tools and tests that run a file with no lab.
 ///
 /// # Errors
 ///
-/// The submission does not compile.
+/// The submission does not compile (a script language needs its runtime:
+/// use [`build`]).
 pub fn compile(
     submission: &Submission,
     stack_depth: u32,
 ) -> Result<crate::sandbox::Program, CompileError> {
-    let runnable = build(submission.language, submission)?;
+    let runnable = build(submission.language, submission, None)?;
     crate::compile::load(&runnable.binary, stack_depth)
 }
 
@@ -329,18 +423,21 @@ mod tests {
     #[test]
     fn module_languages_take_each_other() {
         let wat = Submission::wat("(module)");
-        assert!(build(Language::Wasm, &wat).is_ok(), "a module either way");
+        assert!(
+            build(Language::Wasm, &wat, None).is_ok(),
+            "a module either way"
+        );
         let wasm = Submission::wasm(b"\0asm\x01\0\0\0".to_vec());
-        assert!(build(Language::Wat, &wasm).is_ok());
+        assert!(build(Language::Wat, &wasm, None).is_ok());
     }
 
     #[test]
     fn text_uploaded_for_a_module_is_told_where_text_goes() {
         let text = Submission::wasm(b"(module)".to_vec());
-        let upload = build(Language::Wasm, &text).unwrap_err();
+        let upload = build(Language::Wasm, &text, None).unwrap_err();
         assert!(upload.message.contains("compile it first"), "{upload}");
         assert!(!upload.message.contains("editor"), "{upload}");
-        let editor = build(Language::Wat, &text).unwrap_err();
+        let editor = build(Language::Wat, &text, None).unwrap_err();
         assert!(
             editor.message.contains("paste it into the editor"),
             "{editor}"

@@ -62,6 +62,8 @@ pub enum Wanted {
     Memory,
     Table,
     Global,
+    /// A function the learner's script should define.
+    Definition,
 }
 
 impl Wanted {
@@ -72,6 +74,7 @@ impl Wanted {
             Wanted::Memory => "a memory",
             Wanted::Table => "a table",
             Wanted::Global => "a global",
+            Wanted::Definition => "a function",
         }
     }
 
@@ -82,6 +85,7 @@ impl Wanted {
             Wanted::Memory => format!("(memory (export \"{name}\") 1)"),
             Wanted::Table => format!("(table (export \"{name}\") 1 funcref)"),
             Wanted::Global => format!("(global (export \"{name}\") i32 (i32.const 0))"),
+            Wanted::Definition => format!("def {name}(...):"),
         }
     }
 }
@@ -145,6 +149,10 @@ impl End {
                     Wanted::Function(None) => {
                         write!(f, "the module does not export `{name}`")
                     }
+                    Wanted::Definition => write!(
+                        f,
+                        "your code defines no function `{name}`: define it (def {name}(...):) at the top level of your file"
+                    ),
                     Wanted::Function(Some(sig)) => write!(
                         f,
                         "the module does not export `{name}`; add (func (export \"{name}\") ...) with signature {sig}"

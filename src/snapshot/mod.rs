@@ -32,8 +32,8 @@ pub enum SnapshotError {
     Unsupported(String),
     /// The module does not load.
     Module(String),
-    /// The initialisation did not return.
-    Init(End),
+    /// The initialisation did not return; what it wrote to stderr.
+    Init(End, String),
 }
 
 impl fmt::Display for SnapshotError {
@@ -41,7 +41,13 @@ impl fmt::Display for SnapshotError {
         match self {
             SnapshotError::Unsupported(why) => write!(f, "cannot snapshot this module: {why}"),
             SnapshotError::Module(e) => write!(f, "the module does not load: {e}"),
-            SnapshotError::Init(end) => write!(f, "the initialisation did not return: it {end}"),
+            SnapshotError::Init(end, stderr) => {
+                write!(f, "the initialisation did not return: it {end}")?;
+                if !stderr.is_empty() {
+                    write!(f, "; it wrote:\n{stderr}")?;
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -94,7 +100,8 @@ pub fn take(
     let state = exec.state(&memory_name, &names);
     let outcome = exec.finish();
     if !matches!(outcome.end, End::Returned(_)) {
-        return Err(SnapshotError::Init(outcome.end));
+        let stderr = String::from_utf8_lossy(&outcome.stderr).into_owned();
+        return Err(SnapshotError::Init(outcome.end, stderr));
     }
     let state = state.ok_or_else(|| {
         SnapshotError::Unsupported("its memory or globals could not be read back".into())

@@ -86,7 +86,10 @@ fn what_a_snapshot_cannot_keep_is_refused_with_a_reason() {
     let trap = compile::wat(r#"(module (memory 1) (func (export "init") unreachable))"#)
         .expect("compiles");
     let e = take(&trap, "init", World::default(), Limits::default()).unwrap_err();
-    assert!(matches!(e, SnapshotError::Init(End::Trapped { .. })), "{e}");
+    assert!(
+        matches!(e, SnapshotError::Init(End::Trapped { .. }, _)),
+        "{e}"
+    );
     let no_memory = compile::wat(r#"(module (func (export "init")))"#).expect("compiles");
     let e = take(&no_memory, "init", World::default(), Limits::default()).unwrap_err();
     assert!(e.to_string().contains("no memory"), "{e}");

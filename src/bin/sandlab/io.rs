@@ -7,9 +7,11 @@ use crate::error::{CliError, RecordError};
 use sandlab::compile::CompileError;
 use sandlab::grade;
 use sandlab::lab::{self, Files, Lab};
-use sandlab::language::Submission;
+use sandlab::language::{Language, Runtime, Submission};
 use sandlab::record::{self, Record};
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 /// `println!` for the CLI's output: when the reader has gone away (`sandlab
 /// gradebook … | head`), exit quietly as Unix tools do, instead of the
@@ -123,6 +125,7 @@ pub fn load_lab(dir: &Path) -> Result<Lab, CliError> {
                     .join("\n"),
             )
         })?;
+        attach_runtimes(std::iter::once(&mut lab))?;
         grade::compute_expected(&mut lab)
             .map_err(|e| CliError::Unusable(format!("{}: {e}", dir.join("lab.toml").display())))?;
         Ok(lab)
@@ -150,6 +153,7 @@ pub fn load_prepared(dir: &Path) -> Result<Vec<lab::Course>, CliError> {
             problems.join("\n")
         )));
     }
+    attach_runtimes(loaded.courses.iter_mut().flat_map(|c| c.labs.iter_mut()))?;
     for course in &mut loaded.courses {
         for lab in &mut course.labs {
             grade::compute_expected(lab).map_err(|e| {
@@ -161,6 +165,52 @@ pub fn load_prepared(dir: &Path) -> Result<Vec<lab::Course>, CliError> {
         }
     }
     Ok(loaded.courses)
+}
+
+/// The interpreter `language` runs in, as `scripts/python-runtime` installs
+/// it: `$SANDLAB_RUNTIMES/<language>.wasm`, else
+/// `~/.cache/sandlab/runtimes/<language>.wasm`. `None` when there is none:
+/// the language's labs then say so in every check. Read once per process.
+///
+/// # Errors
+///
+/// The file is there but cannot be read.
+pub fn runtime(language: Language) -> Result<Option<Arc<Runtime>>, CliError> {
+    static LOADED: Mutex<BTreeMap<Language, Option<Arc<Runtime>>>> = Mutex::new(BTreeMap::new());
+    if !language.needs_runtime() {
+        return Ok(None);
+    }
+    let mut loaded = LOADED
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(found) = loaded.get(&language) {
+        return Ok(found.clone());
+    }
+    let dir = std::env::var_os("SANDLAB_RUNTIMES")
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/sandlab/runtimes"))
+        });
+    let path = dir.map(|d| d.join(format!("{}.wasm", language.name())));
+    let found = match path {
+        Some(path) if path.is_file() => {
+            let bytes = std::fs::read(&path).map_err(io_error(&path))?;
+            Some(Runtime::new(language, bytes))
+        }
+        _ => None,
+    };
+    loaded.insert(language, found.clone());
+    Ok(found)
+}
+
+/// Gives each lab the runtime its language runs in, where one is installed.
+pub fn attach_runtimes<'l>(labs: impl Iterator<Item = &'l mut Lab>) -> Result<(), CliError> {
+    for lab in labs {
+        if let Some(runtime) = runtime(lab.language)? {
+            lab.attach(&runtime);
+        }
+    }
+    Ok(())
 }
 
 /// The bytes of a submission file, refused above the browser's size cap.

@@ -28,6 +28,7 @@ impl Rules for CallCheck {
 
     fn describe(&self, _case: usize, _request: &Request) -> Described {
         Described {
+            called_in_mismatch: true,
             input: Some(call_text(&self.function, &self.args, self.show)),
             expected: Some(match (&self.expect, self.memory_after.is_empty()) {
                 (Expect::Anything, false) => "memory to hold the values given".into(),

@@ -8,6 +8,7 @@ mod call;
 mod module;
 mod random;
 mod run;
+pub(crate) mod script;
 
 use super::{Mismatch, Verdict};
 use crate::compile::Binary;
@@ -52,6 +53,8 @@ pub(super) trait Rules {
 pub(super) struct Described {
     pub input: Option<String>,
     pub expected: Option<String>,
+    /// A wrong answer of this kind already says what was called.
+    pub called_in_mismatch: bool,
 }
 
 /// The rules of a check's kind.
@@ -61,6 +64,9 @@ pub(super) fn rules(kind: &CheckKind) -> &dyn Rules {
         CheckKind::Run(r) => r,
         CheckKind::Module(m) => m,
         CheckKind::Random(r) => r,
+        CheckKind::ScriptCall(c) => c,
+        CheckKind::ScriptRandom(r) => r,
+        CheckKind::ScriptTest(t) => t,
     }
 }
 

@@ -61,6 +61,7 @@ impl Rules for RandomCheck {
     fn describe(&self, case: usize, request: &Request) -> Described {
         let (function, args) = called(request);
         Described {
+            called_in_mismatch: true,
             input: Some(call_text(function, args, self.show)),
             expected: self
                 .expected

@@ -33,6 +33,7 @@ impl Rules for RunCheck {
         Described {
             input: Some(run_input(self)),
             expected: Some(run_expected(self)),
+            called_in_mismatch: false,
         }
     }
 }

@@ -5,6 +5,7 @@ use super::{Build, CheckKind, Kind};
 use crate::lab::raw::{self, S};
 use crate::lab::reader::written_unsigned;
 use crate::lab::reader::{Reporter, signature, trap_kind, typed_args, typed_results};
+use crate::language::Family;
 use crate::vocab::{Show, TrapKind, Value};
 use std::fmt;
 
@@ -22,12 +23,14 @@ pub(super) const FIELDS: &[&str] = &[
 
 pub(super) const CALL: Kind = Kind {
     name: "call",
+    family: Some(Family::Module),
     fields: |_| FIELDS.to_vec(),
     build: |b, c| build(b, c, "call").map(CheckKind::Call),
 };
 
 pub(super) const MEMORY: Kind = Kind {
     name: "memory",
+    family: Some(Family::Module),
     fields: |_| FIELDS.to_vec(),
     build: |b, c| build(b, c, "memory").map(CheckKind::Call),
 };

@@ -13,18 +13,20 @@ mod call;
 mod module;
 mod random;
 mod run;
+mod script;
 
 pub use call::{CallCheck, Data, Expect, MemoryData};
 pub use module::{ExportExpect, ModuleCheck};
 pub use random::RandomCheck;
 pub use run::{Compare, RunCheck, TextExpect};
+pub use script::{Literal, ScriptCall, ScriptExpect, ScriptRandom, ScriptTest, float};
 
 pub(crate) use run::{Compares, compares};
 
 use super::Files;
 use super::raw;
 use super::reader::Reporter;
-use crate::language::Language;
+use crate::language::{Family, Language};
 use crate::vocab::{FuncSig, Limits, Show};
 use std::collections::BTreeMap;
 
@@ -66,12 +68,21 @@ pub enum CheckKind {
     Module(ModuleCheck),
     /// Call with seeded random inputs, expecting what the solution returns.
     Random(RandomCheck),
+    /// Call a function of a script (also function `budget` checks).
+    ScriptCall(ScriptCall),
+    /// Call a script's function with seeded random inputs.
+    ScriptRandom(ScriptRandom),
+    /// Run one test function of the instructor's tests.
+    ScriptTest(ScriptTest),
 }
 
 /// A kind of check as authors write it.
 pub(crate) struct Kind {
     /// `kind = "…"` in lab.toml.
     pub name: &'static str,
+    /// The languages it is for (`None`: all): a `call` of a module and a
+    /// `call` of a script are different kinds of the same name.
+    pub family: Option<Family>,
     /// The fields it takes besides those every check takes (name, kind,
     /// points, hidden, feedback, limits).
     pub fields: fn(&raw::Check) -> Vec<&'static str>,
@@ -87,6 +98,10 @@ pub(crate) const KINDS: &[Kind] = &[
     module::MODULE,
     random::RANDOM,
     budget::BUDGET,
+    script::CALL,
+    script::RANDOM,
+    script::TEST,
+    budget::SCRIPT_BUDGET,
 ];
 
 /// What every check of a lab takes unless it says otherwise: the lab's
@@ -191,7 +206,11 @@ pub(crate) fn build_check(
     let name = c.kind.get_ref().as_str();
     r.non_empty(&c.name, "the check name");
     let offered = language.spec().kinds;
-    let Some(kind) = KINDS.iter().find(|k| k.name == name) else {
+    let family = language.spec().family;
+    let Some(kind) = KINDS
+        .iter()
+        .find(|k| k.name == name && k.family.is_none_or(|f| f == family))
+    else {
         r.at(
             c.kind.span().start,
             format!(
@@ -273,15 +292,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn kinds_have_unique_names_and_every_language_offers_known_ones() {
-        let mut names: Vec<&str> = KINDS.iter().map(|k| k.name).collect();
-        names.sort();
-        names.dedup();
-        assert_eq!(names.len(), KINDS.len());
+    fn kinds_are_unique_per_family_and_every_language_offers_known_ones() {
+        for (i, a) in KINDS.iter().enumerate() {
+            for b in &KINDS[i + 1..] {
+                let overlap = a.family.is_none() || b.family.is_none() || a.family == b.family;
+                assert!(!(a.name == b.name && overlap), "{} twice", a.name);
+            }
+        }
         for language in Language::ALL {
+            let family = language.spec().family;
             for kind in language.spec().kinds {
                 assert!(
-                    names.contains(kind),
+                    KINDS
+                        .iter()
+                        .any(|k| k.name == *kind && k.family.is_none_or(|f| f == family)),
                     "{language} offers unknown kind {kind}"
                 );
             }

@@ -3,10 +3,12 @@
 
 use super::{Build, CheckKind, Kind};
 use crate::lab::raw;
+use crate::language::Family;
 use crate::vocab::FuncSig;
 
 pub(super) const MODULE: Kind = Kind {
     name: "module",
+    family: Some(Family::Module),
     fields: |_| vec!["exports", "forbid-imports", "max-bytes", "max-functions"],
     build: |b, c| build(b, c).map(CheckKind::Module),
 };

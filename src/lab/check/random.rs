@@ -5,10 +5,12 @@
 use super::{Build, CheckKind, Expect, Kind};
 use crate::lab::raw;
 use crate::lab::reader::{signature, value_of};
+use crate::language::Family;
 use crate::vocab::{Show, ValType, Value};
 
 pub(super) const RANDOM: Kind = Kind {
     name: "random",
+    family: Some(Family::Module),
     fields: |_| vec!["function", "count", "seed", "ranges", "tolerance", "show"],
     build: |b, c| build(b, c).map(CheckKind::Random),
 };

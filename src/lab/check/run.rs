@@ -21,6 +21,7 @@ pub(super) const FIELDS: &[&str] = &[
 
 pub(super) const RUN: Kind = Kind {
     name: "run",
+    family: None,
     fields: |_| FIELDS.to_vec(),
     build: |b, c| build(b, c).map(CheckKind::Run),
 };

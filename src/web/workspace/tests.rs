@@ -176,7 +176,7 @@ fn a_lab_of_questions_alone_hands_in_nothing_until_something_is_answered() {
 
 /// What Run would run for `wat` in `lab`, with `runnable` adjusted first.
 fn run_of(lab: &Lab, wat: &str, adjust: impl FnOnce(&mut language::Runnable)) -> Request {
-    let mut runnable = language::build(lab.language, &Submission::wat(wat)).expect("builds");
+    let mut runnable = language::build(lab.language, &Submission::wat(wat), None).expect("builds");
     adjust(&mut runnable);
     let program = compile::load(&runnable.binary, lab.limits.stack_depth).expect("loads");
     run_request(lab, &program, &runnable)

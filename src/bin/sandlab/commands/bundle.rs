@@ -21,6 +21,7 @@ pub fn exec(args: Args) -> CliResult {
     let Args { dir, out } = args;
     let files = io::read_tree(&dir)?;
     let mut loaded = lab::load_courses(&files);
+    io::attach_runtimes(loaded.courses.iter_mut().flat_map(|c| c.labs.iter_mut()))?;
     let mut problems: Vec<String> = loaded
         .diagnostics
         .iter()

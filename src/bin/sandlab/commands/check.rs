@@ -21,7 +21,8 @@ pub struct Args {
 pub fn exec(args: Args) -> CliResult {
     let dir = &args.dir;
     let files = io::read_tree(dir)?;
-    let loaded = lab::load_courses(&files);
+    let mut loaded = lab::load_courses(&files);
+    io::attach_runtimes(loaded.courses.iter_mut().flat_map(|c| c.labs.iter_mut()))?;
     let mut problems: Vec<String> = loaded
         .diagnostics
         .iter()

@@ -15,6 +15,7 @@ mod list;
 mod record;
 mod report;
 mod run;
+mod runtime;
 mod verify;
 mod xapi;
 
@@ -31,6 +32,7 @@ pub enum Command {
     Report(report::Args),
     Xapi(xapi::Args),
     List(list::Args),
+    Runtime(runtime::Args),
 }
 
 impl Command {
@@ -47,6 +49,7 @@ impl Command {
             Command::Report(args) => report::exec(args),
             Command::Xapi(args) => xapi::exec(args),
             Command::List(args) => list::exec(args),
+            Command::Runtime(args) => runtime::exec(args),
         }
     }
 }

@@ -45,9 +45,18 @@ pub fn exec(args: Args) -> CliResult {
         memory_pages: args.memory_pages,
         ..Limits::default()
     };
-    let program = Submission::from_file(&name, bytes)
-        .and_then(|s| language::build(s.language, &s))
-        .and_then(|r| compile::load(&r.binary, limits.stack_depth))
+    let submission = Submission::from_file(&name, bytes)
+        .map_err(|e| CliError::Unusable(format!("{name}: {e}")))?;
+    let runtime = io::runtime(submission.language)?;
+    if submission.language.needs_runtime() && runtime.is_none() {
+        return Err(CliError::Unusable(format!(
+            "{name}: the {} runtime is not installed: run scripts/python-runtime",
+            submission.language.spec().title
+        )));
+    }
+    let runnable = language::build(submission.language, &submission, runtime.as_deref())
+        .map_err(|e| CliError::Unusable(format!("{name}: {e}")))?;
+    let program = compile::load(&runnable.binary, limits.stack_depth)
         .map_err(|e| CliError::Unusable(format!("{name}: {e}")))?;
     let mut request = match &args.invoke {
         Some(function) => call(&program, &name, function, &args.args)?,
@@ -63,6 +72,7 @@ pub fn exec(args: Args) -> CliResult {
         .file
         .file_name()
         .map_or("main.wasm".into(), |n| n.to_string_lossy().into_owned());
+    runnable.add_world(&mut request);
     let outcome = sandbox::run(&program, request);
     // Passed on byte for byte, as the program wrote it. Our stdout closing
     // early is not the program's failure, so it leaves the exit code alone.

@@ -1,0 +1,134 @@
+//! Python: CPython 3.11, compiled to WebAssembly, runs the learner's script.
+//!
+//! The runtime (`runtimes/python/`, built by `scripts/python-runtime`) is a
+//! snapshot of the interpreter after its start-up, with the course's
+//! standard library in memory and sandlab's harness
+//! (`runtimes/python/sandlab_harness.py`) loaded: a run is the learner's
+//! `main.py` as `__main__`, or one check's job, and costs only what the
+//! learner's code does.
+
+use super::{Runnable, Runtime, Source, Submission};
+use crate::compile::CompileError;
+use crate::vocab::Limits;
+use std::collections::BTreeMap;
+
+/// The learner's file, in the run's folder.
+pub(super) const MAIN: &str = "main.py";
+
+/// A Python lab's limits unless it sets its own: an interpreter spends
+/// dozens of instructions per line of Python, and its heap starts at a few
+/// megabytes.
+pub(super) const LIMITS: Limits = Limits {
+    fuel: 500_000_000,
+    memory_pages: 1024,
+    stack_depth: 10_000,
+    output_bytes: 64 * 1024,
+};
+
+pub(super) fn build(
+    submission: &Submission,
+    runtime: Option<&Runtime>,
+) -> Result<Runnable, CompileError> {
+    let Source::Text(source) = &submission.source else {
+        return Err(CompileError {
+            message: "a Python lab takes Python source text, not a compiled module".into(),
+            line: None,
+            column: None,
+        });
+    };
+    let Some(runtime) = runtime else {
+        return Err(CompileError {
+            message: "the Python runtime is not loaded, so nothing can run (tell the instructor)"
+                .into(),
+            line: None,
+            column: None,
+        });
+    };
+    Ok(Runnable {
+        binary: runtime.binary.clone(),
+        files: BTreeMap::from([(MAIN.to_string(), source.clone().into_bytes())]),
+        args: vec![MAIN.to_string()],
+        program_name: Some("python".into()),
+    })
+}
+
+/// The harness the runtime runs around learners' code.
+pub const HARNESS: &str = include_str!("../../runtimes/python/sandlab_harness.py");
+/// The standard library a course gets (module names, `#` comments).
+pub const STDLIB: &str = include_str!("../../runtimes/python/stdlib.txt");
+
+/// Where the library sits in the runtime's world while it starts.
+const LIB: &str = "lib/python3.11";
+
+/// Builds the Python runtime: runs `reactor` (CPython linked with
+/// `runtimes/python/sandlab_entry.c`) with the standard library `library`
+/// (`.pyc` files by path under `lib/python3.11/`) and the harness, and
+/// snapshots it after start-up ([`crate::snapshot`]): the same bytes on
+/// every machine.
+///
+/// # Errors
+///
+/// A module of [`STDLIB`] is not in `library`, or the start-up fails.
+pub fn make_runtime(
+    reactor: &[u8],
+    library: &BTreeMap<String, Vec<u8>>,
+) -> Result<Vec<u8>, String> {
+    make_runtime_with(reactor, library, HARNESS, STDLIB)
+}
+
+/// [`make_runtime`] with another harness or module list (for measuring
+/// what a choice costs).
+///
+/// # Errors
+///
+/// As [`make_runtime`].
+pub fn make_runtime_with(
+    reactor: &[u8],
+    library: &BTreeMap<String, Vec<u8>>,
+    harness: &str,
+    modules: &str,
+) -> Result<Vec<u8>, String> {
+    let mut files = BTreeMap::new();
+    let mut listed = Vec::new();
+    for module in modules.lines().map(str::trim) {
+        if module.is_empty() || module.starts_with('#') {
+            continue;
+        }
+        let file = format!("{module}.pyc");
+        let package = format!("{module}/");
+        let mut found = false;
+        for (path, bytes) in library {
+            if *path == file || path.starts_with(&package) {
+                files.insert(format!("{LIB}/{path}"), bytes.clone());
+                listed.push(path.clone());
+                found = true;
+            }
+        }
+        if !found {
+            return Err(format!("the standard library has no module `{module}`"));
+        }
+    }
+    listed.sort();
+    listed.dedup();
+    files.insert(
+        format!("{LIB}/stdlib.txt"),
+        (listed.join("\n") + "\n").into_bytes(),
+    );
+    files.insert(
+        format!("{LIB}/sandlab_harness.py"),
+        harness.as_bytes().to_vec(),
+    );
+    let world = crate::sandbox::World {
+        program_name: "python".into(),
+        files,
+        ..Default::default()
+    };
+    // Start-up, once: generous limits, for it is sandlab's own code.
+    let limits = Limits {
+        fuel: 50_000_000_000,
+        memory_pages: 16_384,
+        stack_depth: 50_000,
+        output_bytes: 1 << 20,
+    };
+    crate::snapshot::take(reactor, "sandlab_init", world, limits).map_err(|e| e.to_string())
+}
