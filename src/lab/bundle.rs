@@ -15,10 +15,35 @@ use std::fmt;
 /// The bundle format version this build writes and reads.
 pub const BUNDLE_FORMAT: u64 = 1;
 
+/// A language runtime the app downloads when a lab needs it (see
+/// [`crate::language::Runtime`]): the file beside the app, and its id,
+/// which the app checks the bytes against.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuntimeFile {
+    /// The language's name (`python`).
+    pub language: String,
+    /// The path relative to the app (`runtimes/python-0123abcd.wasm.gz`),
+    /// gzipped.
+    pub file: String,
+    /// `sha256:` of the runtime module (decompressed).
+    pub id: String,
+}
+
+impl RuntimeFile {
+    /// Where a runtime with `id` for `language` is published: its name
+    /// carries its hash, so a new runtime is a new file and caches never
+    /// serve a stale one.
+    pub fn path(language: &str, id: &str) -> String {
+        let hex = id.strip_prefix("sha256:").unwrap_or(id);
+        format!("runtimes/{language}-{}.wasm.gz", &hex[..hex.len().min(16)])
+    }
+}
+
 /// Builds the bundle for `courses` (loaded from `files` and prepared with
-/// [`crate::grade::compute_expected`]). Only the files each lab references go in:
-/// course.toml, lab.toml, instructions, starter and input files.
-pub fn make_bundle(files: &Files, courses: &[Course]) -> String {
+/// [`crate::grade::compute_expected`]), naming the `runtimes` their labs
+/// download. Only the files each lab references go in: course.toml,
+/// lab.toml, instructions, starter and input files.
+pub fn make_bundle(files: &Files, courses: &[Course], runtimes: &[RuntimeFile]) -> String {
     let mut out = Map::new();
     let mut expected = Map::new();
     for course in courses {
@@ -64,8 +89,18 @@ pub fn make_bundle(files: &Files, courses: &[Course]) -> String {
         .collect();
     connect.sort();
     connect.dedup();
-    json!({ "format": BUNDLE_FORMAT, "files": out, "expected": expected, "connect": connect })
-        .to_string()
+    let runtimes: Map<String, Json> = runtimes
+        .iter()
+        .map(|r| (r.language.clone(), json!({ "file": r.file, "id": r.id })))
+        .collect();
+    json!({
+        "format": BUNDLE_FORMAT,
+        "files": out,
+        "expected": expected,
+        "connect": connect,
+        "runtimes": runtimes,
+    })
+    .to_string()
 }
 
 /// Why a bundle could not be read.
@@ -93,6 +128,25 @@ impl fmt::Display for BundleError {
 }
 
 impl std::error::Error for BundleError {}
+
+/// The runtimes a bundle names (none in bundles made before runtimes).
+pub fn bundle_runtimes(text: &str) -> Vec<RuntimeFile> {
+    let json: Json = serde_json::from_str(text).unwrap_or_default();
+    json["runtimes"]
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .filter_map(|(language, r)| {
+                    Some(RuntimeFile {
+                        language: language.clone(),
+                        file: r["file"].as_str()?.to_string(),
+                        id: r["id"].as_str()?.to_string(),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
 
 /// Reads a bundle back into courses, with random checks' expected values
 /// filled in. Solutions are absent, as intended.

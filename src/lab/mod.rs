@@ -26,7 +26,8 @@ mod reader;
 mod tests;
 
 pub use bundle::{
-    BUNDLE_FORMAT, BundleError, make_bundle, read_bundle, value_from_text, value_text,
+    BUNDLE_FORMAT, BundleError, RuntimeFile, bundle_runtimes, make_bundle, read_bundle,
+    value_from_text, value_text,
 };
 pub use check::{
     CallCheck, Check, CheckKind, Compare, Data, Expect, ExportExpect, Literal, MemoryData,

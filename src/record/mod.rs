@@ -91,6 +91,11 @@ pub struct LabRecord {
     pub submission: SubmissionRecord,
     /// `sha256:` of the submission's bytes (the source text, or the module).
     pub submission_sha256: String,
+    /// `sha256:` of the language runtime the submission ran in (the Python
+    /// interpreter), for a language that has one: fuel and verdicts are
+    /// exact for that runtime, so re-grading in another says so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runtime: Option<String>,
     pub checks: Vec<CheckRecord>,
     /// The answers to the lab's questions, by question name (absent for a
     /// lab without questions, and in records from before questions).
@@ -217,6 +222,7 @@ pub fn lab_record(
         due: course.schedule.due.get(&lab.id).cloned(),
         submission: SubmissionRecord::from_submission(submission),
         submission_sha256: sha256(submission.bytes()),
+        runtime: lab.runtime.as_ref().map(|r| r.id.clone()),
         checks: report
             .checks
             .iter()
@@ -427,6 +433,24 @@ fn verify_lab(entry: &LabRecord, lab: &Lab, compare_fuel: bool) -> Vec<String> {
             "the submission does not match its hash ({} recorded, {actual_sha} actual)",
             entry.submission_sha256
         ));
+    }
+    let runtime = lab.runtime.as_ref().map(|r| &r.id);
+    if entry.runtime.as_ref() != runtime {
+        diffs.push(match (&entry.runtime, runtime) {
+            (Some(then), Some(now)) => format!(
+                "graded in another {} runtime ({then} in the record, {now} here): \
+                 install the course's runtime to compare fuel exactly",
+                lab.language.spec().title
+            ),
+            (Some(then), None) => format!(
+                "graded in the {} runtime {then}, which is not installed here",
+                lab.language.spec().title
+            ),
+            (None, _) => format!(
+                "the record does not say which {} runtime graded it",
+                lab.language.spec().title
+            ),
+        });
     }
     let report = grade::grade_with(lab, &submission, &entry.answers);
     if report.score != entry.score || report.max_score != entry.max_score {

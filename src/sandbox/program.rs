@@ -9,6 +9,9 @@ use crate::vocab::{FuncSig, Limits, ValType};
 use std::fmt;
 use wasmi::{CompilationMode, Config, Engine, ExternType, Linker, Module};
 
+/// Modules larger than this (bytes) are compiled lazily.
+const LAZY_ABOVE: usize = 1 << 20;
+
 /// Table elements any module may hold: generous for real programs, small
 /// enough that a hostile `(table 4000000000 funcref)` cannot eat the page.
 pub(crate) const MAX_TABLE_ELEMENTS: usize = 100_000;
@@ -139,9 +142,18 @@ impl Program {
         // offer Stop); the fuel a run is charged is the pass's, counted by
         // the instrumented code itself. Likewise wasmi's depth cap is a
         // backstop a little above the pass's.
+        // A large module (an interpreter) is compiled a function at a time,
+        // when first called: most of CPython never runs in a lab, and an
+        // engine that only stands by (the browser's fallback) should not
+        // pay to compile it all. The module is validated first either way.
+        let mode = if wasm.len() > LAZY_ABOVE {
+            CompilationMode::Lazy
+        } else {
+            CompilationMode::Eager
+        };
         config
             .consume_fuel(true)
-            .compilation_mode(CompilationMode::Eager)
+            .compilation_mode(mode)
             .set_max_recursion_depth(stack_depth as usize + 16)
             .set_max_stack_height(64 * 1024 * 1024);
         let engine = Engine::new(&config);

@@ -12,8 +12,11 @@ use super::progress::{Action, Progress, StorageStatus};
 use super::runner;
 use super::storage;
 use super::workspace;
-use crate::lab::{Course, Credentials, Lab, read_bundle};
+use crate::lab::{Course, Credentials, Lab, RuntimeFile, bundle_runtimes, read_bundle};
+use crate::language::Language;
 use crate::record::{self, Record};
+use crate::web::progress::lab_key;
+use crate::web::runtime;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
@@ -73,10 +76,11 @@ fn switch(route: Route) -> Html {
     }
 }
 
-/// The courses, parsed once.
+/// The courses, parsed once, and the language runtimes their labs download.
 pub struct Catalog {
     pub courses: Vec<Course>,
     pub problems: Vec<String>,
+    pub runtimes: Vec<RuntimeFile>,
 }
 
 impl Catalog {
@@ -85,10 +89,12 @@ impl Catalog {
             Ok(loaded) => Catalog {
                 courses: loaded.courses,
                 problems: loaded.diagnostics.iter().map(|d| d.to_string()).collect(),
+                runtimes: bundle_runtimes(BUNDLE),
             },
             Err(e) => Catalog {
                 courses: Vec::new(),
                 problems: vec![e.to_string()],
+                runtimes: Vec::new(),
             },
         }
     }
@@ -115,10 +121,43 @@ impl Catalog {
         Some((c, c.labs.iter().find(|l| l.id == lab)?))
     }
 
+    /// Where the runtime of `language` is, if its labs need one.
+    pub fn runtime_file(&self, language: Language) -> Option<&RuntimeFile> {
+        self.runtimes.iter().find(|r| r.language == language.name())
+    }
+
     /// The completion record of everything the learner attempted, re-graded
-    /// now (see [`workspace::record`]).
-    pub fn record(&self, progress: &Progress) -> Record {
-        workspace::record(&self.courses, progress, storage::now_ms(), browser::iso)
+    /// now (see [`workspace::record`]), with the runtimes attempted labs
+    /// run in loaded first.
+    ///
+    /// # Errors
+    ///
+    /// A runtime an attempted lab needs could not be loaded.
+    pub async fn record(&self, progress: &Progress) -> Result<Record, String> {
+        let mut courses = self.courses.clone();
+        for course in &mut courses {
+            for lab in &mut course.labs {
+                let attempted = progress.lab(&lab_key(&course.id, &lab.id)).attempts > 0;
+                if !attempted || !lab.language.needs_runtime() {
+                    continue;
+                }
+                let Some(file) = self.runtime_file(lab.language) else {
+                    return Err(format!(
+                        "this build has no {} runtime, so {} cannot be re-graded",
+                        lab.language.spec().title,
+                        lab.title
+                    ));
+                };
+                let runtime = runtime::load(lab.language, file).await?;
+                lab.attach(&runtime);
+            }
+        }
+        Ok(workspace::record(
+            &courses,
+            progress,
+            storage::now_ms(),
+            browser::iso,
+        ))
     }
 
     /// The xAPI statements of `record`, checked before they leave the app.

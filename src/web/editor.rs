@@ -16,6 +16,7 @@ extern "C" {
         label: &str,
         dark: bool,
         on_change: &js_sys::Function,
+        mode: &str,
     ) -> Result<f64, JsValue>;
     #[wasm_bindgen(js_namespace = SandlabEditor, js_name = setDoc, catch)]
     fn cm_set_doc(id: f64, doc: &str) -> Result<(), JsValue>;
@@ -39,6 +40,8 @@ pub struct EditorProps {
     pub error: Option<(u32, u32, String)>,
     pub dark: bool,
     pub label: AttrValue,
+    /// CodeMirror's language mode (`wat`, `python`).
+    pub mode: AttrValue,
 }
 
 /// How many times to look for the editor bundle before falling back (it is
@@ -65,6 +68,7 @@ pub fn Editor(props: &EditorProps) -> Html {
             code: props.code.to_string(),
             dark: props.dark,
             label: props.label.to_string(),
+            mode: props.mode.to_string(),
         };
         use_effect_with((), move |_| {
             let (id, pending) = (mount.id.clone(), mount.pending.clone());
@@ -137,6 +141,7 @@ struct Mount {
     code: String,
     dark: bool,
     label: String,
+    mode: String,
 }
 
 type ChangeClosure = Closure<dyn FnMut(String)>;
@@ -155,6 +160,7 @@ fn try_create(m: Mount, tries: u32) {
         &m.label,
         m.dark,
         on_change.as_ref().unchecked_ref(),
+        &m.mode,
     ) {
         Ok(i) => {
             *m.id.borrow_mut() = Some(i);

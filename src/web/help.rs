@@ -56,7 +56,11 @@ pub fn help_text(h: &HelpRequest<'_>) -> String {
 
     if let Some(code) = h.code {
         let lines: Vec<&str> = code.lines().collect();
-        t.push_str(&format!("\nMy code ({} lines):\n```wat\n", lines.len()));
+        t.push_str(&format!(
+            "\nMy code ({} lines):\n```{}\n",
+            lines.len(),
+            lab.language.name()
+        ));
         for line in lines.iter().take(MAX_CODE_LINES) {
             t.push_str(line);
             t.push('\n');

@@ -401,8 +401,16 @@ fn program_here(job: &Job) -> Option<Rc<Program>> {
     })
 }
 
+/// Modules above this size (an interpreter's) never run here when the
+/// worker can run them: compiling one on the page would cost more than the
+/// round trip, and its runs are long anyway.
+const HERE_MAX_BYTES: usize = 1 << 20;
+
 /// Runs `job` here if it finishes within [`HERE_FIRST`] engine steps.
 fn try_here(job: &Job) -> Option<Outcome> {
+    if job.binary.bytes.len() > HERE_MAX_BYTES {
+        return None;
+    }
     let program = program_here(job)?;
     let mut exec = Execution::start(&program, job.request.clone());
     if !exec.advance(HERE_FIRST) {
@@ -446,11 +454,11 @@ async fn grade_here(
     grading.report()
 }
 
-/// Runs one request (`binary` is the module `program` was made from);
+/// Runs one request on `binary` (with call depth cap `stack_depth`);
 /// cancelling ends it as stopped.
 pub async fn run(
     binary: &Binary,
-    program: &Program,
+    stack_depth: u32,
     request: Request,
     cancel: Rc<Cell<bool>>,
     on_tick: impl Fn(Tick),
@@ -459,7 +467,7 @@ pub async fn run(
     let job = Job {
         module_id: binary.id().into(),
         binary: binary.clone(),
-        stack_depth: program.stack_depth(),
+        stack_depth,
         request,
     };
     let quick = match choice() {
@@ -481,7 +489,19 @@ pub async fn run(
             files: Default::default(),
             memory: Vec::new(),
         },
-        Reply::Unavailable => run_here(program, job.request, cancel, on_tick).await,
+        Reply::Unavailable => match program_here(&job) {
+            Some(program) => run_here(&program, job.request, cancel, on_tick).await,
+            None => Outcome {
+                end: End::LinkError {
+                    message: "the module could not be loaded here".into(),
+                },
+                fuel_used: 0,
+                stdout: Vec::new(),
+                stderr: Vec::new(),
+                files: Default::default(),
+                memory: Vec::new(),
+            },
+        },
     };
     show_engines();
     outcome

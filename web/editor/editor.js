@@ -18,6 +18,7 @@ import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirro
 import { searchKeymap, highlightSelectionMatches } from "@codemirror/search";
 import { closeBrackets, closeBracketsKeymap } from "@codemirror/autocomplete";
 import { wast } from "@codemirror/lang-wast";
+import { python } from "@codemirror/lang-python";
 import { setDiagnostics, lintGutter, lintKeymap } from "@codemirror/lint";
 import { oneDarkTheme } from "@codemirror/theme-one-dark";
 import {
@@ -94,9 +95,10 @@ function themeFor(dark) {
 }
 
 window.SandlabEditor = {
-  /// Creates an editor in `parent` holding `doc`; `onChange(text)` is called
-  /// on every edit. Returns a handle for the other calls.
-  create(parent, doc, label, dark, onChange) {
+  /// Creates an editor in `parent` holding `doc`, highlighting `mode`
+  /// ("wat" or "python"); `onChange(text)` is called on every edit. Returns
+  /// a handle for the other calls.
+  create(parent, doc, label, dark, onChange, mode) {
     const theme = new Compartment();
     const view = new EditorView({
       parent,
@@ -113,7 +115,7 @@ window.SandlabEditor = {
             { key: "Mod-Enter", run: () => true },
             { key: "Shift-Mod-Enter", run: () => true },
           ])),
-          wast(),
+          mode === "python" ? python() : wast(),
           // Long lines wrap: no sideways scrolling on a phone.
           EditorView.lineWrapping,
           lintGutter(),

@@ -8,6 +8,7 @@ use crate::web::lrs::{self, LrsAction, LrsView};
 use crate::web::outbox::Key;
 use crate::web::progress::Progress;
 use std::rc::Rc;
+use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -130,27 +131,43 @@ fn on_send(send: Send, problem: UseStateHandle<Option<String>>) -> Callback<Mous
                 return;
             }
         };
-        let mut record = send.catalog.record(&send.progress);
-        record.labs.retain(|l| l.course == send.course);
-        if record.labs.is_empty() {
-            problem.set(Some(
-                "Nothing to send yet: check a lab of this course first.".into(),
-            ));
-            return;
-        }
-        let statements = match send.catalog.statements(&record) {
-            Ok(s) => s,
-            Err(e) => {
-                problem.set(Some(e));
+        let (catalog, progress, lrs_view) = (
+            send.catalog.clone(),
+            send.progress.clone(),
+            send.lrs.clone(),
+        );
+        let (course, endpoint, problem) =
+            (send.course.clone(), send.endpoint.clone(), problem.clone());
+        spawn_local(async move {
+            let mut record = match catalog.record(&progress).await {
+                Ok(record) => record,
+                Err(e) => {
+                    problem.set(Some(e));
+                    return;
+                }
+            };
+            record.labs.retain(|l| l.course == course);
+            if record.labs.is_empty() {
+                problem.set(Some(
+                    "Nothing to send yet: check a lab of this course first.".into(),
+                ));
                 return;
             }
-        };
-        // Queued first: from here on nothing is lost, whatever the network does.
-        if let Err(e) = lrs::update(|o| {
-            o.add(&send.endpoint, statements);
-        }) {
-            problem.set(Some(e));
-        }
-        lrs::send(send.endpoint.clone(), key, send.lrs.clone());
+            let statements = match catalog.statements(&record) {
+                Ok(s) => s,
+                Err(e) => {
+                    problem.set(Some(e));
+                    return;
+                }
+            };
+            // Queued first: from here on nothing is lost, whatever the
+            // network does.
+            if let Err(e) = lrs::update(|o| {
+                o.add(&endpoint, statements);
+            }) {
+                problem.set(Some(e));
+            }
+            lrs::send(endpoint, key, lrs_view);
+        });
     })
 }

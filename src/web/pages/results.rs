@@ -4,6 +4,7 @@
 //! browser.
 
 use crate::lab::Course;
+use crate::record::Record;
 use crate::web::app::{Catalog, use_ctx};
 use crate::web::browser;
 use crate::web::components::SendPanel;
@@ -147,7 +148,30 @@ fn on_export(
             ));
             return;
         }
-        let record = catalog.record(&progress);
+        let (catalog, progress, message) = (catalog.clone(), progress.clone(), message.clone());
+        message.set(Some("Re-grading your work for the record…".into()));
+        spawn_local(async move {
+            let record = match catalog.record(&progress).await {
+                Ok(record) => record,
+                Err(e) => {
+                    message.set(Some(format!("Export failed: {e}")));
+                    return;
+                }
+            };
+            export(&catalog, &progress, &message, what, &record);
+        });
+    })
+}
+
+/// Offers `record` (or its CSV or statements) as a download.
+fn export(
+    catalog: &Catalog,
+    progress: &Progress,
+    message: &UseStateHandle<Option<String>>,
+    what: Export,
+    record: &Record,
+) {
+    {
         let stem = progress
             .learner_name
             .trim()
@@ -156,18 +180,18 @@ fn on_export(
             Export::Record => (
                 format!("sandlab-record-{stem}.json"),
                 "application/json",
-                Ok(crate::record::write(&record)),
+                Ok(crate::record::write(record)),
             ),
             Export::Csv => (
                 format!("sandlab-results-{stem}.csv"),
                 "text/csv",
-                Ok(crate::record::csv(&record)),
+                Ok(crate::record::csv(record)),
             ),
             Export::Xapi => (
                 format!("sandlab-xapi-{stem}.json"),
                 "application/json",
                 catalog
-                    .statements(&record)
+                    .statements(record)
                     .map(|s| serde_json::to_string_pretty(&s).unwrap_or_default()),
             ),
         };
@@ -177,7 +201,7 @@ fn on_export(
                 Err(e) => format!("Export failed: {e}"),
             },
         ));
-    })
+    }
 }
 
 /// Downloads a backup of all the learner's work.

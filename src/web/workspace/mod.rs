@@ -7,7 +7,7 @@ use crate::grade;
 use crate::lab::{CheckKind, Course, Lab};
 use crate::language::{Runnable, Source, Submission};
 use crate::record::{self, Attempts, LabRecord, Learner, Record};
-use crate::sandbox::{Program, Request};
+use crate::sandbox::Request;
 
 /// The code the editor shows: the learner's, or the starter until they
 /// first edit.
@@ -45,8 +45,8 @@ pub fn submission(lab: &Lab, saved: &LabProgress) -> Option<Submission> {
 /// first input). It runs under the limits of the check whose input it
 /// borrows (a check may raise the lab's fuel), or the lab's own when there
 /// is none, in the world the language adds.
-pub fn run_request(lab: &Lab, program: &Program, runnable: &Runnable) -> Request {
-    let (mut request, limits) = if program.export_sig("_start").is_some() {
+pub fn run_request(lab: &Lab, has_start: bool, runnable: &Runnable) -> Request {
+    let (mut request, limits) = if has_start {
         let mut r = Request::command();
         let run = lab.checks.iter().find_map(|c| match &c.kind {
             CheckKind::Run(run) => Some((run, c.limits)),

@@ -179,7 +179,7 @@ fn run_of(lab: &Lab, wat: &str, adjust: impl FnOnce(&mut language::Runnable)) ->
     let mut runnable = language::build(lab.language, &Submission::wat(wat), None).expect("builds");
     adjust(&mut runnable);
     let program = compile::load(&runnable.binary, lab.limits.stack_depth).expect("loads");
-    run_request(lab, &program, &runnable)
+    run_request(lab, program.export_sig("_start").is_some(), &runnable)
 }
 
 const COMMAND: &str = r#"(module (memory (export "memory") 1) (func (export "_start")))"#;

@@ -3,8 +3,11 @@
 
 use crate::error::{CliError, CliResult};
 use crate::io::{self, prefixed};
+use sandlab::lab::RuntimeFile;
+use sandlab::language::Language;
 use sandlab::{grade, lab};
-use std::path::PathBuf;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
 
 /// Write the browser bundle: the labs under DIR without their reference
 /// solutions, with random checks' expected values computed from them.
@@ -15,10 +18,15 @@ pub struct Args {
     /// Where to write the bundle (JSON).
     #[arg(long, short)]
     out: PathBuf,
+    /// Where to write the language runtimes the labs need (gzipped, named
+    /// by their hash: `python-0123abcd….wasm.gz`); the bundle names them as
+    /// `runtimes/…`, beside the app.
+    #[arg(long)]
+    runtimes: Option<PathBuf>,
 }
 
 pub fn exec(args: Args) -> CliResult {
-    let Args { dir, out } = args;
+    let Args { dir, out, runtimes } = args;
     let files = io::read_tree(&dir)?;
     let mut loaded = lab::load_courses(&files);
     io::attach_runtimes(loaded.courses.iter_mut().flat_map(|c| c.labs.iter_mut()))?;
@@ -43,7 +51,11 @@ pub fn exec(args: Args) -> CliResult {
         }
         return Err(CliError::LabsHaveProblems);
     }
-    let text = lab::make_bundle(&files, &loaded.courses);
+    let files_of_runtimes = match &runtimes {
+        Some(folder) => write_runtimes(folder, &loaded.courses)?,
+        None => Vec::new(),
+    };
+    let text = lab::make_bundle(&files, &loaded.courses, &files_of_runtimes);
     if let Some(parent) = out.parent() {
         // A folder that cannot be made shows up as the write's error below.
         let _ = std::fs::create_dir_all(parent);
@@ -60,4 +72,50 @@ pub fn exec(args: Args) -> CliResult {
         text.len()
     );
     Ok(())
+}
+
+/// Writes, gzipped, the runtime of every language the courses' labs use,
+/// into `folder` (whose old runtimes are left alone: a page still open may
+/// want them).
+fn write_runtimes(folder: &Path, courses: &[lab::Course]) -> Result<Vec<RuntimeFile>, CliError> {
+    let mut languages: Vec<Language> = courses
+        .iter()
+        .flat_map(|c| &c.labs)
+        .map(|l| l.language)
+        .filter(|l| l.needs_runtime())
+        .collect();
+    languages.sort();
+    languages.dedup();
+    std::fs::create_dir_all(folder).map_err(|error| CliError::Io {
+        path: folder.to_path_buf(),
+        error,
+    })?;
+    let mut out = Vec::new();
+    for language in languages {
+        let Some(runtime) = io::runtime(language)? else {
+            return Err(CliError::Unusable(format!(
+                "the {} runtime is not installed: run scripts/python-runtime",
+                language.spec().title
+            )));
+        };
+        let file = RuntimeFile::path(language.name(), &runtime.id);
+        let name = file.rsplit('/').next().unwrap_or(&file);
+        let path = folder.join(name);
+        if !path.is_file() {
+            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+            gz.write_all(&runtime.binary.bytes)
+                .and_then(|()| gz.finish())
+                .and_then(|bytes| std::fs::write(&path, bytes))
+                .map_err(|error| CliError::Io {
+                    path: path.clone(),
+                    error,
+                })?;
+        }
+        out.push(RuntimeFile {
+            language: language.name().to_string(),
+            file,
+            id: runtime.id.clone(),
+        });
+    }
+    Ok(out)
 }

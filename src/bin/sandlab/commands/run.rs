@@ -10,14 +10,14 @@ use sandlab::vocab::{FuncSig, Limits, ValType, Value};
 use std::io::{Read as _, Write as _};
 use std::path::PathBuf;
 
-/// Run a module in the sandbox with default limits: a WASI command's
-/// `_start`, or the function named by --invoke with ARGS as its
-/// arguments. Prints its stdout and stderr as they are, then the exit
+/// Run a program in the sandbox with its language's default limits: a
+/// WASI command's `_start` (a Python script's code), or the function named
+/// by --invoke with ARGS as its arguments. Prints its stdout and stderr as they are, then the exit
 /// code and fuel on stderr. Exits with the program's exit code, 125 if
 /// it trapped or hit a limit, 2 if the file could not be used.
 #[derive(clap::Args)]
 pub struct Args {
-    /// The module: .wat or .wasm.
+    /// The program: .wat, .wasm or .py.
     file: PathBuf,
     /// A file to use as stdin (default: this tool's own stdin).
     #[arg(long)]
@@ -25,12 +25,14 @@ pub struct Args {
     /// Call this exported function instead of `_start`.
     #[arg(long, value_name = "FUNCTION")]
     invoke: Option<String>,
-    /// Instruction budget.
-    #[arg(long, default_value_t = Limits::default().fuel)]
-    fuel: u64,
-    /// Memory cap in 64 KiB pages.
-    #[arg(long, default_value_t = Limits::default().memory_pages)]
-    memory_pages: u32,
+    /// Instruction budget [default: the language's, 10000000 for a module,
+    /// 500000000 for Python].
+    #[arg(long)]
+    fuel: Option<u64>,
+    /// Memory cap in 64 KiB pages [default: the language's, 256 for a
+    /// module, 1024 for Python].
+    #[arg(long)]
+    memory_pages: Option<u32>,
     /// Command-line arguments for the program (after `--`), or the
     /// function's arguments with --invoke.
     #[arg(last = true)]
@@ -40,13 +42,14 @@ pub struct Args {
 pub fn exec(args: Args) -> CliResult {
     let bytes = io::read_submission(&args.file)?;
     let name = args.file.to_string_lossy().into_owned();
-    let limits = Limits {
-        fuel: args.fuel,
-        memory_pages: args.memory_pages,
-        ..Limits::default()
-    };
     let submission = Submission::from_file(&name, bytes)
         .map_err(|e| CliError::Unusable(format!("{name}: {e}")))?;
+    let defaults = submission.language.spec().limits;
+    let limits = Limits {
+        fuel: args.fuel.unwrap_or(defaults.fuel),
+        memory_pages: args.memory_pages.unwrap_or(defaults.memory_pages),
+        ..defaults
+    };
     let runtime = io::runtime(submission.language)?;
     if submission.language.needs_runtime() && runtime.is_none() {
         return Err(CliError::Unusable(format!(

@@ -15,6 +15,7 @@ mod help_panel;
 mod hints;
 mod prerequisites;
 mod run;
+mod runtime;
 mod time;
 mod upload;
 
@@ -35,6 +36,7 @@ use help_panel::HelpPanel;
 use hints::Hints;
 use prerequisites::Prerequisites;
 use run::use_run;
+use runtime::use_runtime;
 use time::use_active_time;
 use upload::UploadZone;
 use yew::prelude::*;
@@ -55,9 +57,24 @@ pub fn LabPage(props: &LabProps) -> Html {
     let found = ctx.catalog.find(&props.course, &props.lab).is_some();
     let key = lab_key(&props.course, &props.lab);
     let on_input = use_active_time(&ctx.progress, key.clone(), found);
+    let language = ctx
+        .catalog
+        .find(&props.course, &props.lab)
+        .map(|(_, lab)| lab.language);
+    let runtime_file = language.and_then(|l| ctx.catalog.runtime_file(l).cloned());
+    let runtime = use_runtime(language, runtime_file);
 
-    let Some((course, lab)) = ctx.catalog.find(&props.course, &props.lab) else {
+    let Some((course, found_lab)) = ctx.catalog.find(&props.course, &props.lab) else {
         return html! { <NotFound /> };
+    };
+    // The lab as it runs: with its runtime, once loaded.
+    let lab = &match runtime.runtime() {
+        Some(r) => {
+            let mut lab = found_lab.clone();
+            lab.attach(r);
+            lab
+        }
+        None => found_lab.clone(),
     };
     browser::set_title(&lab.title);
     let saved = ctx.progress.lab(&key);
@@ -134,14 +151,15 @@ pub fn LabPage(props: &LabProps) -> Html {
                     } else if lab.language.has_editor() {
                         <Editor code={AttrValue::from(code.clone())} on_change={to.edit()}
                             error={error_mark(&check.report)} dark={dark}
-                            label={format!("{} editor", lab.language.spec().title)} />
+                            label={format!("{} editor", lab.language.spec().title)}
+                            mode={editor_mode(lab)} />
                         <p class="keys" id="editor-keys">{ keys_hint() }</p>
                     } else {
                         <UploadZone on_upload={to.upload()}
                             uploaded={saved.upload.as_ref().map(|(name, bytes)| (name.clone(), bytes.len()))} />
                     }
                     <ActionButtons has_code={lab.has_code()} has_editor={lab.language.has_editor()}
-                        busy={is_busy} ready={submission.is_some() && !locked}
+                        busy={is_busy} ready={submission.is_some() && !locked && runtime.ready()}
                         help_open={*help_open} edited={saved.code.is_some()} can_undo={saved.before_reset.is_some()}
                         on_check={check.on_check(&ctx.progress, lab, &key, submission.clone(), &saved.answers)}
                         on_run={run.on_run(lab, submission.clone())} on_stop={check.on_stop()}
@@ -151,6 +169,7 @@ pub fn LabPage(props: &LabProps) -> Html {
                             question={(*help_question).clone()} {on_question}
                             report={(*check.report).clone()} />
                     }
+                    { runtime::status(&runtime, lab.language) }
                     <BusyView busy={*check.busy} />
                     <div class="results" aria-live="polite" data-finished={check.finished.to_string()}>
                         if let Some(r) = &*check.report { <ReportView report={r.clone()} /> }
@@ -180,6 +199,14 @@ fn keys_hint() -> String {
         "Keys: {} checks, {} runs. Tab indents in the editor; to move on, press {}.",
         keys.check, keys.run, keys.leave
     )
+}
+
+/// CodeMirror's mode for the lab's language.
+fn editor_mode(lab: &crate::lab::Lab) -> AttrValue {
+    match lab.language.spec().input {
+        crate::language::Input::Editor { mode } => AttrValue::Static(mode),
+        crate::language::Input::Upload { .. } => AttrValue::Static("wat"),
+    }
 }
 
 /// Marks where a compile error is, for the editor.

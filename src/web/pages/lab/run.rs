@@ -40,11 +40,20 @@ impl RunHandle {
                 return;
             };
             let flag = check.start();
-            let built = language::build(lab.language, &submission).and_then(|runnable| {
-                compile::load(&runnable.binary, lab.limits.stack_depth)
-                    .map(|program| (runnable, program))
-            });
-            let (runnable, program) = match built {
+            // The page compiles a module of the learner's own to learn
+            // whether it is a command; an interpreter always is one, and
+            // is too big to compile here for that.
+            let built = language::build(lab.language, &submission, lab.runtime.as_deref())
+                .and_then(|runnable| {
+                    let has_start = match lab.language.needs_runtime() {
+                        true => true,
+                        false => compile::load(&runnable.binary, lab.limits.stack_depth)?
+                            .export_sig("_start")
+                            .is_some(),
+                    };
+                    Ok((runnable, has_start))
+                });
+            let (runnable, has_start) = match built {
                 Ok(built) => built,
                 Err(e) => {
                     check.report.set(Some(grade::compile_failure(&lab, e)));
@@ -53,7 +62,7 @@ impl RunHandle {
                     return;
                 }
             };
-            let request = workspace::run_request(&lab, &program, &runnable);
+            let request = workspace::run_request(&lab, has_start, &runnable);
             let limit = request.limits.fuel;
             check.busy.set(Busy::Running(Tick {
                 checks_done: 0,
@@ -64,7 +73,8 @@ impl RunHandle {
             let (check, run_view) = (check.clone(), run_view.clone());
             spawn_local(async move {
                 let ticker = check.busy.clone();
-                let outcome = runner::run(&runnable.binary, &program, request, flag, move |t| {
+                let depth = request.limits.stack_depth;
+                let outcome = runner::run(&runnable.binary, depth, request, flag, move |t| {
                     ticker.set(Busy::Running(t))
                 })
                 .await;

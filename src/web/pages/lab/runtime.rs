@@ -1,0 +1,108 @@
+//! The language runtime a lab runs in (Python's interpreter): loaded when
+//! the lab page opens (downloaded once, then from the browser's cache), and
+//! what the page shows meanwhile.
+
+use crate::lab::RuntimeFile;
+use crate::language::{Language, Runtime};
+use crate::web::runtime;
+use std::sync::Arc;
+use wasm_bindgen_futures::spawn_local;
+use yew::prelude::*;
+
+/// Where a lab's runtime is.
+#[derive(Clone)]
+pub enum RuntimeState {
+    /// The lab's language runs without one.
+    NotNeeded,
+    Loading,
+    Ready(Arc<Runtime>),
+    /// Why it could not be loaded, for the learner.
+    Failed(String),
+}
+
+impl PartialEq for RuntimeState {
+    fn eq(&self, other: &RuntimeState) -> bool {
+        match (self, other) {
+            (RuntimeState::Ready(a), RuntimeState::Ready(b)) => a.id == b.id,
+            (RuntimeState::Failed(a), RuntimeState::Failed(b)) => a == b,
+            (RuntimeState::NotNeeded, RuntimeState::NotNeeded)
+            | (RuntimeState::Loading, RuntimeState::Loading) => true,
+            _ => false,
+        }
+    }
+}
+
+impl RuntimeState {
+    /// Whether Check and Run can start.
+    pub fn ready(&self) -> bool {
+        matches!(self, RuntimeState::NotNeeded | RuntimeState::Ready(_))
+    }
+
+    /// The runtime, once loaded.
+    pub fn runtime(&self) -> Option<&Arc<Runtime>> {
+        match self {
+            RuntimeState::Ready(r) => Some(r),
+            _ => None,
+        }
+    }
+}
+
+/// Loads the runtime of `language` (from `file`) for the page; `None` for
+/// a page without a lab.
+#[hook]
+pub fn use_runtime(language: Option<Language>, file: Option<RuntimeFile>) -> RuntimeState {
+    let initial = {
+        let file = file.clone();
+        move || match (language, &file) {
+            (Some(l), _) if !l.needs_runtime() => RuntimeState::NotNeeded,
+            (None, _) => RuntimeState::NotNeeded,
+            (Some(_), Some(f)) => {
+                runtime::loaded(f).map_or(RuntimeState::Loading, RuntimeState::Ready)
+            }
+            (Some(l), None) => RuntimeState::Failed(format!(
+                "this build of the app has no {} runtime, so this lab cannot run: tell the instructor",
+                l.spec().title
+            )),
+        }
+    };
+    let state = use_state(initial);
+    {
+        let state = state.clone();
+        use_effect_with(
+            (language, file.map(|f| (f.file.clone(), f.id.clone()))),
+            move |(language, file)| {
+                if let (Some(language), Some((path, id)), RuntimeState::Loading) =
+                    (*language, file.clone(), (*state).clone())
+                {
+                    let file = RuntimeFile {
+                        language: language.name().to_string(),
+                        file: path,
+                        id,
+                    };
+                    spawn_local(async move {
+                        state.set(match runtime::load(language, &file).await {
+                            Ok(runtime) => RuntimeState::Ready(runtime),
+                            Err(why) => RuntimeState::Failed(why),
+                        });
+                    });
+                }
+            },
+        );
+    }
+    (*state).clone()
+}
+
+/// What the page says while the runtime loads, or why it could not.
+pub fn status(state: &RuntimeState, language: Language) -> Html {
+    match state {
+        RuntimeState::Loading => html! {
+            <p class="runtime-status" role="status">
+                { format!("Loading {} (once; it stays in this browser)…", language.spec().title) }
+            </p>
+        },
+        RuntimeState::Failed(why) => html! {
+            <p class="runtime-status error" role="alert">{ why }</p>
+        },
+        _ => html! {},
+    }
+}
