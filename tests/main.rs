@@ -11,6 +11,9 @@
 //! - `hostile`: hostile submissions beyond the grading fixtures (see
 //!   docs/reliability.md).
 //! - `lrs`: xAPI statements posted to a real LRS (Ralph) on loopback.
+//! - `python`: Python labs graded in the real runtime (every script check
+//!   kind, what a failure shows, hostile programs), against
+//!   `fixtures/labs/python`.
 //! - `regression`: tests that each pin a bug that was found and fixed.
 //! - `report`: `sandlab report` on a generated class.
 //! - `verdicts`: what a failed check tells the learner, and the lab fields
@@ -29,6 +32,7 @@ mod fuzz_corpus;
 mod grading;
 mod hostile;
 mod lrs;
+mod python;
 mod records;
 mod regression;
 mod report;

@@ -42,6 +42,10 @@ STDLIB = {}
 # preopened directory).
 JOB = ".sandlab/job.json"
 RESULT = ".sandlab/result.json"
+# The job's token, copied into the result: the grader ignores a result
+# without it (one the learner's code wrote). The job's file is deleted
+# before the learner's code runs.
+TOKEN = None
 # The learner's files: frames in other files (this harness, the standard
 # library) are left out of the tracebacks a learner sees.
 HARNESS = __file__ if "__file__" in globals() else "<sandlab>"
@@ -103,12 +107,15 @@ def init(manifest, preload):
 
 def run(argv):
     """One run: returns its exit code."""
+    global TOKEN
     sys.argv = list(argv[1:]) or [""]
     try:
         with open(JOB, encoding="utf-8") as f:
             job = json.load(f)
+        os.remove(JOB)
     except OSError:
         job = None
+    TOKEN = job.get("token") if job else None
     try:
         if job is None:
             return run_script(sys.argv[0])
@@ -126,6 +133,8 @@ def run(argv):
 
 
 def write_result(result):
+    if TOKEN is not None:
+        result["token"] = TOKEN
     os.makedirs(RESULT.rsplit("/", 1)[0], exist_ok=True)
     with open(RESULT, "w", encoding="utf-8") as f:
         json.dump(result, f)

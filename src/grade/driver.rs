@@ -310,11 +310,12 @@ impl<'l> Grading<'l> {
         let mut verdict = rules.verdict(run.case, &run.requests[run.case], &outcome);
         // A script that raised says more by its exception than by the exit
         // code or missing output that followed.
-        if !verdict.is_pass()
-            && lab.language.spec().family == Family::Script
-            && let Some(crashed) = kinds::script::crash(&outcome)
-        {
-            verdict = crashed;
+        if !verdict.is_pass() && lab.language.spec().family == Family::Script {
+            if let Some(crashed) = kinds::script::crash(&run.requests[run.case], &outcome) {
+                verdict = crashed;
+            } else {
+                verdict = kinds::script::in_script_terms(verdict);
+            }
         }
         let case = run.case + 1;
         if verdict.is_pass() && case < run.requests.len() {

@@ -147,10 +147,12 @@ fn script_expected(
             call_job(&r.function, &input, None, None, r.tolerance),
             Default::default(),
         );
+        // Its job (and token), before the learner's world is added.
+        let request_for_result = request.clone();
         request.limits = limits;
         runnable.add_world(&mut request);
         let outcome = sandbox::run(program, request);
-        let Some(found) = result(&outcome) else {
+        let Some(found) = result(&request_for_result, &outcome) else {
             return Err(ExpectedError::SolutionFails {
                 check: check.to_string(),
                 call,

@@ -15,11 +15,15 @@ use std::collections::BTreeMap;
 /// The learner's file, in the run's folder.
 pub(super) const MAIN: &str = "main.py";
 
-/// A Python lab's limits unless it sets its own: an interpreter spends
-/// dozens of instructions per line of Python, and its heap starts at a few
-/// megabytes.
+/// A Python lab's limits unless it sets its own. The interpreter spends
+/// thousands of WebAssembly instructions per line of Python (a turn of
+/// `for i in range(n): x += i` at the top level costs about 5,000 fuel;
+/// most are `local.get`s an engine compiles away, so fuel runs about ten
+/// times faster than a module's): 10G fuel is a few million turns of such a
+/// loop, and stops an endless one in about a second in the browser's engine
+/// (measured in BENCHMARKS.md). Its heap starts at a few megabytes.
 pub(super) const LIMITS: Limits = Limits {
-    fuel: 500_000_000,
+    fuel: 10_000_000_000,
     memory_pages: 1024,
     stack_depth: 10_000,
     output_bytes: 64 * 1024,

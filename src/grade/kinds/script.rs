@@ -18,7 +18,17 @@ pub(crate) const JOB: &str = ".sandlab/job.json";
 pub(crate) const RESULT: &str = ".sandlab/result.json";
 
 /// A run with `job` for the harness, and `files` beside it.
-pub(crate) fn job_request(job: Json, files: BTreeMap<String, Vec<u8>>) -> Request {
+///
+/// The job carries a token the harness copies into its result after it has
+/// read the job and deleted its file: a result without it was written by
+/// the learner's code, not the harness, and counts for nothing. (Code that
+/// digs the token out of the harness's frames can still fool it, as it can
+/// any in-process grader; the instructor sees that code in the record.) The
+/// token is a hash of the job, so a run is the same on every machine.
+pub(crate) fn job_request(mut job: Json, files: BTreeMap<String, Vec<u8>>) -> Request {
+    use sha2::{Digest, Sha256};
+    let token = crate::lab::hex(&Sha256::digest(job.to_string().as_bytes())[..16]);
+    job["token"] = json!(token);
     let mut request = Request::command();
     request.world.files = files;
     request
@@ -55,9 +65,37 @@ pub(crate) fn call_job(
     job
 }
 
-/// What the harness left, if it left anything readable.
-pub(crate) fn result(outcome: &Outcome) -> Option<Json> {
-    serde_json::from_slice(outcome.files.get(RESULT)?).ok()
+/// What the harness left, if it left anything readable, written by the
+/// harness itself: with the job's token (a run without a job, a script's
+/// own run, has none).
+pub(crate) fn result(request: &Request, outcome: &Outcome) -> Option<Json> {
+    let found: Json = serde_json::from_slice(outcome.files.get(RESULT)?).ok()?;
+    let token = |json: &Json| json.get("token").and_then(Json::as_str).map(str::to_string);
+    let wanted = request
+        .world
+        .files
+        .get(JOB)
+        .and_then(|job| serde_json::from_slice::<Json>(job).ok())
+        .and_then(|job| token(&job));
+    (token(&found) == wanted).then_some(found)
+}
+
+/// The verdict of a run that ended normally with no result from the
+/// harness: the learner's code ended the interpreter itself (`os._exit`)
+/// before the check finished, or wrote a result of its own.
+fn no_result(outcome: &Outcome) -> Verdict {
+    let message = match &outcome.end {
+        End::Exited(code) => format!(
+            "the code ended the program (exit code {code}, os._exit?) before the check finished"
+        ),
+        _ => "the check's result was not written by sandlab's harness \
+              (did the code write .sandlab/result.json itself?)"
+            .into(),
+    };
+    Verdict::Ended(End::Trapped {
+        kind: TrapKind::Other,
+        message,
+    })
 }
 
 /// The verdict for an exception the harness caught (a `SyntaxError` is a
@@ -87,22 +125,43 @@ pub(crate) fn exception(result: &Json) -> Option<Verdict> {
 
 /// A failed run of a script, as its harness saw it: an uncaught exception
 /// says more than the exit code it caused.
-pub(crate) fn crash(outcome: &Outcome) -> Option<Verdict> {
-    exception(&result(outcome)?)
+pub(crate) fn crash(request: &Request, outcome: &Outcome) -> Option<Verdict> {
+    exception(&result(request, outcome)?)
+}
+
+/// A verdict about the interpreter's WebAssembly, said in the script's
+/// terms. The interpreter's C stack sits below its data with nothing
+/// beneath, so when it runs out a load or store goes past the end of
+/// memory: that only happens when recursion through the interpreter's own
+/// C code (`getattr`, `repr`, a sort's key) goes deeper than the stack
+/// holds, which Python stops with a `RecursionError` unless
+/// `sys.setrecursionlimit` was raised.
+pub(crate) fn in_script_terms(verdict: Verdict) -> Verdict {
+    match verdict {
+        Verdict::Ended(End::Trapped {
+            kind: TrapKind::MemoryOutOfBounds,
+            ..
+        }) => Verdict::Ended(End::Trapped {
+            kind: TrapKind::Other,
+            message: "the interpreter's stack ran out: recursion through Python's own \
+                      functions went too deep (was sys.setrecursionlimit raised?)"
+                .into(),
+        }),
+        other => other,
+    }
 }
 
 /// The verdict of a call job's run.
-fn call_verdict(outcome: &Outcome, what: impl FnOnce(&Json) -> String) -> Verdict {
+fn call_verdict(
+    request: &Request,
+    outcome: &Outcome,
+    what: impl FnOnce(&Json) -> String,
+) -> Verdict {
     if !outcome.end.is_normal() {
         return Verdict::Ended(outcome.end.clone());
     }
-    let Some(result) = result(outcome) else {
-        return Verdict::LabError {
-            message: format!(
-                "the runtime's harness left no result (the run {}); tell the instructor",
-                outcome.end
-            ),
-        };
+    let Some(result) = result(request, outcome) else {
+        return no_result(outcome);
     };
     if let Some(v) = exception(&result) {
         return v;
@@ -155,8 +214,8 @@ impl Rules for ScriptCall {
         vec![job_request(job, BTreeMap::new())]
     }
 
-    fn verdict(&self, _case: usize, _request: &Request, outcome: &Outcome) -> Verdict {
-        call_verdict(outcome, |r| call_what(r, &self.function))
+    fn verdict(&self, _case: usize, request: &Request, outcome: &Outcome) -> Verdict {
+        call_verdict(request, outcome, |r| call_what(r, &self.function))
     }
 
     fn describe(&self, _case: usize, _request: &Request) -> Described {
@@ -198,8 +257,8 @@ impl Rules for ScriptRandom {
             .collect()
     }
 
-    fn verdict(&self, case: usize, _request: &Request, outcome: &Outcome) -> Verdict {
-        call_verdict(outcome, |r| {
+    fn verdict(&self, case: usize, request: &Request, outcome: &Outcome) -> Verdict {
+        call_verdict(request, outcome, |r| {
             format!(
                 "{} (random input {} of {})",
                 call_what(r, &self.function),
@@ -232,14 +291,12 @@ impl Rules for ScriptTest {
         )]
     }
 
-    fn verdict(&self, _case: usize, _request: &Request, outcome: &Outcome) -> Verdict {
+    fn verdict(&self, _case: usize, request: &Request, outcome: &Outcome) -> Verdict {
         if !outcome.end.is_normal() {
             return Verdict::Ended(outcome.end.clone());
         }
-        let Some(result) = result(outcome) else {
-            return Verdict::LabError {
-                message: "the runtime's harness left no result; tell the instructor".into(),
-            };
+        let Some(result) = result(request, outcome) else {
+            return no_result(outcome);
         };
         if let Some(v) = exception(&result) {
             return v;

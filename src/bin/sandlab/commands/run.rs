@@ -26,7 +26,7 @@ pub struct Args {
     #[arg(long, value_name = "FUNCTION")]
     invoke: Option<String>,
     /// Instruction budget [default: the language's, 10000000 for a module,
-    /// 500000000 for Python].
+    /// 10000000000 for Python].
     #[arg(long)]
     fuel: Option<u64>,
     /// Memory cap in 64 KiB pages [default: the language's, 256 for a

@@ -1,0 +1,443 @@
+//! Python labs, graded in the real runtime (CPython 3.11 for WASI, built by
+//! `scripts/python-runtime`, which `scripts/test` runs first): every script
+//! check kind against the fixture course `fixtures/labs/python`, what a
+//! learner sees when their code fails, and hostile programs, each of which
+//! must end in a clear verdict, never a hang, a crash or a pass.
+
+use crate::support::{fixtures, read_tree};
+use sandlab::grade::{self, Report, Verdict};
+use sandlab::lab::{self, Lab};
+use sandlab::language::{Language, Runtime, Submission};
+use sandlab::sandbox::{End, Wanted};
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+
+/// The runtime where the CLI finds it. Missing, the test fails and says how
+/// to build it: a Python test that skipped itself would hide a broken build.
+pub fn runtime() -> Arc<Runtime> {
+    static RUNTIME: OnceLock<Arc<Runtime>> = OnceLock::new();
+    RUNTIME
+        .get_or_init(|| {
+            let dir = std::env::var_os("SANDLAB_RUNTIMES")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| {
+                    PathBuf::from(std::env::var_os("HOME").expect("HOME"))
+                        .join(".cache/sandlab/runtimes")
+                });
+            let path = dir.join("python.wasm");
+            let bytes = std::fs::read(&path).unwrap_or_else(|e| {
+                panic!(
+                    "{}: {e}: build the Python runtime with scripts/python-runtime \
+                     (scripts/test does)",
+                    path.display()
+                )
+            });
+            Runtime::new(Language::Python, bytes)
+        })
+        .clone()
+}
+
+/// A lab of the Python fixture course, with the runtime, prepared.
+fn python_lab(name: &str) -> Lab {
+    let files = read_tree(&fixtures().join("labs/python"));
+    let mut lab = lab::load_lab(&files, name).unwrap_or_else(|e| panic!("{name}: {e:?}"));
+    lab.attach(&runtime());
+    grade::compute_expected(&mut lab).expect("the reference solutions run");
+    lab
+}
+
+fn grade(lab: &str, source: &str) -> Report {
+    grade::grade(
+        &python_lab(lab),
+        &Submission::text(Language::Python, source),
+    )
+}
+
+fn verdict<'r>(report: &'r Report, check: &str) -> &'r Verdict {
+    &report
+        .checks
+        .iter()
+        .find(|c| c.name == check)
+        .unwrap_or_else(|| panic!("no check `{check}`"))
+        .verdict
+}
+
+/// The one run check of the `sandbox` lab (wants `done` printed).
+fn sandbox(source: &str) -> Verdict {
+    let report = grade("sandbox", source);
+    assert!(!report.passed, "{source} passed the sandbox lab");
+    report.checks[0].verdict.clone()
+}
+
+fn solution(lab: &str) -> String {
+    std::fs::read_to_string(fixtures().join(format!("labs/python/{lab}/solution.py")))
+        .expect("solution")
+}
+
+#[test]
+fn the_solutions_pass_every_check() {
+    for lab in ["funcs", "prog", "sandbox"] {
+        let report = grade(lab, &solution(lab));
+        assert!(
+            report.passed,
+            "{lab}: {:#?}",
+            report
+                .checks
+                .iter()
+                .map(|c| (&c.name, c.verdict.to_string()))
+                .collect::<Vec<_>>()
+        );
+        assert_eq!(report.score, report.max_score);
+        assert!(report.max_score > 0);
+    }
+}
+
+#[test]
+fn grading_is_deterministic_to_the_unit_of_fuel() {
+    let source = solution("funcs");
+    let fuel = |r: &Report| r.checks.iter().map(|c| c.fuel).collect::<Vec<_>>();
+    let first = grade("funcs", &source);
+    let second = grade("funcs", &source);
+    assert_eq!(fuel(&first), fuel(&second));
+    assert!(fuel(&first).iter().all(|f| *f > 0));
+}
+
+#[test]
+fn a_wrong_value_shows_the_call_what_it_wanted_and_what_came_back() {
+    let source = solution("funcs").replace("return a + b", "return a - b");
+    let report = grade("funcs", &source);
+    let Verdict::WrongAnswer(m) = verdict(&report, "add(2, 3)") else {
+        panic!("{:?}", verdict(&report, "add(2, 3)"));
+    };
+    assert_eq!(m.what, "add(2, 3)");
+    assert_eq!(m.expected, "5");
+    assert_eq!(m.actual, "-1");
+    // The random check names its input and the solution's value.
+    let Verdict::WrongAnswer(m) = verdict(&report, "random sums") else {
+        panic!("{:?}", verdict(&report, "random sums"));
+    };
+    assert!(
+        m.what.starts_with("add(") && m.what.contains("random input 1 of 5"),
+        "{m:?}"
+    );
+    // The test names the assertion and the values it compared.
+    let Verdict::WrongAnswer(m) = verdict(&report, "the tests' add") else {
+        panic!("{:?}", verdict(&report, "the tests' add"));
+    };
+    assert_eq!(m.expected, "assert total == 42");
+    assert_eq!(m.actual, "total is -2");
+    assert!(m.what.contains("line 6 of tests.py"), "{}", m.what);
+    // Checks of the other functions still pass.
+    assert!(verdict(&report, "mean of four").is_pass());
+}
+
+#[test]
+fn values_compare_as_python_compares_them() {
+    // A tuple matches the lab's list, NaN matches NaN, a dict matches the
+    // lab's table, and an int where a float is wanted matches if equal.
+    let report = grade("funcs", &solution("funcs"));
+    for check in ["pair is a tuple", "mean of nothing is nan", "counts"] {
+        assert!(verdict(&report, check).is_pass(), "{check}");
+    }
+    let source = solution("funcs").replace("return (1, \"two\")", "return [1, 2]");
+    let Verdict::WrongAnswer(m) = verdict(&grade("funcs", &source), "pair is a tuple").clone()
+    else {
+        panic!("a list with other items passed");
+    };
+    assert_eq!(m.actual, "[1, 2]");
+    assert_eq!(m.expected, "[1, 'two']");
+}
+
+#[test]
+fn an_exception_is_reported_with_the_learners_own_traceback() {
+    let source = "def add(a, b):\n    total = a + b\n    return total / 0\n";
+    let report = grade("funcs", source);
+    let Verdict::Exception {
+        kind,
+        message,
+        line,
+        traceback,
+    } = verdict(&report, "add(2, 3)")
+    else {
+        panic!("{:?}", verdict(&report, "add(2, 3)"));
+    };
+    assert_eq!(kind, "ZeroDivisionError");
+    assert_eq!(message, "division by zero");
+    assert_eq!(*line, Some(3));
+    assert!(
+        traceback.contains("main.py\", line 3, in add"),
+        "{traceback}"
+    );
+    // The harness's own frames are never shown.
+    assert!(!traceback.contains("sandlab_harness"), "{traceback}");
+}
+
+#[test]
+fn raises_passes_on_that_exception_only() {
+    let ok = grade("funcs", &solution("funcs"));
+    assert!(verdict(&ok, "parse_age rejects words").is_pass());
+    let source = solution("funcs").replace("return int(text)", "return 0");
+    let report = grade("funcs", &source);
+    let Verdict::WrongAnswer(m) = verdict(&report, "parse_age rejects words") else {
+        panic!("{:?}", verdict(&report, "parse_age rejects words"));
+    };
+    assert_eq!(m.expected, "to raise ValueError");
+    assert_eq!(m.actual, "returned 0");
+    let source = solution("funcs").replace("return int(text)", "raise KeyError(text)");
+    let report = grade("funcs", &source);
+    assert!(
+        matches!(verdict(&report, "parse_age rejects words"), Verdict::Exception { kind, .. } if kind == "KeyError")
+    );
+}
+
+#[test]
+fn a_syntax_error_is_a_compile_error_on_its_line() {
+    let report = grade("funcs", "def add(a, b):\n    return a +\n");
+    let error = report.compile_error.as_ref().expect("a compile error");
+    assert_eq!(error.line, Some(2));
+    assert!(
+        error.message.starts_with("SyntaxError"),
+        "{}",
+        error.message
+    );
+    let report = grade("funcs", "def add(a, b):\nreturn a + b\n");
+    let error = report.compile_error.as_ref().expect("a compile error");
+    assert!(
+        error.message.starts_with("IndentationError"),
+        "{}",
+        error.message
+    );
+    assert_eq!(error.line, Some(2));
+}
+
+#[test]
+fn a_missing_function_asks_for_its_definition() {
+    let report = grade("funcs", "def plus(a, b):\n    return a + b\n");
+    let v = verdict(&report, "add(2, 3)");
+    assert_eq!(
+        *v,
+        Verdict::Ended(End::MissingExport {
+            name: "add".into(),
+            wanted: Wanted::Definition
+        })
+    );
+    assert!(v.to_string().contains("def add(...):"), "{v}");
+}
+
+#[test]
+fn a_budget_counts_the_call() {
+    let ok = grade("funcs", &solution("funcs"));
+    let check = ok
+        .checks
+        .iter()
+        .find(|c| c.name == "add within budget")
+        .expect("check");
+    assert!(check.verdict.is_pass());
+    let slow = solution("funcs").replace(
+        "    return a + b",
+        "    for _ in range(100_000):\n        pass\n    return a + b",
+    );
+    let report = grade("funcs", &slow);
+    assert!(
+        matches!(verdict(&report, "add within budget"), Verdict::OverBudget { used, budget: 10_000_000 } if *used > 10_000_000),
+        "{:?}",
+        verdict(&report, "add within budget")
+    );
+}
+
+#[test]
+fn programs_get_stdin_arguments_files_and_exit_codes() {
+    let report = grade("prog", &solution("prog"));
+    assert!(report.passed);
+    let source = solution("prog").replace("sys.exit(len(sys.argv) - 1)", "sys.exit(7)");
+    let report = grade("prog", &source);
+    assert_eq!(
+        *verdict(&report, "exits with the number of arguments"),
+        Verdict::ExitCode {
+            expected: 3,
+            actual: 7
+        }
+    );
+}
+
+#[test]
+fn a_forged_result_file_counts_for_nothing() {
+    // Code that writes the harness's result itself and leaves before the
+    // harness can.
+    let forger = r#"
+import os
+def add(a, b):
+    os.makedirs(".sandlab", exist_ok=True)
+    with open(".sandlab/result.json", "w") as f:
+        f.write('{"passed": true}')
+    os._exit(0)
+"#;
+    let report = grade("funcs", forger);
+    let v = verdict(&report, "add(2, 3)");
+    assert!(!v.is_pass() && !v.is_lab_error(), "{v:?}");
+    assert!(v.to_string().contains("os._exit"), "{v}");
+    // Nor can it read the job to learn what is expected.
+    let reader = "def add(a, b):\n    return open('.sandlab/job.json').read()\n";
+    let report = grade("funcs", reader);
+    assert!(
+        matches!(verdict(&report, "add(2, 3)"), Verdict::Exception { kind, .. } if kind == "FileNotFoundError"),
+        "{:?}",
+        verdict(&report, "add(2, 3)")
+    );
+}
+
+#[test]
+fn ending_the_interpreter_at_import_fails_every_check_not_the_lab() {
+    // Were these lab errors they would leave the maximum score: 0 of 0.
+    let report = grade("funcs", "import os\nos._exit(0)\n");
+    assert!(!report.passed);
+    assert!(report.checks.iter().all(|c| !c.verdict.is_lab_error()));
+    assert!(report.max_score > 0 && report.score == 0);
+}
+
+#[test]
+fn an_endless_loop_runs_out_of_fuel() {
+    assert!(matches!(
+        sandbox("while True:\n    pass\n"),
+        Verdict::Ended(End::OutOfFuel { .. })
+    ));
+}
+
+#[test]
+fn endless_recursion_is_a_recursion_error() {
+    let v = sandbox("def f(n):\n    return f(n + 1)\n\nf(0)\n");
+    assert!(
+        matches!(&v, Verdict::Exception { kind, line: Some(2), .. } if kind == "RecursionError"),
+        "{v:?}"
+    );
+}
+
+#[test]
+fn recursion_past_the_interpreters_limit_stops_in_the_sandbox() {
+    // With Python's own limit lifted, each way recursion can grow ends in a
+    // clear verdict, never a crash of the grader: Python frames live on the
+    // heap (the memory limit), recursion through C code on the wasm stack
+    // (the call depth) or on the interpreter's own C stack (named as such).
+    let lifted = "import sys\nsys.setrecursionlimit(10**6)\n";
+    let v = sandbox(&format!("{lifted}def f(n):\n    return f(n + 1)\nf(0)\n"));
+    assert!(
+        matches!(v, Verdict::Ended(End::MemoryLimit { .. })),
+        "{v:?}"
+    );
+    let v = sandbox(&format!(
+        "{lifted}l = []\nfor i in range(10**5):\n    l = [l]\nprint(len(repr(l)))\n"
+    ));
+    assert!(
+        matches!(v, Verdict::Ended(End::StackOverflow { .. })),
+        "{v:?}"
+    );
+    let v = sandbox(&format!(
+        "{lifted}class A:\n    def __getattr__(self, n):\n        return getattr(self, n)\nA().x\n"
+    ));
+    assert!(
+        v.to_string().contains("the interpreter's stack ran out"),
+        "{v}"
+    );
+    // Within Python's own limit, the same recursion is a RecursionError.
+    let v = sandbox(
+        "class A:\n    def __getattr__(self, n):\n        return getattr(self, n)\nA().x\n",
+    );
+    assert!(
+        matches!(&v, Verdict::Exception { kind, .. } if kind == "RecursionError"),
+        "{v:?}"
+    );
+}
+
+#[test]
+fn a_memory_bomb_is_a_memory_error_or_the_memory_limit() {
+    for bomb in [
+        "x = [0] * 10**9\n",
+        "x = bytearray(10**9)\n",
+        "x = 'a' * 10**9\n",
+    ] {
+        let v = sandbox(bomb);
+        assert!(
+            matches!(&v, Verdict::Exception { kind, .. } if kind == "MemoryError")
+                || matches!(&v, Verdict::Ended(End::MemoryLimit { .. })),
+            "{bomb}: {v:?}"
+        );
+    }
+}
+
+#[test]
+fn endless_output_stops_at_the_output_limit() {
+    assert!(matches!(
+        sandbox("while True:\n    print('spam' * 100)\n"),
+        Verdict::Ended(End::OutputLimit { .. })
+    ));
+}
+
+#[test]
+fn the_host_is_out_of_reach() {
+    // No host files, no processes, no network, no threads: each is an
+    // exception the learner can read, never a pass or a crash.
+    let cases = [
+        (
+            "print(open('/etc/passwd').read())\n",
+            &["FileNotFoundError", "PermissionError"][..],
+        ),
+        (
+            "print(open('../../../etc/passwd').read())\n",
+            &["FileNotFoundError", "PermissionError"],
+        ),
+        ("import os\nos.system('ls')\n", &["AttributeError"]),
+        ("import subprocess\n", &["ModuleNotFoundError"]),
+        ("import socket\n", &["ModuleNotFoundError"]),
+        (
+            "import threading\nthreading.Thread(target=print).start()\n",
+            &["RuntimeError", "ModuleNotFoundError"],
+        ),
+    ];
+    for (source, kinds) in cases {
+        let report = grade("sandbox", source);
+        let check = &report.checks[0];
+        assert!(
+            matches!(&check.verdict, Verdict::Exception { kind, .. } if kinds.contains(&kind.as_str())),
+            "{source}: {:?}",
+            check.verdict
+        );
+        assert!(
+            !check.stdout.contains("root:"),
+            "{source}: {}",
+            check.stdout
+        );
+    }
+}
+
+#[test]
+fn exits_and_end_of_input_end_the_program_as_python_does() {
+    let report = grade("sandbox", "import sys\nprint('done')\nsys.exit(3)\n");
+    assert_eq!(
+        report.checks[0].verdict,
+        Verdict::ExitCode {
+            expected: 0,
+            actual: 3
+        }
+    );
+    // sys.exit(0) after the output passes; raise SystemExit is the same.
+    assert!(grade("sandbox", "import sys\nprint('done')\nsys.exit(0)\n").passed);
+    assert!(grade("sandbox", "print('done')\nraise SystemExit\n").passed);
+    let v = sandbox("name = input()\nprint('done')\n");
+    assert!(
+        matches!(&v, Verdict::Exception { kind, line: Some(1), .. } if kind == "EOFError"),
+        "{v:?}"
+    );
+}
+
+#[test]
+fn time_randomness_and_hashing_are_the_same_in_every_run() {
+    let source = "import random, time\nprint(random.random(), hash('abc'), time.time())\n";
+    let once = grade("sandbox", source).checks[0].stdout.clone();
+    let again = grade("sandbox", source).checks[0].stdout.clone();
+    assert_eq!(once, again);
+    assert!(!once.is_empty());
+    // Sleeping an hour does not hold up the grader: the clock moves, no
+    // time passes (were it to sleep, this test would hang).
+    let report = grade("sandbox", "import time\ntime.sleep(3600)\nprint('done')\n");
+    assert!(report.passed, "{:?}", report.checks[0].verdict);
+}
