@@ -225,14 +225,27 @@ fn a_missing_function_asks_for_its_definition() {
 }
 
 #[test]
-fn a_budget_counts_the_call() {
+fn a_budget_counts_the_learners_call_alone() {
+    let fuel = |report: &Report, check: &str| {
+        report
+            .checks
+            .iter()
+            .find(|c| c.name == check)
+            .expect("check")
+            .fuel
+    };
     let ok = grade("funcs", &solution("funcs"));
-    let check = ok
-        .checks
-        .iter()
-        .find(|c| c.name == "add within budget")
-        .expect("check");
-    assert!(check.verdict.is_pass());
+    assert!(verdict(&ok, "add within budget").is_pass());
+    // Not the interpreter's start-up, nor the harness, nor loading the
+    // module: a longer file with the same add spends the same fuel on it.
+    let used = fuel(&ok, "add within budget");
+    assert!(used < 50_000, "{used}");
+    let padded = format!(
+        "{}\n{}def unused():\n    return [i * i for i in range(100)]\n\nunused()\n",
+        solution("funcs"),
+        "# a comment line\n".repeat(500)
+    );
+    assert_eq!(fuel(&grade("funcs", &padded), "add within budget"), used);
     let slow = solution("funcs").replace(
         "    return a + b",
         "    for _ in range(100_000):\n        pass\n    return a + b",

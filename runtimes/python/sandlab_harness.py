@@ -28,6 +28,7 @@ import marshal
 import math
 import os
 import sys
+import time
 import traceback
 import types
 
@@ -46,6 +47,10 @@ RESULT = ".sandlab/result.json"
 # without it (one the learner's code wrote). The job's file is deleted
 # before the learner's code runs.
 TOKEN = None
+# The fuel the learner's call (or test) spent, for the result: the
+# sandbox's CPU clock reads fuel, so a budget counts the learner's code and
+# not this harness or the loading of the module.
+FUEL = None
 # The learner's files: frames in other files (this harness, the standard
 # library) are left out of the tracebacks a learner sees.
 HARNESS = __file__ if "__file__" in globals() else "<sandlab>"
@@ -107,7 +112,8 @@ def init(manifest, preload):
 
 def run(argv):
     """One run: returns its exit code."""
-    global TOKEN
+    global TOKEN, FUEL
+    FUEL = None
     sys.argv = list(argv[1:]) or [""]
     try:
         with open(JOB, encoding="utf-8") as f:
@@ -135,6 +141,8 @@ def run(argv):
 def write_result(result):
     if TOKEN is not None:
         result["token"] = TOKEN
+    if FUEL is not None:
+        result["fuel"] = FUEL
     os.makedirs(RESULT.rsplit("/", 1)[0], exist_ok=True)
     with open(RESULT, "w", encoding="utf-8") as f:
         json.dump(result, f)
@@ -260,6 +268,17 @@ def same(actual, expected, tolerance):
     return actual == expected
 
 
+def timed(function, *args):
+    """Calls `function`, keeping the fuel it spent in `FUEL`, even when it
+    raises."""
+    global FUEL
+    start = time.process_time_ns()
+    try:
+        return function(*args)
+    finally:
+        FUEL = time.process_time_ns() - start
+
+
 def call(job):
     """Calls one function of the learner's module with the lab's arguments
     and compares what it returns, or raises, with what is expected. Without
@@ -284,7 +303,7 @@ def call(job):
         expected = ast.literal_eval(job["expect_text"])
     raises = job.get("raises")
     try:
-        actual = function(*args)
+        actual = timed(function, *args)
     except SystemExit as exit:
         write_result({"exit": exit_code(exit), "call": shown})
         return 0
@@ -364,7 +383,7 @@ def test(job):
     try:
         module = load(path, path.rsplit("/", 1)[-1].rsplit(".", 1)[0])
         function = getattr(module, job["test"])
-        function()
+        timed(function)
     except SystemExit as exit:
         write_result({"exit": exit_code(exit)})
         return 0

@@ -306,11 +306,18 @@ impl<'l> Grading<'l> {
         let lab = self.lab;
         let check = &lab.checks[run.check];
         let rules = kinds::rules(&check.kind);
-        let fuel = run.fuel_before + outcome.fuel_used;
+        let script = lab.language.spec().family == Family::Script;
+        // A script's call counts the learner's code alone, as its harness
+        // measured it; a run that did not get that far, all of it.
+        let spent = script
+            .then(|| kinds::script::learner_fuel(&run.requests[run.case], &outcome))
+            .flatten()
+            .unwrap_or(outcome.fuel_used);
+        let fuel = run.fuel_before + spent;
         let mut verdict = rules.verdict(run.case, &run.requests[run.case], &outcome);
         // A script that raised says more by its exception than by the exit
         // code or missing output that followed.
-        if !verdict.is_pass() && lab.language.spec().family == Family::Script {
+        if !verdict.is_pass() && script {
             if let Some(crashed) = kinds::script::crash(&run.requests[run.case], &outcome) {
                 verdict = crashed;
             } else {

@@ -29,12 +29,22 @@ export async function fetch_runtime(url) {
       try { await cache.put(url, response.clone()); } catch (e) { /* storage full: works, uncached */ }
     }
   }
-  const stream = response.body.pipeThrough(new DecompressionStream('gzip'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+  try {
+    const stream = response.body.pipeThrough(new DecompressionStream('gzip'));
+    return new Uint8Array(await new Response(stream).arrayBuffer());
+  } catch (e) {
+    await forget_runtime(url);
+    throw e;
+  }
+}
+// A damaged copy must not stay cached: the next load downloads it afresh.
+export async function forget_runtime(url) {
+  try { await (await caches.open('sandlab-runtimes')).delete(url); } catch (e) { /* no cache */ }
 }")]
 extern "C" {
     #[wasm_bindgen(catch)]
     fn fetch_runtime(url: &str) -> Result<js_sys::Promise, JsValue>;
+    fn forget_runtime(url: &str) -> js_sys::Promise;
 }
 
 thread_local! {
@@ -66,6 +76,7 @@ pub async fn load(language: Language, file: &RuntimeFile) -> Result<Arc<Runtime>
     let bytes = js_sys::Uint8Array::new(&bytes).to_vec();
     let runtime = Runtime::new(language, bytes);
     if runtime.id != file.id {
+        let _ = JsFuture::from(forget_runtime(&file.file)).await;
         return Err(format!(
             "the {title} runtime that arrived is not the one this app expects ({} instead of {}): reload the page; if it persists, tell the instructor",
             short(&runtime.id),

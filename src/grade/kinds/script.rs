@@ -80,6 +80,15 @@ pub(crate) fn result(request: &Request, outcome: &Outcome) -> Option<Json> {
     (token(&found) == wanted).then_some(found)
 }
 
+/// The fuel the learner's call or test spent, as the harness measured it
+/// (the sandbox's CPU clock reads fuel), if the run got that far.
+pub(crate) fn learner_fuel(request: &Request, outcome: &Outcome) -> Option<u64> {
+    if !outcome.end.is_normal() {
+        return None;
+    }
+    result(request, outcome)?.get("fuel")?.as_u64()
+}
+
 /// The verdict of a run that ended normally with no result from the
 /// harness: the learner's code ended the interpreter itself (`os._exit`)
 /// before the check finished, or wrote a result of its own.

@@ -2,7 +2,10 @@
 //!
 //! Everything is in-memory and deterministic: stdin is a byte string, stdout
 //! and stderr are captured up to the output limit, the file tree is a map, the
-//! clocks tick one microsecond per reading from a fixed epoch, and
+//! wall and monotonic clocks tick one microsecond per reading from a fixed
+//! epoch, the CPU-time clocks read the fuel spent so far as nanoseconds (so
+//! a program can time its own work, deterministically: Python's
+//! `time.process_time_ns()` is fuel), and
 //! `random_get` is a seeded generator. Any other preview1 function a module
 //! imports is linked to a stub that returns `ENOSYS`, so programs built by
 //! ordinary toolchains still instantiate.
@@ -40,6 +43,8 @@ use wasmi::ValType;
 pub(crate) const MODULE: &str = "wasi_snapshot_preview1";
 
 const ESUCCESS: i32 = 0;
+/// Clock ids from here up (process and thread CPU time) read fuel.
+const CPU_CLOCKS: u32 = 2;
 const EBADF: i32 = 8;
 const EINVAL: i32 = 28;
 const EISDIR: i32 = 31;
@@ -324,8 +329,9 @@ pub(crate) fn call(
             if a(0) > 3 {
                 EINVAL
             } else {
+                let resolution: u64 = if a(0) >= CPU_CLOCKS { 1 } else { 1000 };
                 let mut mem = memory(guest, "clock_res_get")?;
-                mem.write("the result", a(1), &1000u64.to_le_bytes())?;
+                mem.write("the result", a(1), &resolution.to_le_bytes())?;
                 ESUCCESS
             }
         }
@@ -333,8 +339,14 @@ pub(crate) fn call(
             if a(0) > 3 {
                 EINVAL
             } else {
-                host.clock += 1;
-                let now = EPOCH_NANOS + host.clock * 1000;
+                let now = if a(0) >= CPU_CLOCKS {
+                    // Fuel spent, the charge for this call included.
+                    let left = guest.fuel().max(0) as u64;
+                    host.fuel_limit.saturating_sub(left)
+                } else {
+                    host.clock += 1;
+                    EPOCH_NANOS + host.clock * 1000
+                };
                 let mut mem = memory(guest, "clock_time_get")?;
                 mem.write("the result", a(2), &now.to_le_bytes())?;
                 ESUCCESS

@@ -274,3 +274,35 @@ fn sleeping_takes_no_time_but_moves_the_clock() {
     assert!(after - before >= 5_000_000_000, "{}", after - before);
     assert!(after - before < 5_000_010_000, "{}", after - before);
 }
+
+#[test]
+fn the_cpu_clocks_read_the_fuel_spent() {
+    let (mut host, mut guest) = world(&[]);
+    let limit = Limits::default().fuel;
+    let read = |host: &mut Host, guest: &mut Memory, clock: i64| {
+        assert_eq!(
+            call_with(host, guest, "clock_time_get", "", &[clock, 1, OUT as i64]),
+            0
+        );
+        u64::from_le_bytes(guest.read(OUT as u64, 8).try_into().expect("8 bytes"))
+    };
+    guest.fuel = limit as i64 - 5_000;
+    let first = read(&mut host, &mut guest, 2);
+    // The call's own charge (one unit) is spent before the clock is read.
+    assert!((5_000..5_010).contains(&first), "{first}");
+    guest.fuel -= 1_000;
+    let second = read(&mut host, &mut guest, 3);
+    assert!(
+        second - first >= 1_000 && second - first < 1_010,
+        "{}",
+        second - first
+    );
+    // The wall clock still reads its fixed epoch, a tick per reading.
+    let wall = read(&mut host, &mut guest, 0);
+    assert!(wall > EPOCH_NANOS);
+    assert_eq!(
+        call_with(&mut host, &mut guest, "clock_res_get", "", &[2, OUT as i64]),
+        0
+    );
+    assert_eq!(guest.read(OUT as u64, 8), 1u64.to_le_bytes());
+}

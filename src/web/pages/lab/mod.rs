@@ -126,7 +126,7 @@ pub fn LabPage(props: &LabProps) -> Html {
     );
 
     html! {
-        <div class="lab-page" onkeydown={on_key(on_input.clone())} onpointerdown={on_input.reform(|_: PointerEvent| ())}>
+        <div class="lab-page" data-runtime={runtime.name()} onkeydown={on_key(on_input.clone())} onpointerdown={on_input.reform(|_: PointerEvent| ())}>
             <nav class="crumbs" aria-label="Breadcrumb">
                 <a href="#/">{ "Labs" }</a>{ " / " }
                 <a href={course_href(&course.id)}>{ &course.title }</a>

@@ -38,6 +38,16 @@ impl RuntimeState {
         matches!(self, RuntimeState::NotNeeded | RuntimeState::Ready(_))
     }
 
+    /// `none`, `loading`, `ready` or `failed`: the page's `data-runtime`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            RuntimeState::NotNeeded => "none",
+            RuntimeState::Loading => "loading",
+            RuntimeState::Ready(_) => "ready",
+            RuntimeState::Failed(_) => "failed",
+        }
+    }
+
     /// The runtime, once loaded.
     pub fn runtime(&self) -> Option<&Arc<Runtime>> {
         match self {
