@@ -5,7 +5,7 @@
 
 use crate::sandbox::{ModuleError, Program};
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
 use wast::Wat;
 use wast::core::{FuncKind, ModuleField, ModuleKind};
 use wast::parser::{self, ParseBuffer};
@@ -38,6 +38,9 @@ impl std::error::Error for CompileError {}
 pub struct Binary {
     pub bytes: Arc<[u8]>,
     source: Option<Arc<SourceMap>>,
+    /// [`Binary::id`], computed once for all clones: hashing an
+    /// interpreter's 11 MB for every run would cost more than the run.
+    id: Arc<OnceLock<String>>,
 }
 
 impl Binary {
@@ -46,6 +49,7 @@ impl Binary {
         Binary {
             bytes: bytes.into(),
             source: None,
+            id: Arc::default(),
         }
     }
 
@@ -53,14 +57,9 @@ impl Binary {
     /// keeps modules it has compiled.
     pub fn id(&self) -> String {
         use sha2::{Digest, Sha256};
-        let digest = Sha256::digest(&self.bytes);
-        format!(
-            "sha256:{}",
-            digest
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect::<String>()
-        )
+        self.id
+            .get_or_init(|| format!("sha256:{}", crate::lab::hex(&Sha256::digest(&self.bytes))))
+            .clone()
     }
 }
 
@@ -93,10 +92,7 @@ pub const TEXT_HINT: &str = " (it looks like WebAssembly text)";
 /// Empty, not WebAssembly, or a component.
 pub fn module_binary(bytes: &[u8]) -> Result<Binary, CompileError> {
     check_header(bytes)?;
-    Ok(Binary {
-        bytes: bytes.into(),
-        source: None,
-    })
+    Ok(Binary::new(bytes))
 }
 
 /// Compiles WAT text into module bytes, remembering where each instruction
@@ -153,6 +149,7 @@ pub fn wat_binary(text: &str) -> Result<Binary, CompileError> {
             text: text.to_string(),
             funcs,
         })),
+        id: Arc::default(),
     })
 }
 
@@ -207,9 +204,38 @@ fn check_header(bytes: &[u8]) -> Result<(), CompileError> {
 ///
 /// The module does not validate; for WAT the error names the line and column
 /// of the instruction the validator rejected.
+///
+/// A large module (a language runtime, the same for every learner) is
+/// prepared once per process and depth, and shared: validating, metering
+/// and setting up CPython's 11 MB cost more than a check's run.
 pub fn load(binary: &Binary, stack_depth: u32) -> Result<Program, CompileError> {
-    Program::new(&binary.bytes, stack_depth).map_err(|e| locate(binary, e))
+    if binary.bytes.len() <= SHARED_ABOVE {
+        return Program::new(&binary.bytes, stack_depth).map_err(|e| locate(binary, e));
+    }
+    type Shared = Vec<(String, u32, Result<Program, CompileError>)>;
+    static SHARED: Mutex<Shared> = Mutex::new(Vec::new());
+    let id = binary.id();
+    let mut shared = SHARED
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some((_, _, program)) = shared
+        .iter()
+        .find(|(i, d, _)| *i == id && *d == stack_depth)
+    {
+        return program.clone();
+    }
+    let program = Program::new(&binary.bytes, stack_depth).map_err(|e| locate(binary, e));
+    // A handful of runtimes at most; a process that grades with many
+    // depths keeps the last few.
+    if shared.len() >= 4 {
+        drop(shared.remove(0));
+    }
+    shared.push((id, stack_depth, program.clone()));
+    program
 }
+
+/// Modules above this size are shared between loads ([`load`]).
+const SHARED_ABOVE: usize = 1 << 20;
 
 /// What a static check needs to know about a module.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

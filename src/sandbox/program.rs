@@ -7,6 +7,7 @@ use super::wasi::{self, Host};
 use crate::meter;
 use crate::vocab::{FuncSig, Limits, ValType};
 use std::fmt;
+use std::sync::Arc;
 use wasmi::{CompilationMode, Config, Engine, ExternType, Linker, Module};
 
 /// Modules larger than this (bytes) are compiled lazily.
@@ -97,7 +98,9 @@ impl fmt::Display for ModuleError {
 
 impl std::error::Error for ModuleError {}
 
-/// A validated module, ready to run any number of times.
+/// A validated module, ready to run any number of times. Clones share the
+/// compiled module.
+#[derive(Clone)]
 pub struct Program {
     pub(super) module: Module,
     pub(super) linker: Linker<Host>,
@@ -108,7 +111,7 @@ pub struct Program {
     pub(super) tables: Vec<meter::Extent>,
     pub(super) has_start: bool,
     /// The instrumented module, for engines other than wasmi.
-    pub(super) metered_wasm: Vec<u8>,
+    pub(super) metered_wasm: Arc<[u8]>,
     /// Its WASI imports, when every one links as wasmi links it.
     pub(super) wasi_imports: Option<Vec<WasiImport>>,
 }
@@ -227,7 +230,7 @@ impl Program {
             memories: metered.memories,
             tables: metered.tables,
             has_start: metered.has_start,
-            metered_wasm: metered.wasm,
+            metered_wasm: metered.wasm.into(),
             wasi_imports,
         })
     }
