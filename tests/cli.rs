@@ -4,7 +4,7 @@ use crate::support::fixtures;
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-fn sandlab(args: &[&str]) -> Output {
+pub fn sandlab(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_sandlab"))
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
@@ -13,7 +13,7 @@ fn sandlab(args: &[&str]) -> Output {
         .expect("sandlab runs")
 }
 
-fn text(bytes: &[u8]) -> String {
+pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
@@ -22,7 +22,11 @@ const SUBS: &str = "tests/fixtures/labs/submissions";
 
 #[test]
 fn check_passes_on_the_built_in_labs_and_the_fixtures() {
-    for dir in ["labs", "tests/fixtures/labs/course"] {
+    for dir in [
+        "labs",
+        "tests/fixtures/labs/course",
+        "tests/fixtures/labs/python",
+    ] {
         let out = sandlab(&["check", dir]);
         assert_eq!(
             out.status.code(),

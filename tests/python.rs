@@ -4,6 +4,7 @@
 //! learner sees when their code fails, and hostile programs, each of which
 //! must end in a clear verdict, never a hang, a crash or a pass.
 
+use crate::cli::{sandlab, text};
 use crate::support::{fixtures, read_tree};
 use sandlab::grade::{self, Report, Verdict};
 use sandlab::lab::{self, Lab};
@@ -18,13 +19,7 @@ pub fn runtime() -> Arc<Runtime> {
     static RUNTIME: OnceLock<Arc<Runtime>> = OnceLock::new();
     RUNTIME
         .get_or_init(|| {
-            let dir = std::env::var_os("SANDLAB_RUNTIMES")
-                .map(PathBuf::from)
-                .unwrap_or_else(|| {
-                    PathBuf::from(std::env::var_os("HOME").expect("HOME"))
-                        .join(".cache/sandlab/runtimes")
-                });
-            let path = dir.join("python.wasm");
+            let path = runtime_path();
             let bytes = std::fs::read(&path).unwrap_or_else(|e| {
                 panic!(
                     "{}: {e}: build the Python runtime with scripts/python-runtime \
@@ -32,7 +27,8 @@ pub fn runtime() -> Arc<Runtime> {
                     path.display()
                 )
             });
-            Runtime::new(Language::Python, bytes)
+            Runtime::load(Language::Python, bytes)
+                .unwrap_or_else(|why| panic!("{}: {why}", path.display()))
         })
         .clone()
 }
@@ -262,6 +258,20 @@ fn a_budget_counts_the_learners_call_alone() {
 fn programs_get_stdin_arguments_files_and_exit_codes() {
     let report = grade("prog", &solution("prog"));
     assert!(report.passed);
+    // An expected file from the lab folder, compared exactly; a regex
+    // matches the whole of stderr but for print's final newline.
+    let source = solution("prog")
+        .replace("text.upper()", "text.upper().strip()")
+        .replace("warning: nothing to do", "warning: Nothing!");
+    let report = grade("prog", &source);
+    assert!(matches!(
+        verdict(&report, "copies a file, as the lab folder's copy holds it"),
+        Verdict::WrongAnswer(_)
+    ));
+    assert!(matches!(
+        verdict(&report, "warns on stderr"),
+        Verdict::WrongAnswer(_)
+    ));
     let source = solution("prog").replace("sys.exit(len(sys.argv) - 1)", "sys.exit(7)");
     let report = grade("prog", &source);
     assert_eq!(
@@ -319,10 +329,24 @@ fn an_endless_loop_runs_out_of_fuel() {
 #[test]
 fn endless_recursion_is_a_recursion_error() {
     let v = sandbox("def f(n):\n    return f(n + 1)\n\nf(0)\n");
-    assert!(
-        matches!(&v, Verdict::Exception { kind, line: Some(2), .. } if kind == "RecursionError"),
-        "{v:?}"
-    );
+    let Verdict::Exception {
+        kind,
+        line: Some(2),
+        traceback,
+        ..
+    } = &v
+    else {
+        panic!("{v:?}");
+    };
+    assert_eq!(kind, "RecursionError");
+    // As Python prints it: three frames, then the rest counted.
+    assert_eq!(traceback.matches("in f\n").count(), 3, "{traceback}");
+    let repeated = traceback
+        .split("[Previous line repeated ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse::<u32>().ok());
+    assert!(repeated.is_some_and(|n| n > 100), "{traceback}");
 }
 
 #[test]
@@ -453,4 +477,94 @@ fn time_randomness_and_hashing_are_the_same_in_every_run() {
     // time passes (were it to sleep, this test would hang).
     let report = grade("sandbox", "import time\ntime.sleep(3600)\nprint('done')\n");
     assert!(report.passed, "{:?}", report.checks[0].verdict);
+}
+
+/// Where the runtime the tests use is installed.
+fn runtime_path() -> PathBuf {
+    std::env::var_os("SANDLAB_RUNTIMES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("HOME").expect("HOME")).join(".cache/sandlab/runtimes")
+        })
+        .join("python.wasm")
+}
+
+#[test]
+fn the_cli_grades_and_runs_python_as_the_library_does() {
+    let dir = std::env::temp_dir().join(format!("sandlab-python-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let answer = dir.join("answer.py");
+    std::fs::write(
+        &answer,
+        solution("funcs").replace("return a + b", "return a - b"),
+    )
+    .expect("written");
+    let out = sandlab(&[
+        "grade",
+        "tests/fixtures/labs/python/funcs",
+        answer.to_str().expect("utf-8"),
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let cli: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let library = grade("funcs", &std::fs::read_to_string(&answer).expect("read"));
+    let checks = cli["checks"].as_array().expect("checks");
+    assert_eq!(checks.len(), library.checks.len());
+    for (c, l) in checks.iter().zip(&library.checks) {
+        assert_eq!(c["verdict"], l.verdict.name(), "{}", l.name);
+        assert_eq!(c["fuel"], l.fuel, "{}", l.name);
+    }
+    // `run` passes stdin and arguments, and the program's exit code out.
+    let program = dir.join("prog.py");
+    std::fs::write(
+        &program,
+        "import sys\nprint(input().upper(), sys.argv[1:])\nsys.exit(4)\n",
+    )
+    .expect("written");
+    let stdin = dir.join("in.txt");
+    std::fs::write(&stdin, "quiet\n").expect("written");
+    let out = sandlab(&[
+        "run",
+        program.to_str().expect("utf-8"),
+        "--stdin",
+        stdin.to_str().expect("utf-8"),
+        "--",
+        "a",
+        "b",
+    ]);
+    assert_eq!(out.status.code(), Some(4), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "QUIET ['a', 'b']\n");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_runtime_built_by_another_sandlab_is_refused_with_what_to_do() {
+    let real = std::fs::read(runtime_path()).expect("the runtime");
+    assert_eq!(sandlab::language::python::check_runtime(&real), Ok(()));
+    // The same runtime, its harness key changed: another sandlab's.
+    let key = sandlab::language::python::harness_key(
+        sandlab::language::python::HARNESS,
+        sandlab::language::python::STDLIB,
+    );
+    let at = real
+        .windows(key.len())
+        .rposition(|w| w == key.as_bytes())
+        .expect("the runtime names its harness");
+    let mut other = real.clone();
+    other[at..at + key.len()].fill(b'0');
+    let dir = std::env::temp_dir().join(format!("sandlab-old-runtime-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::write(dir.join("python.wasm"), &other).expect("written");
+    let program = dir.join("hello.py");
+    std::fs::write(&program, "print('hello')\n").expect("written");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sandlab"))
+        .args(["run", program.to_str().expect("utf-8")])
+        .env("SANDLAB_RUNTIMES", &dir)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("another version of sandlab"), "{stderr}");
+    assert!(stderr.contains("scripts/python-runtime"), "{stderr}");
+    std::fs::remove_dir_all(&dir).ok();
 }

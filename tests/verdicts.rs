@@ -138,7 +138,7 @@ fn a_trap_or_a_limit_says_what_was_called_and_what_was_expected() {
     assert!(
         c.verdict
             .to_string()
-            .contains("used all 10,000,000 instructions"),
+            .contains("used all 10,000,000 fuel"),
         "thousands separated: {}",
         c.verdict
     );

@@ -149,9 +149,51 @@ def write_result(result):
 
 
 def learner_frames(tb):
-    """The traceback's frames in the learner's files."""
-    frames = traceback.extract_tb(tb)
-    return [f for f in frames if f.filename != HARNESS and not f.filename.startswith("<")]
+    """The traceback's frames in the learner's files, and after each, how
+    many identical frames were left out. Python prints a run of the same
+    line three times and then "[Previous line repeated N more times]"; the
+    frames left out are not even extracted, because extracting one reads
+    and parses its line (a RecursionError's 600 frames cost seconds).
+    (`_walk_tb_with_full_positions` keeps the columns Python 3.11 marks
+    with `^^^`; the interpreter is pinned, so its private API is too.)"""
+    picked, repeats, last, run = [], [], None, 0
+    for frame, positions in traceback._walk_tb_with_full_positions(tb):
+        filename = frame.f_code.co_filename
+        if filename == HARNESS or filename.startswith("<"):
+            continue
+        key = (filename, positions[0], frame.f_code.co_name)
+        run = run + 1 if key == last else 1
+        last = key
+        if run > 3:
+            repeats[-1] += 1
+            continue
+        picked.append((frame, positions))
+        repeats.append(0)
+    frames = traceback.StackSummary._extract_from_extended_frame_gen(
+        iter(picked), limit=None, lookup_lines=True, capture_locals=False
+    )
+    return frames, repeats
+
+
+def format_frames(frames, repeats):
+    """The frames as Python prints them."""
+    lines = []
+    for frame, left_out in zip(frames, repeats):
+        lines.append(frames.format_frame_summary(frame))
+        if left_out:
+            lines.append(
+                "  [Previous line repeated %d more time%s]\n" % (left_out, "s" if left_out > 1 else "")
+            )
+    return lines
+
+
+def shorten(text, limit=500):
+    """`text`, cut in the middle when it is longer than `limit`: a value a
+    learner reads in a verdict, never one that is compared."""
+    if len(text) <= limit:
+        return text
+    half = limit // 2
+    return "%s … (%d characters) … %s" % (text[:half], len(text), text[-half:])
 
 
 def report_exception(error):
@@ -162,12 +204,12 @@ def report_exception(error):
         line, column = error.lineno, error.offset
         frames = []
     else:
-        frames = learner_frames(error.__traceback__)
+        frames, repeats = learner_frames(error.__traceback__)
         lines = traceback.format_exception_only(type(error), error)
         if frames:
             lines = (
                 ["Traceback (most recent call last):\n"]
-                + traceback.format_list(frames)
+                + format_frames(frames, repeats)
                 + lines
             )
         line = frames[-1].lineno if frames else None
@@ -329,9 +371,24 @@ def call(job):
         return 0
     passed = same(actual, expected, job.get("tolerance", 1e-9))
     write_result(
-        {"passed": passed, "call": shown, "actual": repr(actual), "expected": repr(expected)}
+        {
+            "passed": passed,
+            "call": shorten(shown),
+            "actual": shorten(repr(actual)),
+            "expected": shorten(repr(expected)),
+        }
     )
     return 0
+
+
+def is_literal(node):
+    """Whether `node` is a value written out (`3`, `[3, 4]`): saying that
+    it is itself tells the learner nothing."""
+    try:
+        ast.literal_eval(node)
+        return True
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return False
 
 
 def explain_assert(error, path, source):
@@ -355,7 +412,21 @@ def explain_assert(error, path, source):
     )
     if node is None:
         return None
-    text = ast.get_source_segment(source, node.test) or ""
+    lines = source.splitlines(True)
+
+    def segment(part):
+        """The source of `part`, from the lines split once (each call of
+        `ast.get_source_segment` splits the whole file again)."""
+        if part.end_lineno is None or part.end_col_offset is None:
+            return None
+        first = lines[part.lineno - 1].encode()
+        if part.lineno == part.end_lineno:
+            return first[part.col_offset : part.end_col_offset].decode()
+        middle = [l.encode() for l in lines[part.lineno : part.end_lineno - 1]]
+        last = lines[part.end_lineno - 1].encode()[: part.end_col_offset]
+        return b"".join([first[part.col_offset :]] + middle + [last]).decode()
+
+    text = segment(node.test) or ""
     parts = []
     test = node.test
     shown = []
@@ -366,14 +437,14 @@ def explain_assert(error, path, source):
     elif isinstance(test, ast.Call):
         shown = [test]
     for part in shown:
-        segment = ast.get_source_segment(source, part)
-        if isinstance(part, ast.Constant) or segment is None:
+        source_text = segment(part)
+        if source_text is None or is_literal(part):
             continue
         try:
             value = eval(compile(ast.Expression(part), path, "eval"), frame.f_globals, frame.f_locals)
-            parts.append("%s is %r" % (segment, value))
+            parts.append(shorten("%s is %r" % (source_text, value)))
         except BaseException as e:
-            parts.append("%s raised %s" % (segment, type(e).__name__))
+            parts.append("%s raised %s" % (source_text, type(e).__name__))
     return {"assertion": text, "values": parts, "line": line, "message": str(error)}
 
 

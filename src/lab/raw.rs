@@ -204,7 +204,7 @@ check_fields! {
     stderr: String => "stderr",
     compare: toml::Value => "compare",
     exit_code: i64 => "exit-code",
-    files_after: BTreeMap<String, S<String>> => "files-after",
+    files_after: BTreeMap<String, S<toml::Value>> => "files-after",
     // module
     exports: BTreeMap<String, S<String>> => "exports",
     forbid_imports: Vec<S<String>> => "forbid-imports",

@@ -57,7 +57,13 @@ pub struct Spec {
     pub main: Option<&'static str>,
     /// Makes a submission runnable (with the language's runtime, if it has one).
     build: fn(&Submission, Option<&Runtime>) -> Result<Runnable, CompileError>,
+    /// Whether a runtime file was built for this sandlab (a language with
+    /// a runtime).
+    runtime_check: Option<RuntimeCheck>,
 }
+
+/// Says why a runtime file cannot be used, if it cannot.
+type RuntimeCheck = fn(&[u8]) -> Result<(), String>;
 
 /// How a language's code runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -96,6 +102,7 @@ const WAT: Spec = Spec {
     limits: MODULE_LIMITS,
     main: None,
     build: module::build,
+    runtime_check: None,
 };
 
 const WASM: Spec = Spec {
@@ -113,6 +120,7 @@ const WASM: Spec = Spec {
     limits: MODULE_LIMITS,
     main: None,
     build: module::build,
+    runtime_check: None,
 };
 
 /// The default limits of module languages (`Limits::default()`).
@@ -135,6 +143,7 @@ const PYTHON: Spec = Spec {
     limits: python::LIMITS,
     main: Some(python::MAIN),
     build: python::build,
+    runtime_check: Some(python::check_runtime),
 };
 
 impl Language {
@@ -316,6 +325,21 @@ pub struct Runtime {
 }
 
 impl Runtime {
+    /// A runtime read from a file someone installed: checked to be one
+    /// this sandlab's grader can talk to.
+    ///
+    /// # Errors
+    ///
+    /// Why it is not.
+    pub fn load(language: Language, bytes: Vec<u8>) -> Result<Arc<Runtime>, String> {
+        if let Some(check) = language.spec().runtime_check {
+            check(&bytes)?;
+        }
+        Ok(Runtime::new(language, bytes))
+    }
+
+    /// The runtime of `bytes`, which the caller knows to be right (the
+    /// browser checks them against the bundle's hash).
     pub fn new(language: Language, bytes: Vec<u8>) -> Arc<Runtime> {
         let binary = Binary::new(bytes);
         Arc::new(Runtime {

@@ -61,6 +61,45 @@ pub const HARNESS: &str = include_str!("../../runtimes/python/sandlab_harness.py
 /// The standard library a course gets (module names, `#` comments).
 pub const STDLIB: &str = include_str!("../../runtimes/python/stdlib.txt");
 
+/// The custom section of a runtime that names the harness and module list
+/// it was built with ([`harness_key`]): a runtime built by another sandlab
+/// speaks another protocol with the grader, so the CLI refuses it rather
+/// than fail every check as if the learner's code were at fault.
+pub const HARNESS_SECTION: &str = "sandlab:harness";
+
+/// What a runtime built with `harness` and `modules` carries in
+/// [`HARNESS_SECTION`].
+pub fn harness_key(harness: &str, modules: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hash = Sha256::new();
+    hash.update(harness.as_bytes());
+    hash.update([0]);
+    hash.update(modules.as_bytes());
+    crate::lab::hex(&hash.finalize())
+}
+
+/// Whether `runtime` was built with this sandlab's harness and modules.
+///
+/// # Errors
+///
+/// Why not, for the person who installed it.
+pub fn check_runtime(runtime: &[u8]) -> Result<(), String> {
+    let wanted = harness_key(HARNESS, STDLIB);
+    let found = wasmparser::Parser::new(0)
+        .parse_all(runtime)
+        .find_map(|payload| match payload {
+            Ok(wasmparser::Payload::CustomSection(c)) if c.name() == HARNESS_SECTION => {
+                Some(String::from_utf8_lossy(c.data()).into_owned())
+            }
+            _ => None,
+        });
+    match found {
+        Some(key) if key == wanted => Ok(()),
+        Some(_) => Err("it was built by another version of sandlab (another harness)".into()),
+        None => Err("it is not a runtime built by `sandlab runtime`".into()),
+    }
+}
+
 /// Where the library sits in the runtime's world while it starts.
 const LIB: &str = "lib/python3.11";
 
@@ -134,5 +173,13 @@ pub fn make_runtime_with(
         stack_depth: 50_000,
         output_bytes: 1 << 20,
     };
-    crate::snapshot::take(reactor, "sandlab_init", world, limits).map_err(|e| e.to_string())
+    let mut runtime =
+        crate::snapshot::take(reactor, "sandlab_init", world, limits).map_err(|e| e.to_string())?;
+    let key = harness_key(harness, modules);
+    let mut contents = Vec::new();
+    crate::encode::write_u32(&mut contents, HARNESS_SECTION.len() as u32);
+    contents.extend_from_slice(HARNESS_SECTION.as_bytes());
+    contents.extend_from_slice(key.as_bytes());
+    crate::encode::section(&mut runtime, 0, &contents);
+    Ok(runtime)
 }

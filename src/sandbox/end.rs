@@ -124,7 +124,7 @@ impl End {
             End::TableLimit { .. } => write!(f, "trap ({}): {self}", TrapKind::Other),
             End::OutOfFuel { limit } => write!(
                 f,
-                "out of fuel: used all {} instructions of the budget without finishing (an endless loop?)",
+                "out of fuel: used all {} fuel the check allows without finishing (an endless loop?)",
                 thousands(*limit)
             ),
             End::MemoryLimit {

@@ -195,7 +195,14 @@ pub fn runtime(language: Language) -> Result<Option<Arc<Runtime>>, CliError> {
     let found = match path {
         Some(path) if path.is_file() => {
             let bytes = std::fs::read(&path).map_err(io_error(&path))?;
-            Some(Runtime::new(language, bytes))
+            let runtime = Runtime::load(language, bytes).map_err(|why| {
+                CliError::Unusable(format!(
+                    "the {} runtime {} cannot be used: {why}; rebuild it with scripts/python-runtime",
+                    language.spec().title,
+                    path.display()
+                ))
+            })?;
+            Some(runtime)
         }
         _ => None,
     };

@@ -80,7 +80,7 @@ pub(super) fn build(b: &mut Build<'_, '_>, c: &raw::Check) -> Option<RunCheck> {
         .stderr
         .as_ref()
         .and_then(|t| expected_text(compare.stderr, t, r));
-    let files_after = files_after(c, compare.files, r);
+    let files_after = files_after(c, compare.files, files, dir, r);
     let exit_code = match &c.exit_code {
         Some(e) => r
             .int_in(e, i32::MIN as i64, i32::MAX as i64, "exit-code")
@@ -213,11 +213,14 @@ pub(crate) fn compares(v: &S<toml::Value>, r: &mut Reporter<'_>) -> Option<Compa
     }
 }
 
-/// Expected text, compared as `compare` says (a regex must match it whole).
+/// Expected text, compared as `compare` says (a regex must match it whole,
+/// a final newline aside).
 fn expected_text(compare: &str, t: &S<String>, r: &mut Reporter<'_>) -> Option<TextExpect> {
     let compare = match compare {
         "exact" => Compare::Exact,
-        "regex" => match regex_lite::Regex::new(&format!("^(?:{})$", t.get_ref())) {
+        // The whole text, but for one newline at its end: what `print`
+        // and `println!` leave after the last line.
+        "regex" => match regex_lite::Regex::new(&format!("^(?:{})\n?$", t.get_ref())) {
             Ok(re) => Compare::Regex(re),
             Err(e) => {
                 r.at(
@@ -235,27 +238,68 @@ fn expected_text(compare: &str, t: &S<String>, r: &mut Reporter<'_>) -> Option<T
     })
 }
 
-/// `files-after`: what files must hold once the program ends.
+/// `files-after`: what files must hold once the program ends, as text or
+/// `{ from = PATH }` (a file in the lab folder, which must be UTF-8).
 fn files_after(
     c: &raw::Check,
     compare: &str,
+    files: &crate::lab::Files,
+    dir: &str,
     r: &mut Reporter<'_>,
 ) -> BTreeMap<String, TextExpect> {
     let mut out = BTreeMap::new();
-    for (name, t) in c.files_after.iter().flat_map(|m| m.get_ref()) {
-        match clean_path(name) {
-            Some(clean) => {
-                if let Some(expect) = expected_text(compare, t, r) {
-                    out.insert(clean, expect);
-                }
-            }
-            None => r.at(
-                t.span().start,
+    for (name, v) in c.files_after.iter().flat_map(|m| m.get_ref()) {
+        let Some(clean) = clean_path(name) else {
+            r.at(
+                v.span().start,
                 format!("`{name}` is not a plain relative path"),
-            ),
+            );
+            continue;
+        };
+        let Some(content) = file_content(v, files, dir, "expected file", r) else {
+            continue;
+        };
+        let Ok(text) = String::from_utf8(content) else {
+            r.at(
+                v.span().start,
+                format!("the expected `{name}` is not UTF-8 text"),
+            );
+            continue;
+        };
+        if let Some(expect) = expected_text(compare, &S::new(v.span(), text), r) {
+            out.insert(clean, expect);
         }
     }
     out
+}
+
+/// A file's content as a lab gives it: its text, or `{ from = PATH }`
+/// naming a file in the lab folder.
+fn file_content(
+    v: &S<toml::Value>,
+    files: &crate::lab::Files,
+    dir: &str,
+    what: &str,
+    r: &mut Reporter<'_>,
+) -> Option<Vec<u8>> {
+    match v.get_ref() {
+        toml::Value::String(s) => Some(s.clone().into_bytes()),
+        toml::Value::Table(t) if t.len() == 1 && t.get("from").is_some_and(toml::Value::is_str) => {
+            let from = t
+                .get("from")
+                .and_then(toml::Value::as_str)
+                .unwrap_or_default();
+            let spanned = S::new(v.span(), from.to_string());
+            r.lab_file(files, dir, Some(&spanned), "", what, true)
+        }
+        _ => {
+            r.at(
+                v.span().start,
+                format!("an {what} is its text, or `{{ from = \"PATH\" }}` naming a file in the lab folder"),
+            );
+            None
+        }
+    }
 }
 
 /// `files`: the program's input files, given as text or `{ from = PATH }`.
@@ -274,26 +318,7 @@ fn input_files(
             );
             continue;
         };
-        let content = match v.get_ref() {
-            toml::Value::String(s) => Some(s.clone().into_bytes()),
-            toml::Value::Table(t)
-                if t.len() == 1 && t.get("from").is_some_and(toml::Value::is_str) =>
-            {
-                let from = t
-                    .get("from")
-                    .and_then(toml::Value::as_str)
-                    .unwrap_or_default();
-                let spanned = S::new(v.span(), from.to_string());
-                r.lab_file(files, dir, Some(&spanned), "", "input file", true)
-            }
-            _ => {
-                r.at(
-                    v.span().start,
-                    "an input file is its text, or `{ from = \"PATH\" }` naming a file in the lab folder",
-                );
-                None
-            }
-        };
+        let content = file_content(v, files, dir, "input file", r);
         if let Some(content) = content {
             out.insert(clean, content);
         }
