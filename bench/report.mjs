@@ -10,6 +10,8 @@ const [dir, pyodideDir] = process.argv.slice(2);
 const native = fs.readFileSync(path.join(dir, "native.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
 const browser = JSON.parse(fs.readFileSync(path.join(dir, "browser.json"), "utf8"));
 const verify = JSON.parse(fs.readFileSync(path.join(dir, "verify.json"), "utf8"));
+const pyVerifyFile = path.join(dir, "verify-python.json");
+const pyVerify = fs.existsSync(pyVerifyFile) ? JSON.parse(fs.readFileSync(pyVerifyFile, "utf8")) : null;
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const f = (x, d = 1) => x.toFixed(d);
@@ -119,4 +121,49 @@ p("| threads | time | records/s |");
 p("| ---: | ---: | ---: |");
 p(`| 1 | ${f(verify.one, 2)} s | ${f(1000 / verify.one, 0)} |`);
 p(`| 2 | ${f(verify.two, 2)} s | ${f(1000 / verify.two, 0)} (x${f(verify.one / verify.two, 2)}) |`);
+if (pyVerify) {
+  p();
+  p(`The Python course, ${pyVerify.records} records (${pyVerify.verified} lab verifications, each running CPython for every check):`);
+  p();
+  p("| threads | time | records/s |");
+  p("| ---: | ---: | ---: |");
+  p(`| 1 | ${f(pyVerify.one, 2)} s | ${f(pyVerify.records / pyVerify.one, 2)} |`);
+  p(`| 2 | ${f(pyVerify.two, 2)} s | ${f(pyVerify.records / pyVerify.two, 2)} (x${f(pyVerify.one / pyVerify.two, 2)}) |`);
+}
+if (browser.python) {
+  const py = browser.python;
+  p();
+  p("### 7. Python labs (Chromium)");
+  p();
+  const appGz = browser.load.files.reduce((a, b) => a + b.gzip, 0);
+  let pyodideGz = null;
+  if (pyodideDir && fs.existsSync(pyodideDir)) {
+    pyodideGz = 0;
+    for (const name of ["pyodide.asm.wasm", "python_stdlib.zip", "pyodide.asm.mjs", "pyodide.mjs", "pyodide-lock.json"]) {
+      const full = path.join(pyodideDir, name);
+      if (fs.existsSync(full)) pyodideGz += zlib.gzipSync(fs.readFileSync(full), { level: 9 }).length;
+    }
+  }
+  p(`**Download.** The Python runtime (CPython 3.11 with the course's standard library, started and snapshotted) is one file served gzipped: ${kb(py.runtime_gz)}, fetched only when a Python lab opens; with the app (${kb(appGz)}) a Python lab downloads ${kb(py.runtime_gz + appGz)}${pyodideGz ? `, against Pyodide's ${kb(pyodideGz)} before it runs Python (x${f(pyodideGz / py.runtime_gz, 2)} the runtime)` : ""}.`);
+  p();
+  const cold = py.first_verdict.cold.map((x) => x.verdict_ms), warm = py.first_verdict.warm.map((x) => x.verdict_ms);
+  const coldReady = py.first_verdict.cold.map((x) => x.ready_ms);
+  p(`**First verdict.** Navigation to the \`functions\` lab until the first Check's verdicts show (Check pressed as soon as it is enabled; served from localhost, ${cold.length} runs): nothing cached, median ${f(median(cold), 0)} ms (${cold.map((x) => f(x, 0)).join(", ")}; Check enabled at ${f(median(coldReady), 0)} ms); the runtime cached, median ${f(median(warm), 0)} ms (${warm.map((x) => f(x, 0)).join(", ")})${browser.pyodide ? `. Pyodide, loaded in the same Chromium, is ready to run Python after ${f(browser.pyodide.load_ms, 0)} ms (its cold load; x${f(browser.pyodide.load_ms / median(cold), 2)} sandlab's first verdict)` : ""}.`);
+  p();
+  if (py.first_check_after_reading_ms) {
+    const r = py.first_check_after_reading_ms;
+    p(`A learner who reads for a moment: the first Check of a fresh page pressed 3 s after the runtime is ready (the worker has warmed the interpreter up meanwhile) takes a median ${f(median(r), 0)} ms from click to verdicts (${r.map((x) => f(x, 0)).join(", ")}).`);
+    p();
+  }
+  p(`**Check latency**, every lab of the Python course with its reference solution, as shipped (${py.check[0].runs} Checks after a warm-up; each run in the grading worker on the browser's engine):`);
+  p();
+  p("| lab | p50 | p95 | engines |");
+  p("| --- | ---: | ---: | --- |");
+  for (const c of py.check) p(`| ${c.lab} | ${f(c.p50)} ms | ${f(c.p95)} ms | ${c.engine} |`);
+  const w = worst(py.check);
+  p(`| **worst p95** | | **${f(w.p95)} ms** (${w.lab}) | |`);
+  p();
+  const later = median(py.fib27.later_ms), empty = median(py.fib27.empty_ms);
+  p(`**fib(27).** Recursive \`fib(27)\` in a Python lab by Run, on the ${py.fib27.engine} engine, metering included: the first Run of the page ${f(py.fib27.first_ms, 0)} ms, later Runs a median ${f(later, 0)} ms (a Run of \`print\` alone: ${f(empty, 0)} ms)${browser.pyodide ? `; Pyodide's fib(27) in the same Chromium ${f(browser.pyodide.fib27_ms, 0)} ms: x${f(later / browser.pyodide.fib27_ms, 2)} (first Run x${f(py.fib27.first_ms / browser.pyodide.fib27_ms, 2)})` : ""}.`);
+}
 console.log(lines.join("\n"));

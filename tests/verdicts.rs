@@ -136,9 +136,7 @@ fn a_trap_or_a_limit_says_what_was_called_and_what_was_expected() {
     assert_eq!(c.verdict.name(), "out of fuel");
     assert_eq!(c.input.as_deref(), Some("steps(0)"));
     assert!(
-        c.verdict
-            .to_string()
-            .contains("used all 10,000,000 fuel"),
+        c.verdict.to_string().contains("used all 10,000,000 fuel"),
         "thousands separated: {}",
         c.verdict
     );

@@ -16,6 +16,18 @@ onmessage = async (event) => {
     }
     return;
   }
+  if (message.warm) {
+    // Runs that only warm the engine up: nobody waits for their outcomes.
+    for (let i = 0; i < message.warm; i++) {
+      try {
+        bindings.worker_run(message.module, (i === 0 && message.wasm) || new Uint8Array(0), message.depth, message.request);
+      } catch (error) {
+        break;
+      }
+    }
+    postMessage({ warmed: true });
+    return;
+  }
   let reply;
   try {
     reply = bindings.worker_run(message.module, message.wasm || new Uint8Array(0), message.depth, message.request);

@@ -53,6 +53,13 @@ impl Binary {
         }
     }
 
+    /// The binary of `bytes` whose [`Binary::id`] the caller computed.
+    pub fn hashed(bytes: impl Into<Arc<[u8]>>, id: String) -> Binary {
+        let binary = Binary::new(bytes);
+        let _ = binary.id.set(id);
+        binary
+    }
+
     /// `sha256:` and the hex digest of the module: names it to a worker that
     /// keeps modules it has compiled.
     pub fn id(&self) -> String {

@@ -60,6 +60,11 @@ pub struct Spec {
     /// Whether a runtime file was built for this sandlab (a language with
     /// a runtime).
     runtime_check: Option<RuntimeCheck>,
+    /// A short program the browser runs a few times when the runtime
+    /// arrives, before any check: the engine compiles the interpreter's
+    /// hot code for speed only once it has run for a while, and a run
+    /// already under way keeps the slower code to its end.
+    pub warm_up: Option<&'static str>,
 }
 
 /// Says why a runtime file cannot be used, if it cannot.
@@ -103,6 +108,7 @@ const WAT: Spec = Spec {
     main: None,
     build: module::build,
     runtime_check: None,
+    warm_up: None,
 };
 
 const WASM: Spec = Spec {
@@ -121,6 +127,7 @@ const WASM: Spec = Spec {
     main: None,
     build: module::build,
     runtime_check: None,
+    warm_up: None,
 };
 
 /// The default limits of module languages (`Limits::default()`).
@@ -144,6 +151,7 @@ const PYTHON: Spec = Spec {
     main: Some(python::MAIN),
     build: python::build,
     runtime_check: Some(python::check_runtime),
+    warm_up: Some(python::WARM_UP),
 };
 
 impl Language {
@@ -336,6 +344,16 @@ impl Runtime {
             check(&bytes)?;
         }
         Ok(Runtime::new(language, bytes))
+    }
+
+    /// The runtime of `bytes` whose SHA-256 the caller has computed
+    /// (`sha256:` and hex; the browser's own is faster than ours).
+    pub fn hashed(language: Language, bytes: Vec<u8>, id: String) -> Arc<Runtime> {
+        Arc::new(Runtime {
+            language,
+            binary: Binary::hashed(bytes, id.clone()),
+            id,
+        })
     }
 
     /// The runtime of `bytes`, which the caller knows to be right (the

@@ -56,6 +56,24 @@ pub(super) fn build(
     })
 }
 
+/// What the browser runs to warm the interpreter up ([`super::Spec::warm_up`]):
+/// calls, loops, arithmetic, strings, a list and a dict, the eval loop's
+/// common paths, for about 20M fuel.
+pub const WARM_UP: &str = "\
+def step(n, seen):
+    seen[n % 7] = seen.get(n % 7, 0) + 1
+    return n * 3 + 1 if n % 2 else n // 2
+
+seen = {}
+words = []
+for i in range(1, 60):
+    n = i
+    while n != 1:
+        n = step(n, seen)
+    words.append(str(i))
+print(len(' '.join(words)), sorted(seen.items())[:2])
+";
+
 /// The harness the runtime runs around learners' code.
 pub const HARNESS: &str = include_str!("../../runtimes/python/sandlab_harness.py");
 /// The standard library a course gets (module names, `#` comments).

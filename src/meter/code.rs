@@ -10,12 +10,15 @@ use crate::encode::write_i64;
 const SCRATCH: [u8; 3] = [I32, F32, F64];
 
 /// Rewrites one function body.
+/// Rewrites one function body; says too whether the function may change
+/// more of an instance than its memory and globals (see
+/// [`super::Metered::resettable`]).
 pub(super) fn function(
     wasm: &[u8],
     module: &Module,
     index: u32,
     body: &FunctionBody<'_>,
-) -> Result<Vec<u8>, MeterError> {
+) -> Result<(Vec<u8>, bool), MeterError> {
     let params = module
         .func_types
         .get(index as usize)
@@ -53,6 +56,18 @@ pub(super) fn function(
         ops.push((op, start, reader.original_position()));
     }
 
+    let changes_more = ops.iter().any(|(op, _, _)| {
+        matches!(
+            op,
+            Operator::TableSet { .. }
+                | Operator::TableFill { .. }
+                | Operator::TableCopy { .. }
+                | Operator::TableInit { .. }
+                | Operator::ElemDrop { .. }
+                | Operator::DataDrop { .. }
+                | Operator::MemoryInit { .. }
+        )
+    });
     let mut e = Emit { out, s: scratch };
     e.charge(segment_cost(&ops, 0), true);
     for (i, (op, start, end)) in ops.iter().enumerate() {
@@ -103,7 +118,7 @@ pub(super) fn function(
             e.charge(segment_cost(&ops, i + 1), check);
         }
     }
-    Ok(e.out)
+    Ok((e.out, changes_more))
 }
 
 /// Instructions after which a new segment starts: branch targets, the arms

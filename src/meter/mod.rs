@@ -110,7 +110,20 @@ pub struct Metered {
     pub memories: Vec<Extent>,
     pub tables: Vec<Extent>,
     pub has_start: bool,
+    /// Whether a run changes nothing of an instance but its memory and its
+    /// mutable globals (every one exported, as [`GLOBAL_PREFIX`] and its
+    /// index, beside the pass's own): no table writes, no dropped or
+    /// copied-in segments. An engine may then reuse an instance for the
+    /// next run, resetting those, instead of instantiating afresh.
+    pub resettable: bool,
 }
+
+/// The prefix of the exports the pass adds for the module's own mutable
+/// globals (`sandlab:global:3`), so a host can reset them between runs.
+pub const GLOBAL_PREFIX: &str = "sandlab:global:";
+/// The module's memory, exported under this name too (whatever its own
+/// export is called, if it has one), so a host can reset it between runs.
+pub const MEMORY: &str = "sandlab:memory";
 
 /// A module the pass cannot instrument. It has already been validated, so
 /// this is about what the sandbox refuses, not about malformed bytes.
@@ -145,6 +158,8 @@ struct Module {
     imported_funcs: u32,
     /// Globals before the pass adds its own: the first new one's index.
     globals: u32,
+    /// The module's own mutable globals (defined, not imported), by index.
+    mutable_globals: Vec<u32>,
     memories: Vec<Extent>,
     tables: Vec<Extent>,
     start: Option<u32>,
@@ -210,7 +225,14 @@ impl Module {
                         module.memories.push(extent(m.initial, m.maximum));
                     }
                 }
-                Payload::GlobalSection(reader) => module.globals += reader.count(),
+                Payload::GlobalSection(reader) => {
+                    for global in reader {
+                        if global.map_err(bad)?.ty.mutable {
+                            module.mutable_globals.push(module.globals);
+                        }
+                        module.globals += 1;
+                    }
+                }
                 Payload::ExportSection(reader) => {
                     for export in reader.into_iter_with_offsets() {
                         let (offset, export) = export.map_err(bad)?;
@@ -256,6 +278,7 @@ pub fn instrument(wasm: &[u8]) -> Result<Metered, MeterError> {
     // The code section is built body by body and written when it ends.
     let mut code: Option<Vec<u8>> = None;
     let mut func_index = module.imported_funcs;
+    let mut resettable = true;
 
     for payload in Parser::new(0).parse_all(wasm) {
         let payload = payload.map_err(bad)?;
@@ -266,7 +289,8 @@ pub fn instrument(wasm: &[u8]) -> Result<Metered, MeterError> {
             }
             Payload::CodeSectionEntry(body) => {
                 let bytes = code.as_mut().expect("entries follow their section's start");
-                let new_body = function(wasm, &module, func_index, body)?;
+                let (new_body, changes_more) = function(wasm, &module, func_index, body)?;
+                resettable &= !changes_more;
                 func_index += 1;
                 write_u32(bytes, new_body.len() as u32);
                 bytes.extend_from_slice(&new_body);
@@ -325,6 +349,7 @@ pub fn instrument(wasm: &[u8]) -> Result<Metered, MeterError> {
         memories: module.memories,
         tables: module.tables,
         has_start: module.start.is_some(),
+        resettable,
     })
 }
 
@@ -389,6 +414,12 @@ fn new_exports(module: &Module) -> (u32, Vec<u8>) {
     };
     for (i, (name, _)) in NEW_GLOBALS.iter().enumerate() {
         export(name, 0x03, module.globals + i as u32);
+    }
+    for index in &module.mutable_globals {
+        export(&format!("{GLOBAL_PREFIX}{index}"), 0x03, *index);
+    }
+    if !module.memories.is_empty() {
+        export(MEMORY, 0x02, 0);
     }
     if let Some(start) = module.start {
         export(START, 0x00, start);

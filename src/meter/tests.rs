@@ -229,3 +229,42 @@ fn leb_encoders_round_trip() {
         );
     }
 }
+
+#[test]
+fn mutable_globals_and_the_memory_are_exported_for_resetting() {
+    let m = instrument(&wat(r#"(module
+        (memory 1)
+        (global $c i32 (i32.const 7))
+        (global $sp (mut i32) (i32.const 1024))
+        (global $n (mut i64) (i64.const 0))
+        (func (export "f") (global.set $sp (i32.const 8))))"#))
+    .expect("instruments");
+    validate(&m.wasm);
+    let names = exports(&m.wasm);
+    for name in ["sandlab:global:1", "sandlab:global:2", MEMORY] {
+        assert!(names.iter().any(|n| n == name), "{name} in {names:?}");
+    }
+    // The constant needs no resetting.
+    assert!(!names.iter().any(|n| n == "sandlab:global:0"), "{names:?}");
+    assert!(m.resettable);
+}
+
+#[test]
+fn code_that_changes_tables_or_segments_makes_a_module_not_resettable() {
+    let plain = instrument(&wat(r#"(module (memory 1) (func (export "f")))"#)).expect("ok");
+    assert!(plain.resettable);
+    for body in [
+        "(table.set $t (i32.const 0) (ref.null func))",
+        "(data.drop $d)",
+        "(memory.init $d (i32.const 0) (i32.const 0) (i32.const 1))",
+        "(elem.drop $e)",
+    ] {
+        let m = instrument(&wat(&format!(
+            r#"(module (memory 1) (table $t 1 funcref) (data $d "x") (elem $e func $f)
+                 (func $f (export "f") {body}))"#
+        )))
+        .expect("instruments");
+        validate(&m.wasm);
+        assert!(!m.resettable, "{body}");
+    }
+}

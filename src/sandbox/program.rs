@@ -110,6 +110,9 @@ pub struct Program {
     pub(super) memories: Vec<meter::Extent>,
     pub(super) tables: Vec<meter::Extent>,
     pub(super) has_start: bool,
+    /// Whether an instance may be reset and reused between runs
+    /// ([`meter::Metered::resettable`]).
+    pub(super) resettable: bool,
     /// The instrumented module, for engines other than wasmi.
     pub(super) metered_wasm: Arc<[u8]>,
     /// Its WASI imports, when every one links as wasmi links it.
@@ -230,6 +233,7 @@ impl Program {
             memories: metered.memories,
             tables: metered.tables,
             has_start: metered.has_start,
+            resettable: metered.resettable,
             metered_wasm: metered.wasm.into(),
             wasi_imports,
         })
@@ -254,6 +258,14 @@ impl Program {
     #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     pub(crate) fn has_start(&self) -> bool {
         self.has_start
+    }
+
+    /// Whether an engine may reuse an instance for the next run once its
+    /// memory and mutable globals are reset.
+    // Read by the browser's engine (web::browser_engine), which only wasm32 builds.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(crate) fn resettable(&self) -> bool {
+        self.resettable
     }
 
     /// Whether a run under `limits` passes the checks made before and while

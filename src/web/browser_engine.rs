@@ -43,6 +43,11 @@ extern "C" {
 /// A program compiled by the browser's engine.
 pub struct BrowserProgram {
     module: WebAssembly::Module,
+    /// The instance the last run left, when the next may reuse it
+    /// ([`Program::resettable`]): instantiating CPython's snapshot copies
+    /// megabytes into a new memory and costs about 6 ms, putting an
+    /// instance back as it was instantiated a tenth of that.
+    idle: RefCell<Option<Instance>>,
 }
 
 /// Compiles `program`'s instrumented module, if this engine can run it.
@@ -50,7 +55,112 @@ pub fn compile(program: &Program) -> Option<BrowserProgram> {
     program.wasi_imports()?;
     let bytes = Uint8Array::from(program.metered_wasm());
     let module = WebAssembly::Module::new(&bytes).ok()?;
-    Some(BrowserProgram { module })
+    Some(BrowserProgram {
+        module,
+        idle: RefCell::new(None),
+    })
+}
+
+/// An instance, what its WASI functions reach, and (for a resettable
+/// program) its state as instantiated: the memory's bytes and every
+/// mutable global's value, the pass's own included.
+struct Instance {
+    exports: Object,
+    meter: Meter,
+    /// The run's host: replaced before each run.
+    host: Rc<RefCell<Host>>,
+    _keep: Vec<WasiClosure>,
+    memory: Option<(WebAssembly::Memory, Uint8Array)>,
+    globals: Vec<(WebAssembly::Global, JsValue)>,
+}
+
+impl Instance {
+    fn new(
+        compiled: &BrowserProgram,
+        program: &Program,
+        request: &Request,
+    ) -> Result<Instance, String> {
+        let limits = request.limits;
+        let host = Rc::new(RefCell::new(Host::new(
+            request.world.clone(),
+            &limits,
+            Limiter::new(limits.memory_pages),
+        )));
+        let parts: Rc<RefCell<Option<Parts>>> = Rc::new(RefCell::new(None));
+        let (imports, keep) = imports(program, &host, &parts)?;
+        // Instantiating runs no learner code (the pass removed the start
+        // section); a segment that does not fit is left to wasmi's message.
+        let instance = WebAssembly::Instance::new(&compiled.module, &imports)
+            .map_err(|e| format!("instantiation: {}", message(&e)))?;
+        let exports = instance.exports();
+        let meter = or(Meter::of(&exports), "internal: no metering globals")?;
+        *parts.borrow_mut() = Some(Parts {
+            memory: memory_of(&exports),
+            fuel: meter.fuel.clone(),
+        });
+        let (memory, globals) = if program.resettable() {
+            let memory = export(&exports, meter::MEMORY)
+                .and_then(|m| m.dyn_into::<WebAssembly::Memory>().ok())
+                .map(|m| {
+                    let image = Uint8Array::new(&m.buffer()).slice(0, u32::MAX);
+                    (m, image)
+                });
+            let names = js_sys::Object::keys(&exports);
+            let globals = names
+                .iter()
+                .filter_map(|name| name.as_string())
+                .filter(|name| {
+                    name.starts_with(meter::GLOBAL_PREFIX)
+                        || [
+                            meter::FUEL,
+                            meter::DEPTH,
+                            meter::WHY,
+                            meter::MEMORY_LIMIT,
+                            meter::REQUESTED,
+                        ]
+                        .contains(&name.as_str())
+                })
+                .filter_map(|name| global(&exports, &name))
+                .map(|g| {
+                    let value = g.value();
+                    (g, value)
+                })
+                .collect();
+            (memory, globals)
+        } else {
+            (None, Vec::new())
+        };
+        Ok(Instance {
+            exports,
+            meter,
+            host,
+            _keep: keep,
+            memory,
+            globals,
+        })
+    }
+
+    /// Puts the instance back as it was instantiated, with a fresh host
+    /// for `request`; `false` when it cannot be (a run grew its memory,
+    /// which cannot shrink).
+    fn reset(&self, request: &Request) -> bool {
+        if let Some((memory, image)) = &self.memory {
+            let bytes = Uint8Array::new(&memory.buffer());
+            if bytes.length() != image.length() {
+                return false;
+            }
+            bytes.set(image, 0);
+        }
+        for (global, value) in &self.globals {
+            global.set_value(value);
+        }
+        *self.host.borrow_mut() = Host::new(
+            request.world.clone(),
+            &request.limits,
+            Limiter::new(request.limits.memory_pages),
+        );
+        true
+    }
 }
 
 /// A WASI function as JavaScript calls it.
@@ -186,39 +296,31 @@ pub fn run(
     if !program.fits(&limits) {
         return Err("refused before it runs".into());
     }
-    let host = Rc::new(RefCell::new(Host::new(
-        request.world.clone(),
-        &limits,
-        Limiter::new(limits.memory_pages),
-    )));
-    let instance_parts: Rc<RefCell<Option<Parts>>> = Rc::new(RefCell::new(None));
-    let (imports, keep) = imports(program, &host, &instance_parts)?;
-
-    // Instantiating runs no learner code (the pass removed the start
-    // section); a segment that does not fit is left to wasmi's message.
-    let instance = WebAssembly::Instance::new(&compiled.module, &imports)
-        .map_err(|e| format!("instantiation: {}", message(&e)))?;
-    let exports = instance.exports();
-    let meter = or(Meter::of(&exports), "internal: no metering globals")?;
-    *instance_parts.borrow_mut() = Some(Parts {
-        memory: memory_of(&exports),
-        fuel: meter.fuel.clone(),
-    });
+    let reused = compiled
+        .idle
+        .borrow_mut()
+        .take()
+        .filter(|instance| instance.reset(request));
+    let instance = match reused {
+        Some(instance) => instance,
+        None => Instance::new(compiled, program, request)?,
+    };
+    let (exports, meter) = (&instance.exports, &instance.meter);
     meter.fuel.set_value(&JsValue::from(
         i64::try_from(limits.fuel).unwrap_or(i64::MAX),
     ));
-    or(global(&exports, meter::MEMORY_LIMIT), "internal")?
+    or(global(exports, meter::MEMORY_LIMIT), "internal")?
         .set_value(&JsValue::from(limits.memory_pages as i64));
 
-    let (result, results_ty) = call_entry(&exports, &meter, program, request)?;
+    let (result, results_ty) = call_entry(exports, meter, program, request)?;
     let fuel_left = i64::try_from(meter.fuel.value()).unwrap_or(0);
-    let mut host = host.borrow_mut();
+    let mut host = instance.host.borrow_mut();
     let end = match result {
         Ok(value) => End::Returned(or(returned(&value, &results_ty), "a NaN result")?),
-        Err(error) => thrown(&error, &mut host, &meter, &limits, program)?,
+        Err(error) => thrown(&error, &mut host, meter, &limits, program)?,
     };
     let (end, fuel_used) = settle(end, fuel_left, limits.fuel);
-    let memory = match memory_of(&exports) {
+    let memory = match memory_of(exports) {
         Some(m) => {
             let bytes = Uint8Array::new(&m.buffer());
             memory_reads(
@@ -233,15 +335,21 @@ pub fn run(
         }
         None => memory_reads(&request.memory_reads, None, |_, _| Vec::new()),
     };
-    drop(keep);
-    Ok(Outcome {
+    let outcome = Outcome {
         end,
         fuel_used,
         stdout: std::mem::take(&mut host.stdout),
         stderr: std::mem::take(&mut host.stderr),
         files: std::mem::take(&mut host.files),
         memory,
-    })
+    };
+    drop(host);
+    // Only an instance whose run this engine answered is kept: after an
+    // error of the engine itself its state is not worth trusting.
+    if program.resettable() {
+        *compiled.idle.borrow_mut() = Some(instance);
+    }
+    Ok(outcome)
 }
 
 /// The import object: every WASI function the module imports, served by

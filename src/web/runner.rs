@@ -78,6 +78,8 @@ struct Client {
     ready: Rc<Cell<bool>>,
     /// Resolves the promise of the job in flight with the worker's reply.
     reply: Rc<RefCell<Option<js_sys::Function>>>,
+    /// Resolves the promise of the warm-up run in flight.
+    warmed: Rc<RefCell<Option<js_sys::Function>>>,
     /// The modules (by id) this worker was sent: each is sent once, then
     /// named (an interpreter's megabytes are not copied for every check).
     sent: RefCell<BTreeSet<Arc<str>>>,
@@ -154,14 +156,19 @@ pub fn start_worker() {
     };
     let ready = Rc::new(Cell::new(false));
     let reply: Rc<RefCell<Option<js_sys::Function>>> = Rc::new(RefCell::new(None));
+    let warmed: Rc<RefCell<Option<js_sys::Function>>> = Rc::new(RefCell::new(None));
     let on_message = {
-        let (ready, reply) = (ready.clone(), reply.clone());
+        let (ready, reply, warmed) = (ready.clone(), reply.clone(), warmed.clone());
         Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
             let data = event.data();
             let field = |name: &str| js_sys::Reflect::get(&data, &JsValue::from_str(name)).ok();
             if field("ready").is_some_and(|v| v.is_truthy()) {
                 ready.set(true);
                 set_body_attribute("data-worker", "ready");
+            } else if field("warmed").is_some_and(|v| v.is_truthy()) {
+                if let Some(resolve) = warmed.borrow_mut().take() {
+                    let _ = resolve.call0(&JsValue::NULL);
+                }
             } else if field("failed").is_some_and(|v| v.is_truthy()) {
                 WORKER.with(|w| w.borrow_mut().take());
             } else if let Some(resolve) = reply.borrow_mut().take() {
@@ -184,6 +191,7 @@ pub fn start_worker() {
             worker,
             ready,
             reply,
+            warmed,
             sent: RefCell::new(BTreeSet::new()),
             _on_message: on_message,
         }) {
@@ -287,6 +295,71 @@ async fn post_job(job: &Job, force: bool, cancel: &Rc<Cell<bool>>) -> Posted {
             return Posted::Cancelled;
         }
     }
+}
+
+/// Hands the worker `binary` before any check needs it, with up to `runs`
+/// runs of `request` that only warm its engine up (see `Spec::warm_up`),
+/// one at a time: a Check or Run pressed meanwhile goes next, waiting for
+/// one warm-up run at most, and ends the warm-up. Does nothing if no
+/// worker is ready within ten seconds.
+pub async fn warm_up(binary: Binary, stack_depth: u32, request: Request, runs: u32) {
+    for _ in 0..200 {
+        let ready = WORKER.with(|w| w.borrow().as_ref().is_some_and(|c| c.ready.get()));
+        if ready {
+            break;
+        }
+        sleep_ms(50).await;
+    }
+    let Ok(request) = serde_json::to_string(&request) else {
+        return;
+    };
+    let module_id: Arc<str> = binary.id().into();
+    for _ in 0..runs {
+        let posted = WORKER.with(|w| {
+            let w = w.borrow();
+            // Not while a job is in flight: the learner's runs come first.
+            let client = w
+                .as_ref()
+                .filter(|c| c.ready.get() && c.reply.borrow().is_none())?;
+            let slot = client.warmed.clone();
+            let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+                *slot.borrow_mut() = Some(resolve);
+            });
+            let message = js_sys::Object::new();
+            if client.sent.borrow_mut().insert(module_id.clone()) {
+                let wasm = js_sys::Uint8Array::from(&binary.bytes[..]);
+                let _ = js_sys::Reflect::set(&message, &"wasm".into(), &wasm);
+            }
+            let _ = js_sys::Reflect::set(&message, &"warm".into(), &1.into());
+            let _ = js_sys::Reflect::set(&message, &"module".into(), &(*module_id).into());
+            let _ = js_sys::Reflect::set(&message, &"depth".into(), &stack_depth.into());
+            let _ = js_sys::Reflect::set(&message, &"request".into(), &request.clone().into());
+            client.worker.post_message(&message).ok()?;
+            Some(promise)
+        });
+        let Some(promise) = posted else {
+            return;
+        };
+        // A worker restarted by Stop never answers: give up after a while.
+        let timeout = js_sys::Promise::new(&mut |resolve, _reject| {
+            if let Some(w) = web_sys::window() {
+                let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 10_000);
+            }
+        });
+        let _ = JsFuture::from(js_sys::Promise::race(&js_sys::Array::of2(
+            &promise, &timeout,
+        )))
+        .await;
+    }
+}
+
+async fn sleep_ms(ms: i32) {
+    let tick = js_sys::Promise::new(&mut |resolve, _reject| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = JsFuture::from(tick).await;
 }
 
 fn note_engine(engine: &'static str) {

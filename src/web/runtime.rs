@@ -29,13 +29,23 @@ export async function fetch_runtime(url) {
       try { await cache.put(url, response.clone()); } catch (e) { /* storage full: works, uncached */ }
     }
   }
+  let bytes;
   try {
     const stream = response.body.pipeThrough(new DecompressionStream('gzip'));
-    return new Uint8Array(await new Response(stream).arrayBuffer());
+    bytes = new Uint8Array(await new Response(stream).arrayBuffer());
   } catch (e) {
     await forget_runtime(url);
     throw e;
   }
+  // The browser's own SHA-256 takes milliseconds where hashing 11 MB in
+  // WebAssembly takes a tenth of a second; without it (a page not served
+  // over https or from localhost) the app hashes the bytes itself.
+  let hex = null;
+  try {
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+    hex = Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+  } catch (e) { /* no SubtleCrypto here */ }
+  return [bytes, hex];
 }
 // A damaged copy must not stay cached: the next load downloads it afresh.
 export async function forget_runtime(url) {
@@ -70,11 +80,15 @@ pub async fn load(language: Language, file: &RuntimeFile) -> Result<Arc<Runtime>
     }
     let title = language.spec().title;
     let promise = fetch_runtime(&file.file).map_err(|e| describe(title, &e))?;
-    let bytes = JsFuture::from(promise)
+    let fetched = JsFuture::from(promise)
         .await
         .map_err(|e| describe(title, &e))?;
-    let bytes = js_sys::Uint8Array::new(&bytes).to_vec();
-    let runtime = Runtime::new(language, bytes);
+    let fetched = js_sys::Array::from(&fetched);
+    let bytes = js_sys::Uint8Array::new(&fetched.get(0)).to_vec();
+    let runtime = match fetched.get(1).as_string() {
+        Some(hex) => Runtime::hashed(language, bytes, format!("sha256:{hex}")),
+        None => Runtime::new(language, bytes),
+    };
     if runtime.id != file.id {
         let _ = JsFuture::from(forget_runtime(&file.file)).await;
         return Err(format!(

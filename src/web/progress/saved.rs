@@ -163,16 +163,12 @@ pub fn upload_key(lab_key: &str) -> String {
 
 /// An upload's bytes as stored text.
 pub fn encode_upload(bytes: &[u8]) -> String {
-    hex(bytes)
+    crate::lab::hex(bytes)
 }
 
 /// Reads [`encode_upload`] back; `None` if damaged.
 pub fn decode_upload(text: &str) -> Option<Vec<u8>> {
     unhex(text)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn unhex(text: &str) -> Option<Vec<u8>> {
