@@ -10,6 +10,8 @@ const [dir, pyodideDir] = process.argv.slice(2);
 const native = fs.readFileSync(path.join(dir, "native.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
 const browser = JSON.parse(fs.readFileSync(path.join(dir, "browser.json"), "utf8"));
 const verify = JSON.parse(fs.readFileSync(path.join(dir, "verify.json"), "utf8"));
+const authorFile = path.join(dir, "author.json");
+const author = fs.existsSync(authorFile) ? JSON.parse(fs.readFileSync(authorFile, "utf8")) : null;
 const pyVerifyFile = path.join(dir, "verify-python.json");
 const pyVerify = fs.existsSync(pyVerifyFile) ? JSON.parse(fs.readFileSync(pyVerifyFile, "utf8")) : null;
 
@@ -165,5 +167,21 @@ if (browser.python) {
   p();
   const later = median(py.fib27.later_ms), empty = median(py.fib27.empty_ms);
   p(`**fib(27).** Recursive \`fib(27)\` in a Python lab by Run, on the ${py.fib27.engine} engine, metering included: the first Run of the page ${f(py.fib27.first_ms, 0)} ms, later Runs a median ${f(later, 0)} ms (a Run of \`print\` alone: ${f(empty, 0)} ms)${browser.pyodide ? `; Pyodide's fib(27) in the same Chromium ${f(browser.pyodide.fib27_ms, 0)} ms: x${f(later / browser.pyodide.fib27_ms, 2)} (first Run x${f(py.fib27.first_ms / browser.pyodide.fib27_ms, 2)})` : ""}.`);
+}
+if (author) {
+  p();
+  p("### 8. The instructor's tool");
+  p();
+  const b = author.build_ms;
+  p(`**\`sandlab build labs\`** (the built-in courses: every lab proved, its Python runtime written; release binary): median ${f(median(b) / 1000, 2)} s (${b.map((x) => f(x / 1000, 2)).join(", ")}).`);
+  p();
+  const s = author.save_to_page_ms;
+  p(`**Save to page** under \`sandlab serve\` (a copy of the Python course; a README saved, until the open page shows it, without a reload; ${s.all.length} saves): p50 ${f(s.p50, 0)} ms, p95 ${f(s.p95, 0)} ms.`);
+  p();
+  p("**What a page downloads** from a site `sandlab build` wrote (gzip -9 of each file the page fetched; a runtime is stored gzipped):");
+  p();
+  p("| page | files | gzip |");
+  p("| --- | ---: | ---: |");
+  for (const [name, d] of Object.entries(author.download)) p(`| ${name.replace("_", " ")} | ${d.files.length} | ${kb(d.gzip)} |`);
 }
 console.log(lines.join("\n"));

@@ -373,3 +373,33 @@ fn the_text_report_shows_a_failed_runs_input_and_output() {
         "{report}"
     );
 }
+
+#[test]
+fn new_writes_a_course_that_checks_and_never_overwrites() {
+    let dir = std::env::temp_dir().join(format!("sandlab-new-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let course = dir.join("Intro to Python");
+    let path = course.to_str().expect("utf-8");
+    let out = sandlab(&["new", path]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let toml = std::fs::read_to_string(course.join("course.toml")).expect("written");
+    assert!(toml.contains("id = \"intro-to-python\""), "{toml}");
+    assert!(toml.contains("title = \"Intro to Python\""), "{toml}");
+    let out = sandlab(&["check", path]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    // A second `new` into the same folder changes nothing.
+    std::fs::write(course.join("course.toml"), "edited").expect("written");
+    let out = sandlab(&["new", path]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("already has files"));
+    assert_eq!(
+        std::fs::read_to_string(course.join("course.toml")).expect("read"),
+        "edited"
+    );
+    let other = dir.join("other");
+    let out = sandlab(&["new", other.to_str().expect("utf-8"), "--id", "not an id"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("cannot be a course id"));
+    assert!(!other.exists());
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -129,6 +129,42 @@ impl fmt::Display for BundleError {
 
 impl std::error::Error for BundleError {}
 
+/// What `sandlab serve` adds to the bundle it serves its preview from.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Preview {
+    /// Where the server announces changes (server-sent events).
+    pub live: Option<String>,
+    /// The problems of the author's latest edit, each with file:line:column;
+    /// the courses in the bundle are the last version that had none.
+    pub problems: Vec<String>,
+}
+
+/// The bundle's [`Preview`] fields (none outside a preview).
+pub fn bundle_preview(text: &str) -> Preview {
+    let json: Json = serde_json::from_str(text).unwrap_or_default();
+    Preview {
+        live: json["live"].as_str().map(str::to_string),
+        problems: json["problems"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|p| p.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+}
+
+/// `bundle` with `preview`'s fields set.
+pub fn with_preview(bundle: &str, preview: &Preview) -> String {
+    let mut json: Json = serde_json::from_str(bundle).unwrap_or_default();
+    if let Some(live) = &preview.live {
+        json["live"] = json!(live);
+    }
+    json["problems"] = json!(preview.problems);
+    json.to_string()
+}
+
 /// The runtimes a bundle names (none in bundles made before runtimes).
 pub fn bundle_runtimes(text: &str) -> Vec<RuntimeFile> {
     let json: Json = serde_json::from_str(text).unwrap_or_default();

@@ -26,8 +26,8 @@ mod reader;
 mod tests;
 
 pub use bundle::{
-    BUNDLE_FORMAT, BundleError, RuntimeFile, bundle_runtimes, make_bundle, read_bundle,
-    value_from_text, value_text,
+    BUNDLE_FORMAT, BundleError, Preview, RuntimeFile, bundle_preview, bundle_runtimes, make_bundle,
+    read_bundle, value_from_text, value_text, with_preview,
 };
 pub use check::{
     CallCheck, Check, CheckKind, Compare, Data, Expect, ExportExpect, Literal, MemoryData,

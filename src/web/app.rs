@@ -12,7 +12,9 @@ use super::progress::{Action, Progress, StorageStatus};
 use super::runner;
 use super::storage;
 use super::workspace;
-use crate::lab::{Course, Credentials, Lab, RuntimeFile, bundle_runtimes, read_bundle};
+use crate::lab::{
+    Course, Credentials, Lab, RuntimeFile, bundle_preview, bundle_runtimes, read_bundle,
+};
 use crate::language::Language;
 use crate::record::{self, Record};
 use crate::web::progress::lab_key;
@@ -23,8 +25,9 @@ use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-/// The labs, embedded at build time by `sandlab bundle` (see build.rs).
-static BUNDLE: &str = include_str!(env!("SANDLAB_BUNDLE_PATH"));
+/// Where the app finds its courses: the bundle `sandlab bundle` (or
+/// `sandlab build`, or `sandlab serve`) wrote beside it.
+const BUNDLE_URL: &str = "courses.json";
 
 pub fn start() {
     // The grading worker loads this same wasm; there is no page to render.
@@ -81,21 +84,36 @@ pub struct Catalog {
     pub courses: Vec<Course>,
     pub problems: Vec<String>,
     pub runtimes: Vec<RuntimeFile>,
+    /// In `sandlab serve`'s preview: where it says the courses changed.
+    pub live: Option<String>,
+    /// In the preview: what is wrong with the author's latest edit (the
+    /// courses shown are the last version without problems).
+    pub live_problems: Vec<String>,
 }
 
 impl Catalog {
-    fn load() -> Catalog {
-        match read_bundle(BUNDLE) {
+    /// The catalog of a bundle's text.
+    fn read(text: &str) -> Catalog {
+        let preview = bundle_preview(text);
+        match read_bundle(text) {
             Ok(loaded) => Catalog {
                 courses: loaded.courses,
                 problems: loaded.diagnostics.iter().map(|d| d.to_string()).collect(),
-                runtimes: bundle_runtimes(BUNDLE),
+                runtimes: bundle_runtimes(text),
+                live: preview.live,
+                live_problems: preview.problems,
             },
-            Err(e) => Catalog {
-                courses: Vec::new(),
-                problems: vec![e.to_string()],
-                runtimes: Vec::new(),
-            },
+            Err(e) => Catalog::failed(e.to_string()),
+        }
+    }
+
+    fn failed(why: String) -> Catalog {
+        Catalog {
+            courses: Vec::new(),
+            problems: vec![why],
+            runtimes: Vec::new(),
+            live: None,
+            live_problems: Vec::new(),
         }
     }
 
@@ -193,9 +211,86 @@ pub fn use_ctx() -> Ctx {
     use_context::<Ctx>().expect("the app provides its context")
 }
 
+/// Fetches the courses (the bundle beside the app) and, once they are
+/// here, shows the app; in `sandlab serve`'s preview, fetches them again
+/// whenever the author saves.
 #[component]
 pub fn App() -> Html {
-    let catalog = use_memo((), |_| Catalog::load());
+    let catalog = use_state(|| None::<Rc<Catalog>>);
+    {
+        let catalog = catalog.clone();
+        use_effect_with((), move |_| {
+            spawn_local(async move {
+                catalog.set(Some(Rc::new(fetch_catalog().await)));
+            });
+        });
+    }
+    let live = catalog.as_ref().and_then(|c| c.live.clone());
+    {
+        let catalog = catalog.clone();
+        use_effect_with(live, move |live| {
+            let source = live
+                .as_deref()
+                .and_then(|url| web_sys::EventSource::new(url).ok());
+            let listener = source.as_ref().map(|source| {
+                gloo_events::EventListener::new(source, "message", move |_| {
+                    let catalog = catalog.clone();
+                    spawn_local(async move {
+                        catalog.set(Some(Rc::new(fetch_catalog().await)));
+                    });
+                })
+            });
+            move || {
+                drop(listener);
+                if let Some(source) = source {
+                    source.close();
+                }
+            }
+        });
+    }
+    // Offline use, once the courses are here, outside the preview.
+    let offline = catalog.as_ref().map(|c| c.live.is_none());
+    use_effect_with(offline, |offline| {
+        if *offline == Some(true) {
+            super::offline::register_offline();
+        }
+    });
+    match &*catalog {
+        Some(catalog) => html! { <Loaded catalog={catalog.clone()} /> },
+        None => html! {
+            <main id="main" class="loading" aria-busy="true">
+                <p role="status">{ "Loading the courses…" }</p>
+            </main>
+        },
+    }
+}
+
+/// The bundle, fetched from beside the app (never from a cache that may
+/// be stale: the preview and new versions must show at once).
+async fn fetch_catalog() -> Catalog {
+    match browser::fetch_text(BUNDLE_URL).await {
+        Ok(text) => Catalog::read(&text),
+        Err(why) => Catalog::failed(format!(
+            "the courses could not be loaded ({why}): check your connection and reload the page"
+        )),
+    }
+}
+
+#[derive(Properties)]
+struct LoadedProps {
+    catalog: Rc<Catalog>,
+}
+
+impl PartialEq for LoadedProps {
+    fn eq(&self, other: &LoadedProps) -> bool {
+        Rc::ptr_eq(&self.catalog, &other.catalog)
+    }
+}
+
+/// The app, its courses loaded.
+#[component]
+fn Loaded(props: &LoadedProps) -> Html {
+    let catalog = props.catalog.clone();
     let progress = use_reducer(storage::load_progress);
     use_saving(&progress);
     use_other_tabs(&progress);

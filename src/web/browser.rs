@@ -92,3 +92,31 @@ pub fn is_mac() -> bool {
         .and_then(|w| w.navigator().platform().ok())
         .is_some_and(|p| p.starts_with("Mac"))
 }
+
+/// The text at `url` (relative to the page), fetched past the HTTP cache:
+/// courses that change (a preview, a new version) show at once.
+///
+/// # Errors
+///
+/// Why not, in a few words: offline, or the server's status.
+pub async fn fetch_text(url: &str) -> Result<String, String> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    let window = web_sys::window().ok_or("no window")?;
+    let init = web_sys::RequestInit::new();
+    init.set_cache(web_sys::RequestCache::NoCache);
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+        .await
+        .map_err(|_| "network error".to_string())?
+        .unchecked_into();
+    if !response.ok() {
+        return Err(format!(
+            "the server answered {} for {url}",
+            response.status()
+        ));
+    }
+    let text = JsFuture::from(response.text().map_err(|_| "no body".to_string())?)
+        .await
+        .map_err(|_| "the download broke off".to_string())?;
+    text.as_string().ok_or_else(|| "not text".to_string())
+}

@@ -36,6 +36,8 @@ mod editor;
 #[cfg(target_arch = "wasm32")]
 mod lrs;
 #[cfg(target_arch = "wasm32")]
+mod offline;
+#[cfg(target_arch = "wasm32")]
 mod pages;
 #[cfg(target_arch = "wasm32")]
 mod runner;

@@ -1,6 +1,7 @@
-// End-to-end tests of the built app (dist/) in a real headless Chromium.
+// End-to-end tests of the built app in a real headless Chromium: the site
+// `sandlab build labs` writes ($SANDLAB_SITE), or trunk's dist/.
 //
-// Run by scripts/e2e after `trunk build --release`. Serves dist/ on a
+// Run by scripts/e2e after `trunk build --release`. Serves the site on a
 // loopback port of its own, drives Debian's Chromium with playwright-core,
 // and saves a screenshot of each page under target/screenshots/ for review.
 
@@ -16,7 +17,7 @@ import { chromium } from "playwright-core";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "../..");
-const dist = path.join(root, "dist");
+const dist = path.resolve(process.env.SANDLAB_SITE ?? path.join(root, "dist"));
 const shots = path.join(root, "target/screenshots");
 const axeSource = fs.readFileSync(path.join(here, "../node_modules/axe-core/axe.min.js"), "utf8");
 
@@ -43,7 +44,7 @@ const CHROMIUM_ARGS = [
 ];
 
 before(async () => {
-  assert.ok(fs.existsSync(path.join(dist, "index.html")), "dist/ is built (trunk build --release)");
+  assert.ok(fs.existsSync(path.join(dist, "index.html")), `${dist} is built (scripts/e2e builds it)`);
   fs.mkdirSync(shots, { recursive: true });
   server = http.createServer((req, res) => {
     const url = new URL(req.url, "http://x");
@@ -725,7 +726,7 @@ test("damaged saved progress is reported and kept aside, not wiped", async () =>
 test("reference solutions are not in what the browser downloads", () => {
   const shipped = fs
     .readdirSync(dist)
-    .filter((f) => /\.(wasm|js|html)$/.test(f))
+    .filter((f) => /\.(wasm|js|html|json)$/.test(f))
     .map((f) => fs.readFileSync(path.join(dist, f)).toString("latin1"))
     .join("\n");
   const labsDir = path.join(root, "labs");
@@ -735,7 +736,7 @@ test("reference solutions are not in what the browser downloads", () => {
     const courseDir = path.join(labsDir, course);
     if (!fs.statSync(courseDir).isDirectory()) continue;
     for (const lab of fs.readdirSync(courseDir)) {
-      for (const f of ["starter.wat", "README.md", "lab.toml"]) {
+      for (const f of ["starter.wat", "starter.py", "tests.py", "README.md", "lab.toml"]) {
         const file = path.join(courseDir, lab, f);
         if (fs.existsSync(file)) visible.push(fs.readFileSync(file, "utf8"));
       }
@@ -747,7 +748,8 @@ test("reference solutions are not in what the browser downloads", () => {
     const courseDir = path.join(labsDir, course);
     if (!fs.statSync(courseDir).isDirectory()) continue;
     for (const lab of fs.readdirSync(courseDir)) {
-      const solution = path.join(courseDir, lab, "solution.wat");
+      for (const name of ["solution.wat", "solution.py"]) {
+      const solution = path.join(courseDir, lab, name);
       if (!fs.existsSync(solution)) continue;
       const distinctive = fs
         .readFileSync(solution, "utf8")
@@ -758,10 +760,11 @@ test("reference solutions are not in what the browser downloads", () => {
         assert.ok(!shipped.includes(line), `${course}/${lab}: solution line shipped: ${line}`);
         checked++;
       }
+      }
     }
   }
   assert.ok(checked >= 5, `checked ${checked} solution lines`);
-  // And the labs themselves are in: the bundle is embedded.
+  // And the labs themselves are in: the bundle (courses.json) is shipped.
   assert.ok(shipped.includes("Reverse a string in place"));
 });
 

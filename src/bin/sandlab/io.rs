@@ -46,7 +46,7 @@ const MAX_LAB_FILE: u64 = 16 * 1024 * 1024;
 const MAX_SUBMISSION: u64 = 16 * 1024 * 1024;
 
 /// Turns a failure to read or write `path` into the error that names it.
-fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> CliError + '_ {
+pub fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> CliError + '_ {
     move |error| CliError::Io {
         path: path.to_path_buf(),
         error,
@@ -93,7 +93,11 @@ pub fn read_tree(root: &Path) -> Result<Files, CliError> {
 
 /// A lab file's problem, named by its path under `root`.
 pub fn prefixed(root: &Path, d: &lab::Diagnostic) -> String {
-    let file = root.join(&d.file);
+    located(&root.join(&d.file), d)
+}
+
+/// A lab file's problem, its file at `file`.
+pub fn located(file: &Path, d: &lab::Diagnostic) -> String {
     if d.line == 0 {
         format!("{}: {}", file.display(), d.message)
     } else {
@@ -192,8 +196,8 @@ pub fn runtime(language: Language) -> Result<Option<Arc<Runtime>>, CliError> {
             std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/sandlab/runtimes"))
         });
     let path = dir.map(|d| d.join(format!("{}.wasm", language.name())));
-    let found = match path {
-        Some(path) if path.is_file() => {
+    let found = match path.filter(|p| p.is_file()) {
+        Some(path) => {
             let bytes = std::fs::read(&path).map_err(io_error(&path))?;
             let runtime = Runtime::load(language, bytes).map_err(|why| {
                 CliError::Unusable(format!(
@@ -204,7 +208,17 @@ pub fn runtime(language: Language) -> Result<Option<Arc<Runtime>>, CliError> {
             })?;
             Some(runtime)
         }
-        _ => None,
+        // An instructor with only this binary grades with the runtime the
+        // app inside it carries.
+        None => match crate::app::runtime(language) {
+            Some(bytes) => Some(Runtime::load(language, bytes).map_err(|why| {
+                CliError::Unusable(format!(
+                    "the {} runtime inside this sandlab cannot be used: {why}",
+                    language.spec().title
+                ))
+            })?),
+            None => None,
+        },
     };
     loaded.insert(language, found.clone());
     Ok(found)

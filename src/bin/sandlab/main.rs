@@ -7,6 +7,8 @@
 //! `report` below prints, the one place an error reaches the person.
 
 #[cfg(not(target_arch = "wasm32"))]
+mod app;
+#[cfg(not(target_arch = "wasm32"))]
 mod commands;
 #[cfg(not(target_arch = "wasm32"))]
 mod error;
@@ -14,8 +16,11 @@ mod error;
 mod io;
 #[cfg(not(target_arch = "wasm32"))]
 mod parallel;
+#[cfg(not(target_arch = "wasm32"))]
+mod site;
 
-/// Hands-on WebAssembly labs: check labs, grade submissions, run modules.
+/// Hands-on programming labs in the browser: write courses, check and
+/// preview them, build the site, grade and verify learners' work.
 #[cfg(not(target_arch = "wasm32"))]
 #[derive(clap::Parser)]
 #[command(name = "sandlab", version, about)]

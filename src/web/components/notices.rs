@@ -14,6 +14,15 @@ pub fn Notices() -> Html {
         .iter()
         .map(|p| html! { <div class="notice error" role="alert">{ format!("A lab in this build is broken (tell the instructor): {p}") }</div> })
         .collect();
+    // The preview of `sandlab serve`: the author's latest edit has problems.
+    if !ctx.catalog.live_problems.is_empty() {
+        items.push(html! {
+            <div class="notice error live-problems" role="alert">
+                <p>{ "Your latest edit has problems; this preview shows the last version without any. Fix them and save:" }</p>
+                <ul>{ for ctx.catalog.live_problems.iter().map(|p| html! { <li><code>{ p }</code></li> }) }</ul>
+            </div>
+        });
+    }
     for (i, text) in ctx.progress.notices.iter().enumerate() {
         let progress = ctx.progress.clone();
         let dismiss = Callback::from(move |_| progress.dispatch(Action::DismissNotice(i)));

@@ -48,6 +48,11 @@ pub enum Action {
     UndoReset {
         key: String,
     },
+    /// The learner worked on the lab as it is now (its content hash).
+    Seen {
+        key: String,
+        hash: String,
+    },
     SetDark(bool),
     SetWeeklyPlan(Option<u32>),
     SetLearner {
@@ -79,7 +84,8 @@ impl Action {
             | Action::RevealHint { key, .. }
             | Action::Active { key, .. }
             | Action::Reset { key }
-            | Action::UndoReset { key } => Some(key),
+            | Action::UndoReset { key }
+            | Action::Seen { key, .. } => Some(key),
             _ => None,
         }
     }
@@ -154,6 +160,15 @@ impl Reducible for Progress {
                     lab.code = Some(code);
                 }
                 Effect::Changed
+            }
+            Action::Seen { key, hash } => {
+                let lab = next.labs.entry(key).or_default();
+                if lab.seen.as_deref() == Some(hash.as_str()) {
+                    Effect::None
+                } else {
+                    lab.seen = Some(hash);
+                    Effect::Changed
+                }
             }
             other => next.apply(other),
         };
@@ -263,7 +278,8 @@ impl Progress {
             | Action::RevealHint { .. }
             | Action::Active { .. }
             | Action::Reset { .. }
-            | Action::UndoReset { .. } => return Effect::None,
+            | Action::UndoReset { .. }
+            | Action::Seen { .. } => return Effect::None,
         }
         Effect::Changed
     }

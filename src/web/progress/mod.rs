@@ -68,6 +68,9 @@ pub struct LabProgress {
     pub answers: Answers,
     /// When a Check first passed the lab (ms since the epoch).
     pub passed_at: Option<f64>,
+    /// The lab's content hash when the learner last worked on it: a lab
+    /// updated since says so, and keeps their code as it was.
+    pub seen: Option<String>,
 }
 
 impl LabProgress {

@@ -51,6 +51,9 @@ struct StoredLab {
     /// Added within schema 1: absent in state saved before it, where a
     /// passed lab counts as passed at its last attempt.
     passed_at: Option<f64>,
+    /// Added within schema 1: the lab's content hash when last worked on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    seen: Option<String>,
 }
 
 /// Serialises what must survive a reload.
@@ -82,6 +85,7 @@ pub fn save(progress: &Progress) -> String {
                         active_ms: l.active_ms,
                         answers: l.answers.clone(),
                         passed_at: l.passed_at,
+                        seen: l.seen.clone(),
                     },
                 )
             })
@@ -150,6 +154,7 @@ pub fn load(text: &str) -> Result<Progress, LoadError> {
                 active_ms: l.active_ms,
                 passed_at: l.passed_at.or(if l.passed { l.last_attempt } else { None }),
                 answers: l.answers,
+                seen: l.seen,
             },
         );
     }

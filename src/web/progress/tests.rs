@@ -422,3 +422,34 @@ fn edits_bump_the_revision_but_status_changes_do_not() {
     );
     assert_eq!(p.revision, 1, "an edit that changes nothing saves nothing");
 }
+
+#[test]
+fn the_lab_version_a_learner_worked_on_is_kept_and_saved() {
+    let p = apply(
+        Progress::default(),
+        vec![
+            Action::Edit {
+                key: "c/l".into(),
+                code: "x".into(),
+            },
+            Action::Seen {
+                key: "c/l".into(),
+                hash: "sha256:aaa".into(),
+            },
+        ],
+    );
+    assert_eq!(p.lab("c/l").seen.as_deref(), Some("sha256:aaa"));
+    let revision = p.revision;
+    // Seeing the same version again changes nothing, so saves nothing.
+    let p = apply(
+        p,
+        vec![Action::Seen {
+            key: "c/l".into(),
+            hash: "sha256:aaa".into(),
+        }],
+    );
+    assert_eq!(p.revision, revision);
+    let back = saved::load(&saved::save(&p)).expect("loads");
+    assert_eq!(back.lab("c/l").seen.as_deref(), Some("sha256:aaa"));
+    assert_eq!(back.lab("c/l").code.as_deref(), Some("x"));
+}

@@ -6,21 +6,27 @@
 
 use crate::error::CliResult;
 
+mod build;
 mod bundle;
 mod check;
 mod compile;
 mod grade;
 mod gradebook;
 mod list;
+mod new;
 mod record;
 mod report;
 mod run;
 mod runtime;
+mod serve;
 mod verify;
 mod xapi;
 
 #[derive(clap::Subcommand)]
 pub enum Command {
+    New(new::Args),
+    Serve(serve::Args),
+    Build(build::Args),
     Check(check::Args),
     Grade(grade::Args),
     Run(run::Args),
@@ -38,6 +44,9 @@ pub enum Command {
 impl Command {
     pub fn exec(self) -> CliResult {
         match self {
+            Command::New(args) => new::exec(args),
+            Command::Serve(args) => serve::exec(args),
+            Command::Build(args) => build::exec(args),
             Command::Check(args) => check::exec(args),
             Command::Grade(args) => grade::exec(args),
             Command::Run(args) => run::exec(args),

@@ -78,6 +78,9 @@ pub fn LabPage(props: &LabProps) -> Html {
     };
     browser::set_title(&lab.title);
     let saved = ctx.progress.lab(&key);
+    // The learner's code was written for an earlier version of this lab.
+    let changed_since =
+        saved.code.is_some() && saved.seen.as_ref().is_some_and(|h| *h != lab.content_hash);
     let code = workspace::code(lab, &saved);
     let dark = ctx.progress.dark.unwrap_or_else(browser::prefers_dark);
     let is_busy = check.is_busy();
@@ -106,8 +109,10 @@ pub fn LabPage(props: &LabProps) -> Html {
         Callback::from(move |_| help_open.set(!*help_open))
     };
     let status = saved.status();
-    let instructions =
-        Html::from_html_unchecked(AttrValue::from(markdown::to_safe_html(&lab.instructions)));
+    let instructions = Html::from_html_unchecked(AttrValue::from(markdown::to_safe_html_in(
+        &lab.instructions,
+        Some(&lab.dir),
+    )));
     // Prerequisites not passed yet: a course that locks keeps the lab shut.
     let waiting = prerequisites::waiting(course, lab, &ctx.progress);
     let locked = course.schedule.lock && !waiting.is_empty();
@@ -146,10 +151,16 @@ pub fn LabPage(props: &LabProps) -> Html {
                     <ChecksSummary lab={lab.clone()} />
                 </section>
                 <section class="work" aria-label="Your solution">
+                    if changed_since {
+                        <div class="notice lab-changed" role="status">
+                            <span>{ "This lab was updated since you last worked on it: its instructions or checks may have changed. Your code is kept as you left it." }</span>
+                            <button onclick={to.seen(&lab.content_hash).reform(|_: MouseEvent| ())}>{ "Got it" }</button>
+                        </div>
+                    }
                     { questions }
                     if !lab.has_code() {
                     } else if lab.language.has_editor() {
-                        <Editor code={AttrValue::from(code.clone())} on_change={to.edit()}
+                        <Editor code={AttrValue::from(code.clone())} on_change={to.edit(&lab.content_hash)}
                             error={error_mark(&check.report)} dark={dark}
                             label={format!("{} editor", lab.language.spec().title)}
                             mode={editor_mode(lab)} />
@@ -232,8 +243,28 @@ impl Dispatch {
         Callback::from(move |value: T| to.send(action(to.key.clone(), value)))
     }
 
-    fn edit(&self) -> Callback<String> {
-        self.callback(|key, code| Action::Edit { key, code })
+    /// An edit of the code, to the lab as it is now (`hash`).
+    fn edit(&self, hash: &str) -> Callback<String> {
+        let (to, hash) = (self.clone(), hash.to_string());
+        Callback::from(move |code: String| {
+            to.send(Action::Edit {
+                key: to.key.clone(),
+                code,
+            });
+            to.send(Action::Seen {
+                key: to.key.clone(),
+                hash: hash.clone(),
+            });
+        })
+    }
+
+    /// The learner has seen the lab as it is now (`hash`).
+    fn seen(&self, hash: &str) -> Callback<()> {
+        let hash = hash.to_string();
+        self.callback(move |key, ()| Action::Seen {
+            key,
+            hash: hash.clone(),
+        })
     }
 
     fn upload(&self) -> Callback<(String, Vec<u8>)> {

@@ -1,0 +1,321 @@
+//! A site: the web app inside this binary, the courses of an author's
+//! folders as its bundle, the language runtimes their labs download, and
+//! the images their instructions show. `sandlab build` writes one to a
+//! folder; `sandlab serve` serves one from memory and follows the folders.
+
+use crate::error::CliError;
+use crate::io::{self, located};
+use sandlab::grade;
+use sandlab::lab::{self, Course, Files, Lab, Preview, RuntimeFile};
+use sandlab::language::Language;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::app::app_file;
+
+/// The author's folders, each a course or a folder of courses. One folder
+/// is read as it is; several each go under their own name, so two courses'
+/// files cannot collide.
+pub struct Sources {
+    dirs: Vec<(String, PathBuf)>,
+}
+
+impl Sources {
+    pub fn new(dirs: &[PathBuf]) -> Result<Sources, CliError> {
+        if dirs.is_empty() {
+            return Err(CliError::Unusable("give at least one course folder".into()));
+        }
+        let mut out: Vec<(String, PathBuf)> = Vec::new();
+        for dir in dirs {
+            if !dir.is_dir() {
+                return Err(CliError::Unusable(format!(
+                    "{} is not a folder",
+                    dir.display()
+                )));
+            }
+            let prefix = if dirs.len() == 1 {
+                String::new()
+            } else {
+                let name = std::fs::canonicalize(dir)
+                    .ok()
+                    .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
+                    .unwrap_or_else(|| "course".into());
+                let mut unique = name.clone();
+                let mut n = 2;
+                while out.iter().any(|(p, _)| *p == format!("{unique}/")) {
+                    unique = format!("{name}-{n}");
+                    n += 1;
+                }
+                format!("{unique}/")
+            };
+            out.push((prefix, dir.clone()));
+        }
+        Ok(Sources { dirs: out })
+    }
+
+    pub fn dirs(&self) -> impl Iterator<Item = &Path> {
+        self.dirs.iter().map(|(_, d)| d.as_path())
+    }
+
+    /// Every file of every folder, under its prefix.
+    pub fn read(&self) -> Result<Files, CliError> {
+        let mut files = Files::default();
+        for (prefix, dir) in &self.dirs {
+            for (path, bytes) in io::read_tree(dir)?.0 {
+                files.insert(format!("{prefix}{path}"), bytes);
+            }
+        }
+        Ok(files)
+    }
+
+    /// Where a file of [`Sources::read`] is on disk.
+    pub fn path_of(&self, file: &str) -> PathBuf {
+        for (prefix, dir) in &self.dirs {
+            if !prefix.is_empty()
+                && let Some(rest) = file.strip_prefix(prefix.as_str())
+            {
+                return dir.join(rest);
+            }
+        }
+        self.dirs[0].1.join(file)
+    }
+
+    /// A problem found in the files, with its path on disk.
+    pub fn problem(&self, d: &lab::Diagnostic) -> String {
+        located(&self.path_of(&d.file), d)
+    }
+}
+
+/// The courses of some files, checked as `sandlab check` does and
+/// prepared for the browser, or every problem found.
+pub struct Prepared {
+    pub courses: Vec<Course>,
+    pub problems: Vec<String>,
+}
+
+/// Labs already proved, by the hash of everything they are made of, so a
+/// preview re-proves only the labs an edit touched.
+#[derive(Default)]
+pub struct Proved(BTreeMap<String, (Lab, Vec<String>)>);
+
+/// Loads, checks and prepares the courses of `files` (from `sources`),
+/// reusing what `proved` holds for labs that did not change.
+pub fn prepare(
+    sources: &Sources,
+    files: &Files,
+    proved: &mut Proved,
+) -> Result<Prepared, CliError> {
+    let mut loaded = lab::load_courses(files);
+    io::attach_runtimes(loaded.courses.iter_mut().flat_map(|c| c.labs.iter_mut()))?;
+    let mut problems: Vec<String> = loaded
+        .diagnostics
+        .iter()
+        .map(|d| sources.problem(d))
+        .collect();
+    let mut seen = BTreeMap::new();
+    for course in &mut loaded.courses {
+        let course_toml = files
+            .get(&join(&course.dir, "course.toml"))
+            .map(<[u8]>::to_vec)
+            .unwrap_or_default();
+        for lab in &mut course.labs {
+            let key = lab_hash(
+                files,
+                &lab.dir,
+                &course_toml,
+                lab.runtime.as_ref().map(|r| r.id.as_str()),
+            );
+            let (prepared, found) = match proved.0.get(&key) {
+                Some((prepared, found)) => (prepared.clone(), found.clone()),
+                None => {
+                    let toml = sources.path_of(&join(&lab.dir, "lab.toml"));
+                    let mut found: Vec<String> = grade::prove(lab)
+                        .into_iter()
+                        .map(|p| match p.line {
+                            Some(line) => format!("{}:{line}:1: {p}", toml.display()),
+                            None => format!("{}: {p}", toml.display()),
+                        })
+                        .collect();
+                    let mut prepared = lab.clone();
+                    if let Err(e) = grade::compute_expected(&mut prepared) {
+                        found.push(format!("{}: {e}", toml.display()));
+                    }
+                    (prepared, found)
+                }
+            };
+            problems.extend(found.iter().cloned());
+            seen.insert(key, (prepared.clone(), found));
+            *lab = prepared;
+        }
+    }
+    // Forget labs that are gone, so the cache does not grow with every edit.
+    proved.0 = seen;
+    Ok(Prepared {
+        courses: loaded.courses,
+        problems,
+    })
+}
+
+/// A hash of a lab's files (solution included: its values feed random
+/// checks), its course's file and its runtime.
+fn lab_hash(files: &Files, dir: &str, course_toml: &[u8], runtime: Option<&str>) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hash = Sha256::new();
+    let inside = if dir.is_empty() {
+        String::new()
+    } else {
+        format!("{dir}/")
+    };
+    for (path, bytes) in &files.0 {
+        if path.starts_with(&inside) {
+            hash.update(path.as_bytes());
+            hash.update([0]);
+            hash.update((bytes.len() as u64).to_le_bytes());
+            hash.update(bytes);
+        }
+    }
+    hash.update(course_toml);
+    hash.update(runtime.unwrap_or_default().as_bytes());
+    sandlab::record::sha256(&hash.finalize())
+}
+
+fn join(dir: &str, name: &str) -> String {
+    if dir.is_empty() {
+        name.to_string()
+    } else {
+        format!("{dir}/{name}")
+    }
+}
+
+/// The runtimes the courses' labs download, as the app has them.
+pub fn runtimes(courses: &[Course]) -> Result<Vec<RuntimeFile>, CliError> {
+    let mut out: Vec<RuntimeFile> = Vec::new();
+    for lab in courses.iter().flat_map(|c| &c.labs) {
+        let Some(runtime) = &lab.runtime else {
+            continue;
+        };
+        if out.iter().any(|r| r.id == runtime.id) {
+            continue;
+        }
+        out.push(RuntimeFile {
+            language: lab.language.name().to_string(),
+            file: RuntimeFile::path(lab.language.name(), &runtime.id),
+            id: runtime.id.clone(),
+        });
+    }
+    Ok(out)
+}
+
+/// The gzipped runtime a [`RuntimeFile`] names: the app's own copy when it
+/// is that one, else the installed runtime gzipped here.
+pub fn runtime_bytes(file: &RuntimeFile) -> Result<Vec<u8>, CliError> {
+    if let Some(bytes) = app_file(&file.file) {
+        return Ok(bytes.to_vec());
+    }
+    let language = Language::parse(&file.language)
+        .ok_or_else(|| CliError::Unusable(format!("no language `{}`", file.language)))?;
+    let Some(runtime) = io::runtime(language)? else {
+        return Err(CliError::Unusable(format!(
+            "the {} runtime is not installed",
+            language.spec().title
+        )));
+    };
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    std::io::Write::write_all(&mut gz, &runtime.binary.bytes)
+        .and_then(|()| gz.finish())
+        .map_err(|error| CliError::Io {
+            path: file.file.clone().into(),
+            error,
+        })
+}
+
+/// The bundle of `courses`, with `preview`'s fields when serving.
+pub fn bundle(
+    files: &Files,
+    courses: &[Course],
+    runtimes: &[RuntimeFile],
+    preview: Option<&Preview>,
+) -> String {
+    let text = lab::make_bundle(files, courses, runtimes);
+    match preview {
+        Some(p) => lab::with_preview(&text, p),
+        None => text,
+    }
+}
+
+/// The app's page with its Content-Security-Policy allowing `connect` (the
+/// courses' LRS origins) besides the site itself, and nothing else: the
+/// app's own build may have named other courses' origins.
+pub fn index_html(connect: &[String]) -> Vec<u8> {
+    let page = String::from_utf8_lossy(app_file("index.html").unwrap_or_default()).into_owned();
+    let Some(start) = page.find("connect-src ") else {
+        return page.into_bytes();
+    };
+    let end = page[start..].find(';').map_or(page.len(), |e| start + e);
+    let mut directive = String::from("connect-src 'self'");
+    for origin in connect {
+        // The bundle's origins are checked URLs; anything that could end
+        // the directive is refused all the same.
+        if !origin.contains([';', ',', '\'', '"', ' ']) {
+            directive.push(' ');
+            directive.push_str(origin);
+        }
+    }
+    format!("{}{directive}{}", &page[..start], &page[end..]).into_bytes()
+}
+
+/// The LRS origins a bundle names.
+pub fn connect_origins(bundle: &str) -> Vec<String> {
+    let json: serde_json::Value = serde_json::from_str(bundle).unwrap_or_default();
+    json["connect"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|o| o.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Files of the courses a site serves beside the bundle, for instructions
+/// to show: images, by their path in the sources. Never a solution, and
+/// nothing but the image types a page may show.
+pub fn course_files(files: &Files, courses: &[Course]) -> Vec<(String, Vec<u8>)> {
+    let solutions: Vec<String> = courses
+        .iter()
+        .flat_map(|c| &c.labs)
+        .map(|l| join(&l.dir, l.language.spec().solution))
+        .collect();
+    files
+        .0
+        .iter()
+        .filter(|(path, _)| is_image(path) && !solutions.contains(path))
+        .map(|(p, b)| (p.clone(), b.clone()))
+        .collect()
+}
+
+/// Whether a file is an image instructions may show.
+pub fn is_image(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    [".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"]
+        .iter()
+        .any(|e| lower.ends_with(e))
+}
+
+/// The content type of a site's file.
+pub fn content_type(path: &str) -> &'static str {
+    let lower = path.to_ascii_lowercase();
+    match lower.rsplit('.').next().unwrap_or_default() {
+        "html" => "text/html; charset=utf-8",
+        "js" | "mjs" => "text/javascript",
+        "wasm" => "application/wasm",
+        "css" => "text/css",
+        "json" => "application/json",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "svg" => "image/svg+xml",
+        "webp" => "image/webp",
+        _ => "application/octet-stream",
+    }
+}
