@@ -197,7 +197,8 @@ test("sandlab build writes a site a plain static server serves, and refuses to w
   });
   await new Promise((r) => server.listen(0, "127.0.0.1", r));
   const context = await browser.newContext();
-  const lab = `http://127.0.0.1:${server.address().port}/#/lab/built-course/first-lab`;
+  const port = server.address().port;
+  const lab = `http://127.0.0.1:${port}/#/lab/built-course/first-lab`;
   const answer = 'def greet(name):\n    return f"Hello, {name}!"\n\n\nif __name__ == "__main__":\n    print(greet(input()))\n';
   try {
     let page = await context.newPage();
@@ -228,6 +229,16 @@ test("sandlab build writes a site a plain static server serves, and refuses to w
     await page.click("button.primary");
     await page.waitForFunction(() => Number(document.querySelector(".results")?.dataset.finished ?? 0) > 0, null, { timeout: 60_000 });
     assert.match(await page.textContent(".report-summary"), /Lab passed/);
+
+    // A new version published: the next visit online shows it (the page
+    // and the courses come from the network first), the code stays.
+    const toml = path.join(course, "first-lab", "lab.toml");
+    fs.writeFileSync(toml, fs.readFileSync(toml, "utf8").replace('title = "Your first lab"', 'title = "Greetings, version two"'));
+    assert.equal(spawnSync(sandlab, ["build", course, "--out", site]).status, 0);
+    await new Promise((r) => server.listen(port, "127.0.0.1", r));
+    await page.reload();
+    await page.waitForSelector("h1:has-text('Greetings, version two')", { timeout: 60_000 });
+    assert.match(await page.textContent(".cm-content"), /checked offline/);
     await page.close();
   } finally {
     await context.close();

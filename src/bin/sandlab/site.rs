@@ -212,6 +212,16 @@ pub fn runtime_bytes(file: &RuntimeFile) -> Result<Vec<u8>, CliError> {
     if let Some(bytes) = app_file(&file.file) {
         return Ok(bytes.to_vec());
     }
+    // Gzipping 11 MB takes a second or two: once per process (a preview
+    // asks again on every save).
+    static GZIPPED: std::sync::Mutex<BTreeMap<String, Vec<u8>>> =
+        std::sync::Mutex::new(BTreeMap::new());
+    let mut gzipped = GZIPPED
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(bytes) = gzipped.get(&file.id) {
+        return Ok(bytes.clone());
+    }
     let language = Language::parse(&file.language)
         .ok_or_else(|| CliError::Unusable(format!("no language `{}`", file.language)))?;
     let Some(runtime) = io::runtime(language)? else {
@@ -221,12 +231,14 @@ pub fn runtime_bytes(file: &RuntimeFile) -> Result<Vec<u8>, CliError> {
         )));
     };
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    std::io::Write::write_all(&mut gz, &runtime.binary.bytes)
+    let bytes = std::io::Write::write_all(&mut gz, &runtime.binary.bytes)
         .and_then(|()| gz.finish())
         .map_err(|error| CliError::Io {
             path: file.file.clone().into(),
             error,
-        })
+        })?;
+    gzipped.insert(file.id.clone(), bytes.clone());
+    Ok(bytes)
 }
 
 /// The bundle of `courses`, with `preview`'s fields when serving.
