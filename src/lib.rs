@@ -43,6 +43,7 @@ mod encode;
 pub mod grade;
 pub mod lab;
 pub mod language;
+pub mod lms;
 pub mod meter;
 pub mod record;
 pub mod sandbox;

@@ -52,6 +52,11 @@ self.addEventListener("fetch", (event) => {
   // The preview of `sandlab serve` and its event stream are never cached;
   // the page keeps the runtimes in a cache of its own.
   if (url.pathname.includes("/__sandlab/") || url.pathname.includes("/runtimes/")) return;
+  // Only the site's own files: not an LRS or LMS on the same origin (a
+  // cmi5 LMS's State API answers differently for each query, and sends
+  // credentials), nor anything else asked for with a query but the page.
+  if (request.headers.has("Authorization") || request.headers.has("X-Experience-API-Version")) return;
+  if (url.search !== "" && request.mode !== "navigate") return;
   const key = strip(request.url);
   if (request.mode === "navigate" || FRESH_FIRST.test(url.pathname)) {
     event.respondWith(freshFirst(request, key));

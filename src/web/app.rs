@@ -17,6 +17,7 @@ use crate::lab::{
 };
 use crate::language::Language;
 use crate::record::{self, Record};
+use crate::web::lms::session::{LmsNotice, use_lms};
 use crate::web::progress::lab_key;
 use crate::web::runtime;
 use std::rc::Rc;
@@ -196,6 +197,8 @@ pub struct Ctx {
     pub catalog: Rc<Catalog>,
     pub progress: UseReducerHandle<Progress>,
     pub lrs: UseReducerHandle<LrsView>,
+    /// What the page says about the LMS that opened it, if anything.
+    pub lms: Option<LmsNotice>,
 }
 
 impl PartialEq for Ctx {
@@ -203,6 +206,7 @@ impl PartialEq for Ctx {
         Rc::ptr_eq(&self.catalog, &other.catalog)
             && self.progress == other.progress
             && self.lrs == other.lrs
+            && self.lms == other.lms
     }
 }
 
@@ -305,6 +309,7 @@ fn Loaded(props: &LoadedProps) -> Html {
     }
     let lrs = use_reducer(LrsView::load);
     use_lrs_retries(&catalog, &lrs);
+    let lms = use_lms(&catalog, &progress);
     let dark = progress.dark.unwrap_or_else(browser::prefers_dark);
     use_effect_with(dark, |dark| {
         if let Some(root) = web_sys::window()
@@ -319,6 +324,7 @@ fn Loaded(props: &LoadedProps) -> Html {
         catalog: catalog.clone(),
         progress: progress.clone(),
         lrs: lrs.clone(),
+        lms,
     };
     html! {
         <ContextProvider<Ctx> context={ctx}>

@@ -120,3 +120,91 @@ pub async fn fetch_text(url: &str) -> Result<String, String> {
         .map_err(|_| "the download broke off".to_string())?;
     text.as_string().ok_or_else(|| "not text".to_string())
 }
+
+/// Why an HTTP request got no answer.
+#[derive(Debug)]
+pub enum NoAnswer {
+    /// None within the time given.
+    Timeout,
+    /// Offline, refused, or blocked (CORS, the page's policy).
+    Network,
+}
+
+/// An HTTP request with a timeout; the status and body of the answer.
+///
+/// # Errors
+///
+/// No answer, and why.
+pub async fn http(
+    method: &str,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: Option<&str>,
+    timeout_ms: u32,
+) -> Result<(u16, String), NoAnswer> {
+    use wasm_bindgen_futures::JsFuture;
+    let window = web_sys::window().ok_or(NoAnswer::Network)?;
+    let set = web_sys::Headers::new().map_err(|_| NoAnswer::Network)?;
+    for (k, v) in headers {
+        set.set(k, v).map_err(|_| NoAnswer::Network)?;
+    }
+    let abort = web_sys::AbortController::new().map_err(|_| NoAnswer::Network)?;
+    let init = web_sys::RequestInit::new();
+    init.set_method(method);
+    init.set_mode(web_sys::RequestMode::Cors);
+    init.set_cache(web_sys::RequestCache::NoStore);
+    init.set_headers(&set);
+    if let Some(b) = body {
+        init.set_body(&wasm_bindgen::JsValue::from_str(b));
+    }
+    init.set_signal(Some(&abort.signal()));
+    let timer = gloo_timers::callback::Timeout::new(timeout_ms, move || abort.abort());
+    let response = JsFuture::from(window.fetch_with_str_and_init(url, &init)).await;
+    let response: web_sys::Response = match response {
+        Ok(r) => r.unchecked_into(),
+        Err(e) => {
+            drop(timer);
+            let aborted = e
+                .dyn_ref::<js_sys::Error>()
+                .is_some_and(|e| e.name() == "AbortError");
+            return Err(if aborted {
+                NoAnswer::Timeout
+            } else {
+                NoAnswer::Network
+            });
+        }
+    };
+    let text = match response.text() {
+        Ok(p) => JsFuture::from(p)
+            .await
+            .ok()
+            .and_then(|t| t.as_string())
+            .unwrap_or_default(),
+        Err(_) => String::new(),
+    };
+    drop(timer);
+    Ok((response.status(), text))
+}
+
+/// A POST started now, before this function returns, that outlives the
+/// page (`keepalive`): for what is sent as the page goes, when nothing
+/// asynchronous may run any more. Its answer is not awaited.
+pub fn post_as_page_goes(url: &str, headers: &[(&str, &str)], body: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Ok(set) = web_sys::Headers::new() else {
+        return;
+    };
+    for (k, v) in headers {
+        let _ = set.set(k, v);
+    }
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_mode(web_sys::RequestMode::Cors);
+    init.set_headers(&set);
+    init.set_body(&wasm_bindgen::JsValue::from_str(body));
+    // Not in web-sys's RequestInit yet; every current browser has it.
+    let _ = js_sys::Reflect::set(&init, &"keepalive".into(), &true.into());
+    let _ = window.fetch_with_str_and_init(url, &init);
+}

@@ -3,13 +3,11 @@
 //! schedule. The queueing rules are in [`super::outbox`].
 
 use super::outbox::{self, Key, Keys, Outbox};
-use super::storage;
+use super::{browser, storage};
 use crate::record::xapi;
 use serde_json::Value;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 
 /// How long a send may take before it counts as failed.
 const TIMEOUT_MS: u32 = 30_000;
@@ -165,59 +163,41 @@ pub async fn flush(endpoint: &str, key: Option<&Key>) -> Flushed {
 }
 
 async fn post(endpoint: &str, key: Option<&Key>, batch: &[Value]) -> Result<(), String> {
+    let authorization = key.map(|k| xapi::basic_auth(&k.key, &k.secret));
+    post_statements(endpoint, authorization.as_deref(), batch).await
+}
+
+/// POSTs `batch` to the LRS at `endpoint`, with `authorization` as the
+/// header's value (basic auth, or a cmi5 LMS's token).
+///
+/// # Errors
+///
+/// No answer, or a refusal, said for a person.
+pub async fn post_statements(
+    endpoint: &str,
+    authorization: Option<&str>,
+    batch: &[Value],
+) -> Result<(), String> {
     let url = xapi::statements_url(endpoint);
-    let unreachable = |why: &str| {
-        format!(
-            "could not reach the LRS at {url} ({why}: offline, the server is down, or it does not accept requests from this site)"
-        )
-    };
-    let window = web_sys::window().ok_or("no window")?;
-    let headers = web_sys::Headers::new().map_err(|_| "no headers")?;
-    let set = |k: &str, v: &str| headers.set(k, v).map_err(|_| format!("bad header {k}"));
-    set("Content-Type", "application/json")?;
-    set("X-Experience-API-Version", xapi::VERSION)?;
-    if let Some(k) = key {
-        set("Authorization", &xapi::basic_auth(&k.key, &k.secret))?;
+    let mut headers = vec![
+        ("Content-Type", "application/json"),
+        ("X-Experience-API-Version", xapi::VERSION),
+    ];
+    if let Some(a) = authorization {
+        headers.push(("Authorization", a));
     }
-    let abort = web_sys::AbortController::new().map_err(|_| "no AbortController")?;
-    let init = web_sys::RequestInit::new();
-    init.set_method("POST");
-    init.set_mode(web_sys::RequestMode::Cors);
-    init.set_headers(&headers);
-    init.set_body(&JsValue::from_str(
-        &Value::Array(batch.to_vec()).to_string(),
-    ));
-    init.set_signal(Some(&abort.signal()));
-    let timer = gloo_timers::callback::Timeout::new(TIMEOUT_MS, move || abort.abort());
-    let response = JsFuture::from(window.fetch_with_str_and_init(&url, &init)).await;
-    drop(timer);
-    let response: web_sys::Response = match response {
-        Ok(r) => r.unchecked_into(),
-        Err(e) => {
-            let name = e
-                .dyn_ref::<js_sys::Error>()
-                .map(|e| String::from(e.name()))
-                .unwrap_or_default();
-            return Err(unreachable(if name == "AbortError" {
-                "no answer within 30 seconds"
-            } else {
-                "network error"
-            }));
-        }
-    };
-    let status = response.status();
-    if (200..300).contains(&status) {
-        return Ok(());
+    let body = Value::Array(batch.to_vec()).to_string();
+    match browser::http("POST", &url, &headers, Some(&body), TIMEOUT_MS).await {
+        Ok((status, _)) if (200..300).contains(&status) => Ok(()),
+        Ok((status, body)) => Err(xapi::refusal(&url, status, &body)),
+        Err(why) => Err(format!(
+            "could not reach the LRS at {url} ({}: offline, the server is down, or it does not accept requests from this site)",
+            match why {
+                browser::NoAnswer::Timeout => "no answer within 30 seconds",
+                browser::NoAnswer::Network => "network error",
+            }
+        )),
     }
-    let body = match response.text() {
-        Ok(p) => JsFuture::from(p)
-            .await
-            .ok()
-            .and_then(|t| t.as_string())
-            .unwrap_or_default(),
-        Err(_) => String::new(),
-    };
-    Err(xapi::refusal(&url, status, &body))
 }
 
 /// What the Results page shows about each LRS.

@@ -15,6 +15,7 @@
 //!   WebAssembly engine as a sandbox engine).
 
 pub mod help;
+pub mod lms;
 pub mod markdown;
 pub mod outbox;
 pub mod progress;

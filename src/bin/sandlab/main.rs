@@ -18,6 +18,8 @@ mod io;
 mod parallel;
 #[cfg(not(target_arch = "wasm32"))]
 mod site;
+#[cfg(not(target_arch = "wasm32"))]
+mod zip;
 
 /// Hands-on programming labs in the browser: write courses, check and
 /// preview them, build the site, grade and verify learners' work.

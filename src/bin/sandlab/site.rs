@@ -241,6 +241,38 @@ pub fn runtime_bytes(file: &RuntimeFile) -> Result<Vec<u8>, CliError> {
     Ok(bytes)
 }
 
+/// The files of the site of `courses` (read from `files`), by path: the
+/// app, its page (whose CSP lets it connect to the courses' LRSs and to
+/// `connect`), `courses.json`, the runtimes the labs use, the images.
+pub fn site_files(
+    files: &Files,
+    courses: &[Course],
+    connect: &[String],
+) -> Result<Vec<(String, Vec<u8>)>, CliError> {
+    let app = crate::app::files()?;
+    let runtimes = runtimes(courses)?;
+    let bundle = bundle(files, courses, &runtimes, None);
+    let mut out: Vec<(String, Vec<u8>)> = Vec::new();
+    for (name, bytes) in app {
+        // Runtimes go in only for the languages the courses use.
+        if name.starts_with("runtimes/") || *name == "index.html" {
+            continue;
+        }
+        out.push((name.to_string(), bytes.to_vec()));
+    }
+    let mut origins = connect_origins(&bundle);
+    origins.extend(connect.iter().cloned());
+    out.push(("index.html".into(), index_html(&origins)));
+    for runtime in &runtimes {
+        out.push((runtime.file.clone(), runtime_bytes(runtime)?));
+    }
+    for (path, bytes) in course_files(files, courses) {
+        out.push((format!("files/{path}"), bytes));
+    }
+    out.push(("courses.json".into(), bundle.into_bytes()));
+    Ok(out)
+}
+
 /// The bundle of `courses`, with `preview`'s fields when serving.
 pub fn bundle(
     files: &Files,
@@ -268,7 +300,7 @@ pub fn index_html(connect: &[String]) -> Vec<u8> {
     for origin in connect {
         // The bundle's origins are checked URLs; anything that could end
         // the directive is refused all the same.
-        if !origin.contains([';', ',', '\'', '"', ' ']) {
+        if !origin.is_empty() && !origin.contains([';', ',', '\'', '"', ' ']) {
             directive.push(' ');
             directive.push_str(origin);
         }

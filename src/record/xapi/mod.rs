@@ -258,7 +258,7 @@ pub fn duration(seconds: u64) -> String {
 
 /// Adds the statement's id: a version 5 UUID of its canonical JSON
 /// (serde_json's maps keep keys sorted, so the text is stable).
-fn with_id(mut statement: Value) -> Value {
+pub fn with_id(mut statement: Value) -> Value {
     let text = statement.to_string();
     let mut hasher = Sha1::new();
     hasher.update(NAMESPACE);

@@ -14,6 +14,20 @@ pub fn Notices() -> Html {
         .iter()
         .map(|p| html! { <div class="notice error" role="alert">{ format!("A lab in this build is broken (tell the instructor): {p}") }</div> })
         .collect();
+    // The LMS that opened the page: results not reaching it, or a word on
+    // what it keeps.
+    if let Some(lms) = &ctx.lms {
+        let class = if lms.problem {
+            "notice error lms"
+        } else {
+            "notice lms"
+        };
+        items.push(html! {
+            <div class={class} role={if lms.problem { "alert" } else { "status" }}>
+                { format!("LMS: {}", lms.text) }
+            </div>
+        });
+    }
     // The preview of `sandlab serve`: the author's latest edit has problems.
     if !ctx.catalog.live_problems.is_empty() {
         items.push(html! {

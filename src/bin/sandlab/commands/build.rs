@@ -28,7 +28,7 @@ pub struct Args {
 const MARKER: &str = ".sandlab-site";
 
 pub fn exec(args: Args) -> CliResult {
-    let app = app::files()?;
+    app::files()?;
     let sources = Sources::new(&args.dirs)?;
     let out_dir = &args.out;
     refuse_unsafe_out(out_dir, &sources)?;
@@ -44,8 +44,7 @@ pub fn exec(args: Args) -> CliResult {
         );
         return Err(CliError::LabsHaveProblems);
     }
-    let runtimes = site::runtimes(&prepared.courses)?;
-    let bundle = site::bundle(&files, &prepared.courses, &runtimes, None);
+    let site_files = site::site_files(&files, &prepared.courses, &[])?;
 
     // Written beside, then swapped in: a reader never sees half a site, and
     // a failed build leaves the last one.
@@ -60,25 +59,13 @@ pub fn exec(args: Args) -> CliResult {
         written += bytes.len() as u64;
         std::fs::write(&path, bytes).map_err(io::io_error(&path))
     };
-    for (name, bytes) in app {
-        // Runtimes go in only for the languages the courses use.
-        if name.starts_with("runtimes/") || *name == "index.html" {
-            continue;
-        }
+    for (name, bytes) in &site_files {
         write(name, bytes)?;
     }
-    write(
-        "index.html",
-        &site::index_html(&site::connect_origins(&bundle)),
-    )?;
-    write("courses.json", bundle.as_bytes())?;
-    for runtime in &runtimes {
-        write(&runtime.file, &site::runtime_bytes(runtime)?)?;
-    }
-    let images = site::course_files(&files, &prepared.courses);
-    for (path, bytes) in &images {
-        write(&format!("files/{path}"), bytes)?;
-    }
+    let images = site_files
+        .iter()
+        .filter(|(n, _)| n.starts_with("files/"))
+        .count();
     write(
         MARKER,
         b"Written by `sandlab build`, which replaces this folder when it builds again.\n",
@@ -93,7 +80,7 @@ pub fn exec(args: Args) -> CliResult {
         "wrote {}: {} course(s), {labs} lab(s), {} image(s), {:.1} MB. Any web server serves it as it is, e.g.:",
         out_dir.display(),
         prepared.courses.len(),
-        images.len(),
+        images,
         written as f64 / 1e6
     );
     out!(

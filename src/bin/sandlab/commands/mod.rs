@@ -14,6 +14,7 @@ mod grade;
 mod gradebook;
 mod list;
 mod new;
+mod package;
 mod record;
 mod report;
 mod run;
@@ -27,6 +28,7 @@ pub enum Command {
     New(new::Args),
     Serve(serve::Args),
     Build(build::Args),
+    Package(package::Args),
     Check(check::Args),
     Grade(grade::Args),
     Run(run::Args),
@@ -47,6 +49,7 @@ impl Command {
             Command::New(args) => new::exec(args),
             Command::Serve(args) => serve::exec(args),
             Command::Build(args) => build::exec(args),
+            Command::Package(args) => package::exec(args),
             Command::Check(args) => check::exec(args),
             Command::Grade(args) => grade::exec(args),
             Command::Run(args) => run::exec(args),
