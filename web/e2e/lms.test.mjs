@@ -278,7 +278,7 @@ test("SCORM 2004: a valid package, one unit per lab; completion, success and the
   await context.close();
 });
 
-test("Outside an LMS, and with an LMS that refuses: the learner is told, and their work stays", async () => {
+test("Outside an LMS, with an LMS that refuses, a slow LMS, a damaged copy: the learner is told, and their work stays", async () => {
   packageFor("scorm12");
   const launch = launchOf(fs.readFileSync(path.join(work, "unzipped-scorm12", "imsmanifest.xml"), "utf8"), "scorm12");
   // No LMS at all: the package opened on its own.
@@ -313,6 +313,34 @@ test("Outside an LMS, and with an LMS that refuses: the learner is told, and the
   assert.match(await frame.textContent(".notice.lms"), /error 301: Not initialized/);
   assert.match(await frame.textContent(".report-summary"), /Lab passed/);
   await context.close();
+
+  // A slow LMS: every call takes 250 ms (as a commit over a slow network
+  // does; SCORM's calls are synchronous). The learner's Check still gets
+  // its verdict, and the results still arrive.
+  served.set(
+    "/lms-slow.html",
+    Buffer.from(`<!doctype html><html><head><script>${scormAgain}</script><script>
+      const api = new Scorm12API({ autocommit: false, lmsCommitUrl: false, logLevel: 5 });
+      api.loadFromJSON({ core: { student_id: "u9", student_name: "Slow, Sam" } });
+      const wait = () => { const end = Date.now() + 250; while (Date.now() < end) {} };
+      window.API = {};
+      for (const name of ["LMSInitialize", "LMSFinish", "LMSGetValue", "LMSSetValue", "LMSCommit", "LMSGetLastError", "LMSGetErrorString", "LMSGetDiagnostic"]) {
+        window.API[name] = (...args) => { if (name === "LMSSetValue" || name === "LMSCommit") wait(); return api[name](...args); };
+      }
+      window.slow = api;
+    </script></head><body><iframe id="sco" style="width:1200px;height:900px" src="${launch}#/lab/arith/add"></iframe></body></html>`),
+  );
+  const slowContext = await browser.newContext();
+  const slow = await slowContext.newPage();
+  await slow.goto(`${base}/lms-slow.html`);
+  const slowFrame = slow.frame({ url: /index\.html/ });
+  await slowFrame.waitForSelector(".cm-content");
+  await typeCode(slowFrame, wat("add", "add"));
+  await check(slowFrame);
+  assert.match(await slowFrame.textContent(".report-summary"), /Lab passed/);
+  await slow.waitForFunction(() => window.slow.cmi.core.score.raw === "50", null, { timeout: 15_000 });
+  assert.equal(await slowFrame.$(".notice.lms.error"), null);
+  await slowContext.close();
 
   // An LMS that kept damaged (cut short) suspend_data: the learner is told,
   // the notice stays, and their new work replaces the unreadable copy.
