@@ -17,7 +17,7 @@ use crate::lab::{
 };
 use crate::language::Language;
 use crate::record::{self, Record};
-use crate::web::lms::session::{LmsNotice, use_lms};
+use crate::web::lms::session::{LmsView, use_lms};
 use crate::web::progress::lab_key;
 use crate::web::runtime;
 use std::rc::Rc;
@@ -197,8 +197,8 @@ pub struct Ctx {
     pub catalog: Rc<Catalog>,
     pub progress: UseReducerHandle<Progress>,
     pub lrs: UseReducerHandle<LrsView>,
-    /// What the page says about the LMS that opened it, if anything.
-    pub lms: Option<LmsNotice>,
+    /// What the page shows of the LMS that opened it, if any.
+    pub lms: LmsView,
 }
 
 impl PartialEq for Ctx {
@@ -252,8 +252,17 @@ pub fn App() -> Html {
             }
         });
     }
-    // Offline use, once the courses are here, outside the preview.
-    let offline = catalog.as_ref().map(|c| c.live.is_none());
+    // Offline use, once the courses are here, outside the preview, and
+    // outside an LMS: its package is served by the LMS, which needs the
+    // network anyway, and a worker between the page and the LMS's own
+    // requests only gets in their way (Chromium lost requests sent as the
+    // page closed).
+    let in_lms = use_memo((), |_| {
+        crate::web::lms::Launch::from_query(&crate::web::lms::session::query())
+            .standard
+            .is_some()
+    });
+    let offline = catalog.as_ref().map(|c| c.live.is_none() && !*in_lms);
     use_effect_with(offline, |offline| {
         if *offline == Some(true) {
             super::offline::register_offline();

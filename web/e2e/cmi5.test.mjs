@@ -276,6 +276,23 @@ test("cmi5: the package's AU reports to a cmi5 LMS and Ralph as the spec says, a
   });
   assert.deepEqual(verbs(second), ["launched", "initialized", "terminated"]);
   await fresh.close();
+
+  // A launch with a return address: the page offers the way back, and
+  // going back ends the session first.
+  const back = await lms.launch({ au, actor, registration: launch.registration, masteryScore: 0.5, returnURL: `${lms.base}/returned` });
+  const third = await browser.newContext();
+  const page3 = await third.newPage();
+  await page3.goto(back.url);
+  await page3.waitForSelector("button.lms-exit");
+  await until("the third session's initialized", async () =>
+    (await ralph.statements(launch.registration)).some((s) => s.context?.extensions?.[SESSION] === back.sessionId && s.verb.id === verb("initialized")),
+  );
+  await page3.screenshot({ path: path.join(shots, "lms-cmi5-return.png") });
+  await page3.click("button.lms-exit");
+  await page3.waitForURL(`${lms.base}/returned`);
+  const ended = (await ralph.statements(launch.registration)).filter((s) => s.context?.extensions?.[SESSION] === back.sessionId);
+  assert.deepEqual(verbs(ended), ["launched", "initialized", "terminated"], "terminated is stored before the page leaves");
+  await third.close();
 });
 
 test("cmi5 faults: a missing parameter, a used token, no launch data, Browse mode, the LRS down: each told, nothing false, nothing lost", async () => {

@@ -16,15 +16,24 @@ pub fn Notices() -> Html {
         .collect();
     // The LMS that opened the page: results not reaching it, or a word on
     // what it keeps.
-    if let Some(lms) = &ctx.lms {
-        let class = if lms.problem {
+    if ctx.lms.notice.is_some() || ctx.lms.exit.is_some() {
+        let problem = ctx.lms.notice.as_ref().is_some_and(|n| n.problem);
+        let class = if problem {
             "notice error lms"
         } else {
             "notice lms"
         };
+        let text = ctx.lms.notice.as_ref().map_or_else(
+            || "your results go to your LMS".to_string(),
+            |n| n.text.clone(),
+        );
         items.push(html! {
-            <div class={class} role={if lms.problem { "alert" } else { "status" }}>
-                { format!("LMS: {}", lms.text) }
+            <div class={class} role={if problem { "alert" } else { "status" }}>
+                { format!("LMS: {text}") }
+                if let Some(exit) = &ctx.lms.exit {
+                    { " " }
+                    <button class="lms-exit" onclick={exit.clone()}>{ "Return to the LMS" }</button>
+                }
             </div>
         });
     }

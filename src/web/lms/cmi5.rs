@@ -115,6 +115,8 @@ pub struct LaunchData {
     pub launch_mode: String,
     pub mastery_score: Option<f64>,
     pub move_on: String,
+    /// Where the AU goes when the learner exits (§10: it must, if given).
+    pub return_url: Option<String>,
 }
 
 impl LaunchData {
@@ -148,11 +150,17 @@ impl LaunchData {
                     .ok_or_else(|| bad("has a masteryScore that is not a number from 0 to 1"))?,
             ),
         };
+        let return_url = doc
+            .get("returnURL")
+            .and_then(Value::as_str)
+            .filter(|u| !u.is_empty())
+            .map(str::to_string);
         Ok(LaunchData {
             context_template,
             launch_mode,
             mastery_score,
             move_on,
+            return_url,
         })
     }
 

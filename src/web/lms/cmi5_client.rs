@@ -232,6 +232,17 @@ impl Cmi5Session {
         (serde_json::to_string(&kept).unwrap_or_default(), cut)
     }
 
+    /// Where the learner returns to the LMS, if the LMS said.
+    pub fn return_url(&self) -> Option<String> {
+        self.data.return_url.clone()
+    }
+
+    /// Ends the session for an exit the learner chose: `terminated` is
+    /// queued, for [`flush`] to send before the page leaves.
+    pub fn end(&mut self, standing: &Standing, now_ms: f64) {
+        self.queue(Verb::Terminated, standing, now_ms);
+    }
+
     /// Ends the session as the page goes: `terminated`, and everything
     /// waiting (but what a send under way carries already) sent with a
     /// request that outlives the page. They stay queued for the next

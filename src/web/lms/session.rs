@@ -26,12 +26,21 @@ fn now_ms() -> f64 {
     js_sys::Date::now()
 }
 
+/// What the page shows of the LMS: a notice, and a way back to the LMS
+/// where it gave one (cmi5's `returnURL`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LmsView {
+    pub notice: Option<LmsNotice>,
+    pub exit: Option<Callback<MouseEvent>>,
+}
+
 /// Runs the session with the LMS named in the page's address, if any, and
-/// returns what the page should tell the learner about it.
+/// returns what the page should show of it.
 #[hook]
-pub fn use_lms(catalog: &Rc<Catalog>, progress: &UseReducerHandle<Progress>) -> Option<LmsNotice> {
+pub fn use_lms(catalog: &Rc<Catalog>, progress: &UseReducerHandle<Progress>) -> LmsView {
     let launch = use_memo((), |_| Launch::from_query(&query()));
     let notice = use_state(|| None::<LmsNotice>);
+    let return_url = use_state(|| None::<String>);
     let state = use_mut_ref(State::default);
     // What a send's outcome tells the learner; with nothing to tell, what
     // holds for the whole session (a damaged copy, a Browse launch) stays.
@@ -48,9 +57,10 @@ pub fn use_lms(catalog: &Rc<Catalog>, progress: &UseReducerHandle<Progress>) -> 
 
     {
         let (launch, tell, state) = (launch.clone(), tell.clone(), state.clone());
-        let (progress, catalog) = (progress.clone(), catalog.clone());
+        let (progress, catalog, return_url) =
+            (progress.clone(), catalog.clone(), return_url.clone());
         use_effect_with((), move |_| {
-            start(&launch, &catalog, &progress, tell, &state);
+            start(&launch, &catalog, &progress, tell, &state, return_url);
         });
     }
     {
@@ -71,10 +81,43 @@ pub fn use_lms(catalog: &Rc<Catalog>, progress: &UseReducerHandle<Progress>) -> 
             move || drop(listener)
         });
     }
-    (*notice).clone()
+    let exit = (*return_url).clone().map(|url| {
+        let (state, tell) = (state.clone(), tell.clone());
+        Callback::from(move |_: MouseEvent| exit(&state, &url, &tell))
+    });
+    LmsView {
+        notice: (*notice).clone(),
+        exit,
+    }
 }
 
-fn query() -> String {
+/// The learner leaves for the LMS: `terminated` is sent (waited for, so it
+/// is not lost with the page), then the page goes to the LMS's return
+/// address, whether or not the LRS took it (what it did not take stays
+/// queued for the next launch).
+fn exit(state: &Rc<RefCell<State>>, url: &str, tell: &Callback<Told>) {
+    let (shared, standing) = {
+        let s = state.borrow();
+        (s.cmi5.clone(), s.standing.clone())
+    };
+    // Taken out of the state, so the page going does not end it twice.
+    let Some(mut session) = shared.borrow_mut().take() else {
+        return;
+    };
+    session.end(&standing, now_ms());
+    tell.emit(Some(("returning to the LMS…".into(), false)));
+    let url = url.to_string();
+    let ending = Rc::new(RefCell::new(Some(session)));
+    wasm_bindgen_futures::spawn_local(async move {
+        let _ = cmi5_client::flush(ending, Callback::noop()).await;
+        if let Some(w) = web_sys::window() {
+            let _ = w.location().assign(&url);
+        }
+    });
+}
+
+/// The page address's query.
+pub fn query() -> String {
     web_sys::window()
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default()
@@ -115,6 +158,7 @@ fn start(
     progress: &UseReducerHandle<Progress>,
     tell: Callback<Told>,
     state: &Rc<RefCell<State>>,
+    return_url: UseStateHandle<Option<String>>,
 ) {
     let Some(standard) = launch.standard else {
         return;
@@ -128,6 +172,7 @@ fn start(
         wasm_bindgen_futures::spawn_local(async move {
             match cmi5_client::start(&query(), &progress, started).await {
                 Ok((session, told)) => {
+                    return_url.set(session.return_url());
                     let shared = {
                         let mut s = state.borrow_mut();
                         s.sticky = told

@@ -249,6 +249,15 @@ mod cmi5_rules {
                 .expect_err("percent");
         assert!(err.contains("masteryScore"), "{err}");
         assert_eq!(data("Normal", Some(0.8)).mastery_score, Some(0.8));
+        assert_eq!(data("Normal", None).return_url, None);
+        let with_return = LaunchData::parse(
+            r#"{"contextTemplate":{},"launchMode":"Normal","moveOn":"Passed","returnURL":"https://lms.example/back"}"#,
+        )
+        .expect("launch data");
+        assert_eq!(
+            with_return.return_url.as_deref(),
+            Some("https://lms.example/back")
+        );
     }
 
     #[test]

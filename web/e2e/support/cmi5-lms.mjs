@@ -89,6 +89,7 @@ export async function startLms({ ralph, ralphAuth }) {
       if (url.pathname === "/xapi/agents/profile") return send(404, JSON.stringify({ detail: "no profile" }));
       return send(404, JSON.stringify({ detail: "not served" }));
     }
+    if (url.pathname === "/returned") return send(200, "<!doctype html><title>Back in the LMS</title><h1>Back in the LMS</h1>", "text/html");
     send(404, "not found", "text/plain");
   });
   await new Promise((r) => server.listen(0, "127.0.0.1", r));
@@ -98,7 +99,7 @@ export async function startLms({ ralph, ralphAuth }) {
   /// Launches `au` (its id and url from cmi5.xml) for `actor` as the spec
   /// says; returns the launch URL and what the LMS set up.
   /// `omit` leaves launch parameters out; `launchData: false` stores none.
-  lms.launch = async ({ au, actor, registration = crypto.randomUUID(), launchMode = "Normal", masteryScore, moveOn = "CompletedOrPassed", launchData = true, omit = [] }) => {
+  lms.launch = async ({ au, actor, registration = crypto.randomUUID(), launchMode = "Normal", masteryScore, moveOn = "CompletedOrPassed", launchData = true, omit = [], returnURL }) => {
     const sessionId = crypto.randomUUID();
     const fetchId = crypto.randomUUID();
     const token = crypto.randomBytes(18).toString("base64");
@@ -111,6 +112,7 @@ export async function startLms({ ralph, ralphAuth }) {
     if (launchData) {
       const doc = { contextTemplate, launchMode, moveOn };
       if (masteryScore !== undefined) doc.masteryScore = masteryScore;
+      if (returnURL !== undefined) doc.returnURL = returnURL;
       state.set(key("LMS.LaunchData"), JSON.stringify(doc));
     }
     const launched = {
