@@ -254,6 +254,11 @@ impl Execution {
         self.enter(func, args)
     }
 
+    /// WASI calls the run has made so far.
+    pub fn host_calls(&self) -> u64 {
+        self.store.data().calls
+    }
+
     /// Fuel used so far, as the instrumented code counts it.
     pub fn fuel_used(&self) -> u64 {
         match (self.out_of_fuel, self.meter) {

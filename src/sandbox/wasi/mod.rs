@@ -83,6 +83,9 @@ pub(crate) struct Host {
     /// The instance, for a WASI function the host calls directly (a check
     /// calling a re-exported import), whose caller has no instance of its own.
     pub instance: Option<wasmi::Instance>,
+    /// WASI calls served so far: how much of a run is crossing into the
+    /// host, which the browser makes dear on its own engine.
+    pub calls: u64,
 }
 
 impl Host {
@@ -109,6 +112,7 @@ impl Host {
             fuel_limit: limits.fuel,
             limiter,
             instance: None,
+            calls: 0,
         }
     }
 
@@ -303,6 +307,7 @@ pub(crate) fn call(
     name: &str,
     args: &[Value],
 ) -> Result<Option<Value>, End> {
+    host.calls += 1;
     let a = |i| u32_arg(args, i);
     let errno = match name {
         "args_sizes_get" => write_sizes(guest, "args_sizes_get", &arg_list(host), a(0), a(1))?,
