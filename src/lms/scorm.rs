@@ -52,17 +52,8 @@ pub(super) fn manifest_12(
         }
         out.push_str("      </item>\n");
     }
-    out.push_str(
-        r#"    </organization>
-  </organizations>
-  <resources>
-    <resource identifier="app" type="webcontent" adlcp:scormtype="sco" href="index.html">
-"#,
-    );
-    for file in files {
-        let _ = writeln!(out, r#"      <file href="{}"/>"#, xml(file));
-    }
-    out.push_str("    </resource>\n  </resources>\n</manifest>\n");
+    // SCORM 1.2 spells the attribute `scormtype`, 2004 `scormType`.
+    end_with_app(&mut out, "scormtype", files);
     out
 }
 
@@ -127,16 +118,21 @@ pub(super) fn manifest_2004(
 "#,
         );
     }
-    out.push_str(
-        r#"    </organization>
-  </organizations>
-  <resources>
-    <resource identifier="app" type="webcontent" adlcp:scormType="sco" href="index.html">
-"#,
+    // SCORM 1.2 spells the attribute `scormtype`, 2004 `scormType`.
+    end_with_app(&mut out, "scormType", files);
+    out
+}
+
+/// Ends the organization and lists the one resource: the app, a SCO (its
+/// type attribute named `scorm_type`), with every file of the package.
+fn end_with_app(out: &mut String, scorm_type: &str, files: &[String]) {
+    out.push_str("    </organization>\n  </organizations>\n  <resources>\n");
+    let _ = writeln!(
+        out,
+        r#"    <resource identifier="app" type="webcontent" adlcp:{scorm_type}="sco" href="index.html">"#
     );
     for file in files {
         let _ = writeln!(out, r#"      <file href="{}"/>"#, xml(file));
     }
     out.push_str("    </resource>\n  </resources>\n</manifest>\n");
-    out
 }

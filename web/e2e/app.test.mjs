@@ -12,8 +12,9 @@ import fs from "node:fs";
 import path from "node:path";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
-import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { chromium } from "playwright-core";
+import { CHROMIUM_ARGS, startRalph } from "./support/peers.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "../..");
@@ -33,15 +34,6 @@ const types = {
   ".css": "text/css",
 };
 
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 before(async () => {
   assert.ok(fs.existsSync(path.join(dist, "index.html")), `${dist} is built (scripts/e2e builds it)`);
@@ -269,41 +261,10 @@ test("the completion record exported from the browser verifies with the CLI", as
   await page.close();
 });
 
-/// Starts Ralph, a real LRS, on 127.0.0.1:`port` with a fresh store (see
-/// scripts/lrs-serve), allowing the app's origin; resolves once it answers.
+/// Ralph, a real LRS, on 127.0.0.1:`port`, allowing the app's origin.
 async function startLrs(port, user, password) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sandlab-e2e-lrs-"));
-  const origin = base.replace(/\/$/, "");
-  const child = spawn("bash", [path.join(root, "scripts/lrs-serve"), dir, String(port), user, password, origin], {
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let log = "";
-  child.stderr.on("data", (d) => (log += d));
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/__heartbeat__`)).ok) break;
-    } catch {
-      // not up yet
-    }
-    assert.ok(Date.now() < deadline && child.exitCode === null, `Ralph did not start: ${log}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  const auth = "Basic " + Buffer.from(`${user}:${password}`).toString("base64");
-  return {
-    async statements() {
-      const r = await fetch(`http://127.0.0.1:${port}/xAPI/statements?limit=100`, {
-        headers: { Authorization: auth, "X-Experience-API-Version": "1.0.3" },
-      });
-      assert.equal(r.status, 200);
-      return (await r.json()).statements;
-    },
-    async stop() {
-      child.kill();
-      await new Promise((r) => child.once("exit", r));
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  const lrs = await startRalph({ port, user, password, origin: base.replace(/\/$/, "") });
+  return { statements: () => lrs.get("limit=100"), stop: lrs.stop };
 }
 
 test("results export as CSV and xAPI, and Send reaches a real LRS, queueing while it is down", async () => {

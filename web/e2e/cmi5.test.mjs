@@ -15,10 +15,10 @@ import os from "node:os";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { spawn, spawnSync, execFileSync } from "node:child_process";
-import { chromium } from "playwright-core";
+import { spawnSync, execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { startLms } from "./support/cmi5-lms.mjs";
+import { launchChromium, startRalph } from "./support/peers.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "../..");
@@ -44,43 +44,17 @@ async function freePort() {
   return port;
 }
 
-/// Ralph on loopback with a fresh store (scripts/lrs-serve).
-async function startRalph() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sandlab-cmi5-lrs-"));
-  const port = await freePort();
-  const child = spawn("bash", [path.join(root, "scripts/lrs-serve"), dir, String(port), "lms", "lms-secret"], { stdio: ["ignore", "ignore", "pipe"] });
-  let log = "";
-  child.stderr.on("data", (d) => (log += d));
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/__heartbeat__`)).ok) break;
-    } catch {
-      // not up yet
-    }
-    assert.ok(Date.now() < deadline && child.exitCode === null, `Ralph did not start: ${log}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  const auth = "Basic " + Buffer.from("lms:lms-secret").toString("base64");
+/// Ralph on loopback with a fresh store; `statements(registration)` in the
+/// order they were stored (Ralph's file store answers in that order),
+/// checked against their timestamps.
+async function startLrs() {
+  const lrs = await startRalph({ port: await freePort(), user: "lms", password: "lms-secret" });
   return {
-    url: `http://127.0.0.1:${port}`,
-    auth,
-    /// The statements of a registration, in the order they were stored.
+    ...lrs,
     async statements(registration) {
-      const r = await fetch(`http://127.0.0.1:${port}/xAPI/statements?limit=500&registration=${registration}`, {
-        headers: { Authorization: auth, "X-Experience-API-Version": "1.0.3" },
-      });
-      assert.equal(r.status, 200);
-      // In the order they were stored (Ralph's file store answers in that
-      // order); checked against their timestamps.
-      const list = (await r.json()).statements;
+      const list = await lrs.get(`limit=500&registration=${registration}`);
       for (let i = 1; i < list.length; i++) assert.ok(Date.parse(list[i - 1].timestamp) <= Date.parse(list[i].timestamp), `stored in the order they happened: ${list.map((s) => s.timestamp)}`);
       return list;
-    },
-    async stop() {
-      child.kill();
-      await new Promise((r) => child.once("exit", r));
-      fs.rmSync(dir, { recursive: true, force: true });
     },
   };
 }
@@ -112,7 +86,7 @@ before(async () => {
   assert.equal(made.status, 0, made.stderr);
   const dir = path.join(work, "unzipped");
   execFileSync("python3", ["-m", "zipfile", "-e", zip, dir]);
-  ralph = await startRalph();
+  ralph = await startLrs();
   lms = await startLms({ ralph: ralph.url, ralphAuth: ralph.auth });
   for (const f of fs.readdirSync(dir, { recursive: true })) {
     const full = path.join(dir, f);
@@ -120,11 +94,7 @@ before(async () => {
   }
   structure = fs.readFileSync(path.join(dir, "cmi5.xml"), "utf8");
   aus = [...structure.matchAll(/<au id="([^"]+)"[^>]*>[\s\S]*?<url>([^<]+)<\/url>/g)].map(([, id, url]) => ({ id, url: url.replaceAll("&amp;", "&") }));
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

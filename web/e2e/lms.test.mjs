@@ -16,7 +16,7 @@ import path from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { spawnSync, execFileSync } from "node:child_process";
-import { chromium } from "playwright-core";
+import { launchChromium } from "./support/peers.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "../..");
@@ -35,11 +35,7 @@ const served = new Map();
 before(async () => {
   fs.mkdirSync(shots, { recursive: true });
   work = fs.mkdtempSync(path.join(os.tmpdir(), "sandlab-lms-"));
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchChromium();
   const types = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm", ".css": "text/css", ".json": "application/json" };
   server = http.createServer((req, res) => {
     const url = new URL(req.url, "http://x");

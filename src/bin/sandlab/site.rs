@@ -93,6 +93,25 @@ pub struct Prepared {
     pub problems: Vec<String>,
 }
 
+/// The courses of `files`, ready to publish: any lab with a problem stops
+/// it, each problem printed, then how many and that `nothing` (what was not
+/// written, and what to do).
+pub fn prepare_all_or_nothing(
+    sources: &Sources,
+    files: &Files,
+    nothing: &str,
+) -> Result<Vec<Course>, CliError> {
+    let prepared = prepare(sources, files, &mut Proved::default())?;
+    if prepared.problems.is_empty() {
+        return Ok(prepared.courses);
+    }
+    for p in &prepared.problems {
+        eprintln!("{p}");
+    }
+    eprintln!("{} problem(s): {nothing}", prepared.problems.len());
+    Err(CliError::LabsHaveProblems)
+}
+
 /// Labs already proved, by the hash of everything they are made of, so a
 /// preview re-proves only the labs an edit touched.
 #[derive(Default)]

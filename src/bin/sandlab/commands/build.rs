@@ -3,7 +3,7 @@
 
 use crate::error::{CliError, CliResult};
 use crate::io::out;
-use crate::site::{self, Proved, Sources};
+use crate::site::{self, Sources};
 use crate::{app, io};
 use std::path::{Path, PathBuf};
 
@@ -33,18 +33,12 @@ pub fn exec(args: Args) -> CliResult {
     let out_dir = &args.out;
     refuse_unsafe_out(out_dir, &sources)?;
     let files = sources.read()?;
-    let prepared = site::prepare(&sources, &files, &mut Proved::default())?;
-    if !prepared.problems.is_empty() {
-        for p in &prepared.problems {
-            eprintln!("{p}");
-        }
-        eprintln!(
-            "{} problem(s): nothing was written (`sandlab serve` shows them as you fix them)",
-            prepared.problems.len()
-        );
-        return Err(CliError::LabsHaveProblems);
-    }
-    let site_files = site::site_files(&files, &prepared.courses, &[])?;
+    let courses = site::prepare_all_or_nothing(
+        &sources,
+        &files,
+        "nothing was written (`sandlab serve` shows them as you fix them)",
+    )?;
+    let site_files = site::site_files(&files, &courses, &[])?;
 
     // Written beside, then swapped in: a reader never sees half a site, and
     // a failed build leaves the last one.
@@ -75,11 +69,11 @@ pub fn exec(args: Args) -> CliResult {
     }
     std::fs::rename(&partial, out_dir).map_err(io::io_error(out_dir))?;
 
-    let labs: usize = prepared.courses.iter().map(|c| c.labs.len()).sum();
+    let labs: usize = courses.iter().map(|c| c.labs.len()).sum();
     out!(
         "wrote {}: {} course(s), {labs} lab(s), {} image(s), {:.1} MB. Any web server serves it as it is, e.g.:",
         out_dir.display(),
-        prepared.courses.len(),
+        courses.len(),
         images,
         written as f64 / 1e6
     );

@@ -3,7 +3,7 @@
 
 use crate::error::{CliError, CliResult};
 use crate::io::{self, out};
-use crate::site::{self, Proved, Sources};
+use crate::site::{self, Sources};
 use crate::{app, zip};
 use sandlab::lms::{self, Standard};
 use std::path::PathBuf;
@@ -56,22 +56,12 @@ pub fn exec(args: Args) -> CliResult {
     }
     let sources = Sources::new(std::slice::from_ref(&args.dir))?;
     let files = sources.read()?;
-    let prepared = site::prepare(&sources, &files, &mut Proved::default())?;
-    if !prepared.problems.is_empty() {
-        for p in &prepared.problems {
-            eprintln!("{p}");
-        }
-        eprintln!(
-            "{} problem(s): no package was written",
-            prepared.problems.len()
-        );
-        return Err(CliError::LabsHaveProblems);
-    }
-    let [course] = prepared.courses.as_slice() else {
+    let courses = site::prepare_all_or_nothing(&sources, &files, "no package was written")?;
+    let [course] = courses.as_slice() else {
         return Err(CliError::Unusable(format!(
             "{} holds {} courses: a package holds one, so give one course's folder",
             args.dir.display(),
-            prepared.courses.len()
+            courses.len()
         )));
     };
     let connect: Vec<String> = if args.lms == Standard::Cmi5 {
@@ -79,7 +69,7 @@ pub fn exec(args: Args) -> CliResult {
     } else {
         Vec::new()
     };
-    let mut entries = site::site_files(&files, &prepared.courses, &connect)?;
+    let mut entries = site::site_files(&files, &courses, &connect)?;
     let units = lms::units(course, args.per_lab);
     let names: Vec<String> = entries.iter().map(|(n, _)| n.clone()).collect();
     let manifest = lms::manifest(args.lms, course, &units, &names, args.mastery);
