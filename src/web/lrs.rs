@@ -164,7 +164,9 @@ pub async fn flush(endpoint: &str, key: Option<&Key>) -> Flushed {
 
 async fn post(endpoint: &str, key: Option<&Key>, batch: &[Value]) -> Result<(), String> {
     let authorization = key.map(|k| xapi::basic_auth(&k.key, &k.secret));
-    post_statements(endpoint, authorization.as_deref(), batch).await
+    post_statements(endpoint, authorization.as_deref(), batch)
+        .await
+        .map_err(|(message, _)| message)
 }
 
 /// POSTs `batch` to the LRS at `endpoint`, with `authorization` as the
@@ -172,12 +174,13 @@ async fn post(endpoint: &str, key: Option<&Key>, batch: &[Value]) -> Result<(), 
 ///
 /// # Errors
 ///
-/// No answer, or a refusal, said for a person.
+/// No answer, or a refusal, said for a person, with the HTTP status of a
+/// refusal.
 pub async fn post_statements(
     endpoint: &str,
     authorization: Option<&str>,
     batch: &[Value],
-) -> Result<(), String> {
+) -> Result<(), (String, Option<u16>)> {
     let url = xapi::statements_url(endpoint);
     let mut headers = vec![
         ("Content-Type", "application/json"),
@@ -189,13 +192,16 @@ pub async fn post_statements(
     let body = Value::Array(batch.to_vec()).to_string();
     match browser::http("POST", &url, &headers, Some(&body), TIMEOUT_MS).await {
         Ok((status, _)) if (200..300).contains(&status) => Ok(()),
-        Ok((status, body)) => Err(xapi::refusal(&url, status, &body)),
-        Err(why) => Err(format!(
-            "could not reach the LRS at {url} ({}: offline, the server is down, or it does not accept requests from this site)",
-            match why {
-                browser::NoAnswer::Timeout => "no answer within 30 seconds",
-                browser::NoAnswer::Network => "network error",
-            }
+        Ok((status, body)) => Err((xapi::refusal(&url, status, &body), Some(status))),
+        Err(why) => Err((
+            format!(
+                "could not reach the LRS at {url} ({}: offline, the server is down, or it does not accept requests from this site)",
+                match why {
+                    browser::NoAnswer::Timeout => "no answer within 30 seconds",
+                    browser::NoAnswer::Network => "network error",
+                }
+            ),
+            None,
         )),
     }
 }

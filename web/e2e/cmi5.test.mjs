@@ -314,6 +314,28 @@ test("cmi5 faults: a missing parameter, a used token, no launch data, Browse mod
   });
   assert.deepEqual(verbs(browsed), ["launched", "initialized", "terminated"]);
 
+  // An LMS that refuses passed statements for good (HTTP 400): the batch
+  // is sent again one by one, the refused one set aside, the learner told,
+  // and the statements after it still go.
+  launch = await lms.launch({ au, actor, refuseVerb: "passed" });
+  const refusing = await context.newPage();
+  await refusing.goto(launch.url);
+  await refusing.waitForSelector(".cm-content");
+  await until("initialized", async () => verbs(await ralph.statements(launch.registration)).includes("initialized"));
+  await typeCode(refusing, wat("sub", "sub"));
+  await check(refusing);
+  await refusing.waitForSelector(".notice.lms.error");
+  assert.match(await refusing.textContent(".notice.lms"), /refused 1 statement\(s\).*kept in this browser/);
+  const aside = await refusing.evaluate((r) => JSON.parse(localStorage.getItem(`sandlab.cmi5.refused.${r}`)), launch.registration);
+  assert.deepEqual(aside.map((s) => s.verb.id.split("/").pop()), ["passed"]);
+  await refusing.close({ runBeforeUnload: true });
+  const afterRefusal = await until("terminated", async () => {
+    const l = await ralph.statements(launch.registration);
+    return verbs(l).includes("terminated") && l;
+  });
+  // Only the refused one is missing: completed went on without it.
+  assert.deepEqual(verbs(afterRefusal), ["launched", "initialized", "completed", "terminated"]);
+
   // The LRS down while the learner passes: told, queued, sent in order
   // once it is back.
   launch = await lms.launch({ au, actor });

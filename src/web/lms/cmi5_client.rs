@@ -34,6 +34,18 @@ pub struct Cmi5Session {
     failures: u32,
     /// How many of `waiting` (its first) a send under way carries.
     in_flight: usize,
+    /// Statements the LRS refused for good (a 400: it will never take
+    /// them), set aside in the browser's storage so the rest go on.
+    refused: usize,
+    /// A batch was refused: send one statement at a time until the queue
+    /// is empty, so only the refused ones are set aside.
+    one_by_one: bool,
+}
+
+/// Statuses that say the LRS will never take these statements: retrying
+/// would only hold back the ones after them.
+fn refused_for_good(status: u16) -> bool {
+    matches!(status, 400 | 409 | 413)
 }
 
 /// What the learner should be told, if anything.
@@ -154,6 +166,8 @@ pub async fn start(
         waiting,
         failures: 0,
         in_flight: 0,
+        refused: 0,
+        one_by_one: false,
     };
     session.queue(Verb::Initialized, &Standing::empty(), now_ms);
     Ok((session, told))
@@ -204,6 +218,41 @@ impl Cmi5Session {
                 s.set_item(&key, &Value::Array(self.waiting.clone()).to_string())
             };
         }
+    }
+
+    /// Moves the first `count` waiting statements to the ones the LRS
+    /// refused (kept in the browser's storage, never sent again).
+    fn set_aside(&mut self, count: usize) {
+        let refused: Vec<Value> = self
+            .waiting
+            .drain(..count.min(self.waiting.len()))
+            .collect();
+        self.refused += refused.len();
+        if let Ok(s) = storage::local_storage() {
+            let key = format!("sandlab.cmi5.refused.{}", self.launch.registration);
+            let mut kept: Vec<Value> = s
+                .get_item(&key)
+                .ok()
+                .flatten()
+                .and_then(|t| serde_json::from_str(&t).ok())
+                .unwrap_or_default();
+            kept.extend(refused);
+            let _ = s.set_item(&key, &Value::Array(kept).to_string());
+        }
+        self.save_waiting();
+    }
+
+    /// What to say while statements the LRS refused are set aside.
+    fn refused_told(&self) -> Told {
+        (self.refused > 0).then(|| {
+            (
+                format!(
+                    "the LMS refused {} statement(s) of your results for good; they are kept in this browser (ask your instructor), and the rest were sent",
+                    self.refused
+                ),
+                true,
+            )
+        })
     }
 
     /// Queues what the unit's standing calls for; returns whether anything
@@ -323,7 +372,8 @@ pub async fn flush(session: Rc<RefCell<Option<Cmi5Session>>>, tell: yew::Callbac
         if s.in_flight > 0 || s.waiting.is_empty() {
             return None;
         }
-        let batch: Vec<Value> = s.waiting.iter().take(xapi::BATCH).cloned().collect();
+        let size = if s.one_by_one { 1 } else { xapi::BATCH };
+        let batch: Vec<Value> = s.waiting.iter().take(size).cloned().collect();
         s.in_flight = batch.len();
         (s.launch.endpoint.clone(), s.authorization.clone(), batch)
     };
@@ -338,6 +388,18 @@ pub async fn flush(session: Rc<RefCell<Option<Cmi5Session>>>, tell: yew::Callbac
                 s.waiting.drain(..batch.len().min(s.waiting.len()));
                 s.failures = 0;
                 s.save_waiting();
+                s.one_by_one &= !s.waiting.is_empty();
+                Ok(!s.waiting.is_empty())
+            }
+            // A batch refused: find the statements refused, one by one.
+            Err((_, Some(status))) if refused_for_good(*status) && batch.len() > 1 => {
+                s.one_by_one = true;
+                Ok(true)
+            }
+            Err((_, Some(status))) if refused_for_good(*status) => {
+                s.set_aside(batch.len());
+                s.failures = 0;
+                s.one_by_one &= !s.waiting.is_empty();
                 Ok(!s.waiting.is_empty())
             }
             Err(_) => {
@@ -347,10 +409,19 @@ pub async fn flush(session: Rc<RefCell<Option<Cmi5Session>>>, tell: yew::Callbac
             }
         }
     };
+    let refused = || {
+        session
+            .borrow()
+            .as_ref()
+            .and_then(Cmi5Session::refused_told)
+    };
     match (outcome, result) {
-        (Ok(true), _) => Box::pin(flush(session, tell)).await,
-        (Ok(false), _) => None,
-        (Err((delay, count)), Err(why)) => {
+        (Ok(true), _) => {
+            let told = Box::pin(flush(session.clone(), tell)).await;
+            told.or_else(refused)
+        }
+        (Ok(false), _) => refused(),
+        (Err((delay, count)), Err((why, _))) => {
             let again = session.clone();
             gloo_timers::callback::Timeout::new(delay, move || {
                 wasm_bindgen_futures::spawn_local(async move {

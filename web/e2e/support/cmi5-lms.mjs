@@ -77,6 +77,9 @@ export async function startLms({ ralph, ralphAuth }) {
         if (lms.statementsDown) return send(503, JSON.stringify({ detail: "the LRS is down" }));
         if (session.terminated) return send(403, JSON.stringify({ detail: "this session has ended" }));
         const list = [].concat(JSON.parse(body.toString()));
+        if (session.refuseVerb && list.some((s) => s.verb?.id?.endsWith(`/${session.refuseVerb}`))) {
+          return send(400, JSON.stringify({ detail: `this LMS does not take ${session.refuseVerb} statements` }));
+        }
         const r = await fetch(`${ralph}/xAPI/statements`, {
           method: "POST",
           headers: { Authorization: ralphAuth, "X-Experience-API-Version": "1.0.3", "Content-Type": "application/json" },
@@ -99,11 +102,11 @@ export async function startLms({ ralph, ralphAuth }) {
   /// Launches `au` (its id and url from cmi5.xml) for `actor` as the spec
   /// says; returns the launch URL and what the LMS set up.
   /// `omit` leaves launch parameters out; `launchData: false` stores none.
-  lms.launch = async ({ au, actor, registration = crypto.randomUUID(), launchMode = "Normal", masteryScore, moveOn = "CompletedOrPassed", launchData = true, omit = [], returnURL }) => {
+  lms.launch = async ({ au, actor, registration = crypto.randomUUID(), launchMode = "Normal", masteryScore, moveOn = "CompletedOrPassed", launchData = true, omit = [], returnURL, refuseVerb }) => {
     const sessionId = crypto.randomUUID();
     const fetchId = crypto.randomUUID();
     const token = crypto.randomBytes(18).toString("base64");
-    sessions.set(fetchId, { token, used: false, terminated: false, registration });
+    sessions.set(fetchId, { token, used: false, terminated: false, registration, refuseVerb });
     const contextTemplate = {
       contextActivities: { grouping: [{ id: au.id }] },
       extensions: { "https://w3id.org/xapi/cmi5/context/extensions/sessionid": sessionId },
