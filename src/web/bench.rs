@@ -108,6 +108,29 @@ fn native_instance(bytes: &[u8]) -> Result<Function, String> {
         .map_err(|_| "no run export".into())
 }
 
+/// A module of the list: its name, argument and text.
+fn module(entry: &Json) -> Result<(&str, i32, &'static str), String> {
+    let name = entry["name"].as_str().unwrap_or_default();
+    let arg = entry["arg"].as_i64().unwrap_or_default() as i32;
+    let text = MODULES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, t)| *t)
+        .ok_or_else(|| format!("no module {name}"))?;
+    Ok((name, arg, text))
+}
+
+/// The call a run of a module is: `run(arg)`, with room for the longest.
+fn request(arg: i32) -> Request {
+    let mut request = Request::call("run", vec![Value::I32(arg)]);
+    request.limits = Limits {
+        fuel: 100_000_000_000,
+        output_bytes: 1 << 30,
+        ..Limits::default()
+    };
+    request
+}
+
 fn measure(name: &str, text: &str, arg: i32) -> Result<Json, String> {
     let program =
         language::compile(&Submission::wat(text.to_string()), 10_000).map_err(|e| e.to_string())?;
@@ -123,13 +146,7 @@ fn measure(name: &str, text: &str, arg: i32) -> Result<Json, String> {
     let fast = super::browser_engine::compile(&program).ok_or("the fast path cannot run it")?;
     let mut fast_fuel = 0;
     let (fast_ms, fast_result) = time(|| {
-        let mut request = Request::call("run", vec![Value::I32(arg)]);
-        request.limits = Limits {
-            fuel: 100_000_000_000,
-            output_bytes: 1 << 30,
-            ..Limits::default()
-        };
-        let outcome = super::browser_engine::run(&fast, &program, &request)?;
+        let outcome = super::browser_engine::run(&fast, &program, &request(arg))?;
         fast_fuel = outcome.fuel_used;
         match outcome.end {
             End::Returned(v) => match v.first() {
@@ -177,24 +194,13 @@ async fn shipped(mut rows: Vec<Json>, list: &[Json]) -> Result<Vec<Json>, String
         gloo_timers::future::TimeoutFuture::new(50).await;
     }
     for (row, entry) in rows.iter_mut().zip(list) {
-        let name = entry["name"].as_str().unwrap_or_default();
-        let arg = entry["arg"].as_i64().unwrap_or_default() as i32;
-        let text = MODULES
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, t)| *t)
-            .ok_or_else(|| format!("no module {name}"))?;
+        let (name, arg, text) = module(entry)?;
         let binary = compile::Binary::new(compile::wat(text).map_err(|e| e.to_string())?);
         let mut ms = Vec::new();
         for i in 0..=RUNS {
-            let mut request = Request::call("run", vec![Value::I32(arg)]);
-            request.limits = Limits {
-                fuel: 100_000_000_000,
-                output_bytes: 1 << 30,
-                ..Limits::default()
-            };
             let start = now();
-            let outcome = super::runner::run(&binary, 10_000, request, Rc::default(), |_| {}).await;
+            let outcome =
+                super::runner::run(&binary, 10_000, request(arg), Rc::default(), |_| {}).await;
             // The first run is a warm-up (the worker compiles the module).
             if i > 0 {
                 ms.push(now() - start);
@@ -230,13 +236,7 @@ pub fn BenchPage() -> Html {
                 let pass = || -> Result<Vec<Json>, String> {
                     list.iter()
                         .map(|e| {
-                            let name = e["name"].as_str().unwrap_or_default();
-                            let arg = e["arg"].as_i64().unwrap_or_default() as i32;
-                            let text = MODULES
-                                .iter()
-                                .find(|(n, _)| *n == name)
-                                .map(|(_, t)| *t)
-                                .ok_or_else(|| format!("no module {name}"))?;
+                            let (name, arg, text) = module(e)?;
                             measure(name, text, arg)
                         })
                         .collect()

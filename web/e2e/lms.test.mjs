@@ -388,5 +388,13 @@ test("Every built-in course packages for each SCORM edition with a valid manifes
   r = refused([course(), "--lms", "aicc", "--out", path.join(work, "a.zip")]);
   assert.equal(r.status, 2);
   assert.match(r.stderr, /not an LMS standard/);
-  assert.ok(!fs.existsSync(path.join(work, "all.zip")) && !fs.existsSync(path.join(work, "m.zip")));
+  // A course with a broken lab: its problem with file and line, no package.
+  const broken = path.join(work, "broken");
+  fs.cpSync(course(), broken, { recursive: true });
+  fs.writeFileSync(path.join(broken, "add", "lab.toml"), 'format = 1\nid = "add"\ntitle = "add"\nlanguage = "wat"\nfule = 3\n');
+  r = refused([broken, "--lms", "cmi5", "--out", path.join(work, "b.zip")]);
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /add\/lab\.toml:5:1: .*fule/);
+  assert.match(r.stderr, /no package was written/);
+  assert.ok(!fs.existsSync(path.join(work, "all.zip")) && !fs.existsSync(path.join(work, "m.zip")) && !fs.existsSync(path.join(work, "b.zip")));
 });
