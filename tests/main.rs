@@ -11,6 +11,8 @@
 //! - `hostile`: hostile submissions beyond the grading fixtures (see
 //!   docs/reliability.md).
 //! - `lrs`: xAPI statements posted to a real LRS (Ralph) on loopback.
+//! - `javascript`: JavaScript labs graded in the real runtime (QuickJS-NG),
+//!   as `python` does, against `fixtures/labs/javascript`.
 //! - `python`: Python labs graded in the real runtime (every script check
 //!   kind, what a failure shows, hostile programs), against
 //!   `fixtures/labs/python`.
@@ -31,6 +33,7 @@ mod docs;
 mod fuzz_corpus;
 mod grading;
 mod hostile;
+mod javascript;
 mod lrs;
 mod python;
 mod records;

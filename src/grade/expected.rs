@@ -144,7 +144,7 @@ fn script_expected(
             problem,
         };
         let mut request = job_request(
-            call_job(&r.function, &input, None, None, r.tolerance),
+            call_job(r.module, &r.function, &input, None, None, r.tolerance),
             Default::default(),
         );
         // Its job (and token), before the learner's world is added.

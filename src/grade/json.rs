@@ -115,7 +115,7 @@ fn end_detail(end: &End) -> Value {
                 Wanted::Memory => Some("memory".to_string()),
                 Wanted::Table => Some("table".to_string()),
                 Wanted::Global => Some("global".to_string()),
-                Wanted::Definition => Some("a definition".to_string()),
+                Wanted::Definition | Wanted::Written { .. } => Some("a definition".to_string()),
             },
         }),
         End::WrongSignature {

@@ -10,6 +10,8 @@
 //! Nothing else matches on the language: the loader, the grader, the
 //! records and the app read its spec.
 
+pub mod harness;
+pub mod javascript;
 mod module;
 pub mod python;
 
@@ -28,6 +30,8 @@ pub enum Language {
     Wasm,
     /// Python, run by CPython compiled to WebAssembly (a [`Runtime`]).
     Python,
+    /// JavaScript, run by QuickJS-NG compiled to WebAssembly (a [`Runtime`]).
+    JavaScript,
 }
 
 /// Everything sandlab knows of a language.
@@ -55,6 +59,9 @@ pub struct Spec {
     pub limits: Limits,
     /// The file the learner's code is placed in, for a script language.
     pub main: Option<&'static str>,
+    /// How a line defining a function starts (`def `), for finding a test
+    /// function in a test file.
+    pub definitions: &'static [&'static str],
     /// Makes a submission runnable (with the language's runtime, if it has one).
     build: fn(&Submission, Option<&Runtime>) -> Result<Runnable, CompileError>,
     /// Whether a runtime file was built for this sandlab (a language with
@@ -106,6 +113,7 @@ const WAT: Spec = Spec {
     family: Family::Module,
     limits: MODULE_LIMITS,
     main: None,
+    definitions: &[],
     build: module::build,
     runtime_check: None,
     warm_up: None,
@@ -125,6 +133,7 @@ const WASM: Spec = Spec {
     family: Family::Module,
     limits: MODULE_LIMITS,
     main: None,
+    definitions: &[],
     build: module::build,
     runtime_check: None,
     warm_up: None,
@@ -149,20 +158,44 @@ const PYTHON: Spec = Spec {
     family: Family::Script,
     limits: python::LIMITS,
     main: Some(python::MAIN),
+    definitions: &["def ", "async def "],
     build: python::build,
     runtime_check: Some(python::check_runtime),
     warm_up: Some(python::WARM_UP),
 };
 
+const JAVASCRIPT: Spec = Spec {
+    name: "javascript",
+    title: "JavaScript",
+    input: Input::Editor { mode: "javascript" },
+    starter: Some("starter.js"),
+    solution: "solution.js",
+    kinds: &["run", "call", "random", "budget", "test"],
+    accepts: &[Language::JavaScript],
+    family: Family::Script,
+    limits: javascript::LIMITS,
+    main: Some(javascript::MAIN),
+    definitions: &["function ", "async function "],
+    build: javascript::build,
+    runtime_check: Some(javascript::check_runtime),
+    warm_up: Some(javascript::WARM_UP),
+};
+
 impl Language {
     /// Every language, in the order messages list them.
-    pub const ALL: [Language; 3] = [Language::Wat, Language::Wasm, Language::Python];
+    pub const ALL: [Language; 4] = [
+        Language::Wat,
+        Language::Wasm,
+        Language::Python,
+        Language::JavaScript,
+    ];
 
     pub fn spec(self) -> &'static Spec {
         match self {
             Language::Wat => &WAT,
             Language::Wasm => &WASM,
             Language::Python => &PYTHON,
+            Language::JavaScript => &JAVASCRIPT,
         }
     }
 
@@ -246,7 +279,8 @@ impl Submission {
     }
 
     /// Classifies a file by its bytes (a binary module starts with `\0asm`)
-    /// and, failing that, by its name (`.py` is Python, other text WAT).
+    /// and, failing that, by its name (`.py` is Python, `.js` JavaScript,
+    /// other text WAT).
     ///
     /// # Errors
     ///
@@ -257,6 +291,7 @@ impl Submission {
         }
         match String::from_utf8(bytes) {
             Ok(text) if name.ends_with(".py") => Ok(Submission::text(Language::Python, text)),
+            Ok(text) if name.ends_with(".js") => Ok(Submission::text(Language::JavaScript, text)),
             Ok(text) => Ok(Submission::wat(text)),
             Err(e) => {
                 let at = e.utf8_error().valid_up_to();
@@ -386,6 +421,40 @@ impl Runnable {
             request.world.program_name = name.clone();
         }
     }
+}
+
+/// A script made runnable: the language's runtime, run as `program` with
+/// the learner's file (the language's [`Spec::main`]) as its argument.
+fn script_runnable(
+    submission: &Submission,
+    runtime: Option<&Runtime>,
+    program: &str,
+) -> Result<Runnable, CompileError> {
+    let spec = submission.language.spec();
+    let error = |message: String| CompileError {
+        message,
+        line: None,
+        column: None,
+    };
+    let Source::Text(source) = &submission.source else {
+        return Err(error(format!(
+            "a {} lab takes {} source text, not a compiled module",
+            spec.title, spec.title
+        )));
+    };
+    let Some(runtime) = runtime else {
+        return Err(error(format!(
+            "the {} runtime is not loaded, so nothing can run (tell the instructor)",
+            spec.title
+        )));
+    };
+    let main = spec.main.unwrap_or("main");
+    Ok(Runnable {
+        binary: runtime.binary.clone(),
+        files: BTreeMap::from([(main.to_string(), source.clone().into_bytes())]),
+        args: vec![main.to_string()],
+        program_name: Some(program.into()),
+    })
 }
 
 /// Makes `submission` runnable for a lab written in `lab`.

@@ -7,7 +7,7 @@
 //! `main.py` as `__main__`, or one check's job, and costs only what the
 //! learner's code does.
 
-use super::{Runnable, Runtime, Source, Submission};
+use super::{Runnable, Runtime, Submission};
 use crate::compile::CompileError;
 use crate::vocab::Limits;
 use std::collections::BTreeMap;
@@ -33,27 +33,7 @@ pub(super) fn build(
     submission: &Submission,
     runtime: Option<&Runtime>,
 ) -> Result<Runnable, CompileError> {
-    let Source::Text(source) = &submission.source else {
-        return Err(CompileError {
-            message: "a Python lab takes Python source text, not a compiled module".into(),
-            line: None,
-            column: None,
-        });
-    };
-    let Some(runtime) = runtime else {
-        return Err(CompileError {
-            message: "the Python runtime is not loaded, so nothing can run (tell the instructor)"
-                .into(),
-            line: None,
-            column: None,
-        });
-    };
-    Ok(Runnable {
-        binary: runtime.binary.clone(),
-        files: BTreeMap::from([(MAIN.to_string(), source.clone().into_bytes())]),
-        args: vec![MAIN.to_string()],
-        program_name: Some("python".into()),
-    })
+    super::script_runnable(submission, runtime, "python")
 }
 
 /// What the browser runs to warm the interpreter up ([`super::Spec::warm_up`]):
@@ -79,21 +59,10 @@ pub const HARNESS: &str = include_str!("../../runtimes/python/sandlab_harness.py
 /// The standard library a course gets (module names, `#` comments).
 pub const STDLIB: &str = include_str!("../../runtimes/python/stdlib.txt");
 
-/// The custom section of a runtime that names the harness and module list
-/// it was built with ([`harness_key`]): a runtime built by another sandlab
-/// speaks another protocol with the grader, so the CLI refuses it rather
-/// than fail every check as if the learner's code were at fault.
-pub const HARNESS_SECTION: &str = "sandlab:harness";
-
-/// What a runtime built with `harness` and `modules` carries in
-/// [`HARNESS_SECTION`].
+/// What the Python runtime carries in [`super::harness::SECTION`]: the
+/// harness and module list it was built with.
 pub fn harness_key(harness: &str, modules: &str) -> String {
-    use sha2::{Digest, Sha256};
-    let mut hash = Sha256::new();
-    hash.update(harness.as_bytes());
-    hash.update([0]);
-    hash.update(modules.as_bytes());
-    crate::lab::hex(&hash.finalize())
+    super::harness::key(harness, modules)
 }
 
 /// Whether `runtime` was built with this sandlab's harness and modules.
@@ -102,20 +71,7 @@ pub fn harness_key(harness: &str, modules: &str) -> String {
 ///
 /// Why not, for the person who installed it.
 pub fn check_runtime(runtime: &[u8]) -> Result<(), String> {
-    let wanted = harness_key(HARNESS, STDLIB);
-    let found = wasmparser::Parser::new(0)
-        .parse_all(runtime)
-        .find_map(|payload| match payload {
-            Ok(wasmparser::Payload::CustomSection(c)) if c.name() == HARNESS_SECTION => {
-                Some(String::from_utf8_lossy(c.data()).into_owned())
-            }
-            _ => None,
-        });
-    match found {
-        Some(key) if key == wanted => Ok(()),
-        Some(_) => Err("it was built by another version of sandlab (another harness)".into()),
-        None => Err("it is not a runtime built by `sandlab runtime`".into()),
-    }
+    super::harness::check(runtime, &harness_key(HARNESS, STDLIB))
 }
 
 /// Where the library sits in the runtime's world while it starts.
@@ -193,11 +149,6 @@ pub fn make_runtime_with(
     };
     let mut runtime =
         crate::snapshot::take(reactor, "sandlab_init", world, limits).map_err(|e| e.to_string())?;
-    let key = harness_key(harness, modules);
-    let mut contents = Vec::new();
-    crate::encode::write_u32(&mut contents, HARNESS_SECTION.len() as u32);
-    contents.extend_from_slice(HARNESS_SECTION.as_bytes());
-    contents.extend_from_slice(key.as_bytes());
-    crate::encode::section(&mut runtime, 0, &contents);
+    super::harness::stamp(&mut runtime, &harness_key(harness, modules));
     Ok(runtime)
 }

@@ -62,8 +62,13 @@ pub enum Wanted {
     Memory,
     Table,
     Global,
-    /// A function the learner's script should define.
+    /// A function the learner's Python script should define.
     Definition,
+    /// A function the learner's script should define, and how its
+    /// language writes one (`function add(...) { ... }`).
+    Written {
+        how: String,
+    },
 }
 
 impl Wanted {
@@ -74,7 +79,7 @@ impl Wanted {
             Wanted::Memory => "a memory",
             Wanted::Table => "a table",
             Wanted::Global => "a global",
-            Wanted::Definition => "a function",
+            Wanted::Definition | Wanted::Written { .. } => "a function",
         }
     }
 
@@ -86,6 +91,7 @@ impl Wanted {
             Wanted::Table => format!("(table (export \"{name}\") 1 funcref)"),
             Wanted::Global => format!("(global (export \"{name}\") i32 (i32.const 0))"),
             Wanted::Definition => format!("def {name}(...):"),
+            Wanted::Written { how } => how.clone(),
         }
     }
 }
@@ -149,9 +155,10 @@ impl End {
                     Wanted::Function(None) => {
                         write!(f, "the module does not export `{name}`")
                     }
-                    Wanted::Definition => write!(
+                    Wanted::Definition | Wanted::Written { .. } => write!(
                         f,
-                        "your code defines no function `{name}`: define it (def {name}(...):) at the top level of your file"
+                        "your code defines no function `{name}`: define it ({}) at the top level of your file",
+                        wanted.how(name)
                     ),
                     Wanted::Function(Some(sig)) => write!(
                         f,

@@ -1,7 +1,11 @@
-// The code editor: CodeMirror 6 with WAT highlighting, bundled by esbuild
+// The code editor: CodeMirror 6 with syntax highlighting, bundled by esbuild
 // into one ES module (web/editor/dist/editor.js) that index.html loads.
 // It exposes a tiny API on `window.SandlabEditor` so the Rust side binds to
 // it at run time; if the bundle is missing, the app falls back to a textarea.
+//
+// Modes (`SandlabEditor.modes`, keep this list in step with `languages`):
+// wat, python, javascript, plain, lua, ruby, scheme, shell, brainfuck,
+// commonlisp, haskell, forth. Any other name gets `plain`.
 
 import { EditorState, Compartment, Prec } from "@codemirror/state";
 import {
@@ -19,10 +23,22 @@ import { searchKeymap, highlightSelectionMatches } from "@codemirror/search";
 import { closeBrackets, closeBracketsKeymap } from "@codemirror/autocomplete";
 import { wast } from "@codemirror/lang-wast";
 import { python } from "@codemirror/lang-python";
+import { javascript } from "@codemirror/lang-javascript";
+// One file per legacy mode: importing the package's index would bundle all
+// hundred-odd of them.
+import { lua } from "@codemirror/legacy-modes/mode/lua";
+import { ruby } from "@codemirror/legacy-modes/mode/ruby";
+import { scheme } from "@codemirror/legacy-modes/mode/scheme";
+import { shell } from "@codemirror/legacy-modes/mode/shell";
+import { brainfuck } from "@codemirror/legacy-modes/mode/brainfuck";
+import { commonLisp } from "@codemirror/legacy-modes/mode/commonlisp";
+import { haskell } from "@codemirror/legacy-modes/mode/haskell";
+import { forth } from "@codemirror/legacy-modes/mode/forth";
 import { setDiagnostics, lintGutter, lintKeymap } from "@codemirror/lint";
 import { oneDarkTheme } from "@codemirror/theme-one-dark";
 import {
   HighlightStyle,
+  StreamLanguage,
   syntaxHighlighting,
   defaultHighlightStyle,
   indentOnInput,
@@ -51,6 +67,32 @@ import { tags as t } from "@lezer/highlight";
 
 const editors = new Map();
 let nextId = 1;
+
+// Each is built per editor, not at load: most pages use one mode or none.
+// The stream modes are CodeMirror 5's, for interpreters an instructor
+// brings; a Map, so a name like "constructor" finds nothing rather than
+// an Object prototype member.
+const plain = () => [];
+const languages = new Map([
+  ["wat", wast],
+  ["python", python],
+  ["javascript", javascript],
+  ["plain", plain],
+  ["lua", () => StreamLanguage.define(lua)],
+  ["ruby", () => StreamLanguage.define(ruby)],
+  ["scheme", () => StreamLanguage.define(scheme)],
+  ["shell", () => StreamLanguage.define(shell)],
+  ["brainfuck", () => StreamLanguage.define(brainfuck)],
+  ["commonlisp", () => StreamLanguage.define(commonLisp)],
+  ["haskell", () => StreamLanguage.define(haskell)],
+  ["forth", () => StreamLanguage.define(forth)],
+]);
+
+// An unknown mode (a newer lab file, a typo) still gets a working editor,
+// just without colours.
+function languageFor(mode) {
+  return (languages.get(mode) ?? plain)();
+}
 
 // One Dark's editor colours with our own token colours: every one of these
 // keeps a contrast of at least 4.5:1 on the dark background (axe checks it).
@@ -95,9 +137,12 @@ function themeFor(dark) {
 }
 
 window.SandlabEditor = {
-  /// Creates an editor in `parent` holding `doc`, highlighting `mode`
-  /// ("wat" or "python"); `onChange(text)` is called on every edit. Returns
-  /// a handle for the other calls.
+  /// The mode names `create` highlights, for the app to offer.
+  modes: Object.freeze([...languages.keys()]),
+
+  /// Creates an editor in `parent` holding `doc`, highlighting `mode` (one
+  /// of `modes`; anything else is plain text); `onChange(text)` is called
+  /// on every edit. Returns a handle for the other calls.
   create(parent, doc, label, dark, onChange, mode) {
     const theme = new Compartment();
     const view = new EditorView({
@@ -115,7 +160,7 @@ window.SandlabEditor = {
             { key: "Mod-Enter", run: () => true },
             { key: "Shift-Mod-Enter", run: () => true },
           ])),
-          mode === "python" ? python() : wast(),
+          languageFor(mode),
           // Long lines wrap: no sideways scrolling on a phone.
           EditorView.lineWrapping,
           lintGutter(),

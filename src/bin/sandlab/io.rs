@@ -171,7 +171,7 @@ pub fn load_prepared(dir: &Path) -> Result<Vec<lab::Course>, CliError> {
     Ok(loaded.courses)
 }
 
-/// The interpreter `language` runs in, as `scripts/python-runtime` installs
+/// The interpreter `language` runs in, as `scripts/<language>-runtime` installs
 /// it: `$SANDLAB_RUNTIMES/<language>.wasm`, else
 /// `~/.cache/sandlab/runtimes/<language>.wasm`. `None` when there is none:
 /// the language's labs then say so in every check. Read once per process.
@@ -201,9 +201,10 @@ pub fn runtime(language: Language) -> Result<Option<Arc<Runtime>>, CliError> {
             let bytes = std::fs::read(&path).map_err(io_error(&path))?;
             let runtime = Runtime::load(language, bytes).map_err(|why| {
                 CliError::Unusable(format!(
-                    "the {} runtime {} cannot be used: {why}; rebuild it with scripts/python-runtime",
+                    "the {} runtime {} cannot be used: {why}; rebuild it with scripts/{}-runtime",
                     language.spec().title,
-                    path.display()
+                    path.display(),
+                    language.name()
                 ))
             })?;
             Some(runtime)

@@ -41,6 +41,7 @@ pub(crate) fn job_request(mut job: Json, files: BTreeMap<String, Vec<u8>>) -> Re
 /// The job of a call: `expect` absent asks for the value's text instead
 /// (how the reference solution's results become random checks').
 pub(crate) fn call_job(
+    module: &str,
     function: &str,
     args: &[Literal],
     expect: Option<&ScriptExpect>,
@@ -49,7 +50,7 @@ pub(crate) fn call_job(
 ) -> Json {
     let mut job = json!({
         "kind": "call",
-        "module": "main.py",
+        "module": module,
         "function": function,
         "args": args,
         "tolerance": tolerance,
@@ -114,10 +115,13 @@ pub(crate) fn exception(result: &Json) -> Option<Verdict> {
     let text = |key: &str| e[key].as_str().unwrap_or_default().to_string();
     let number = |key: &str| e[key].as_u64().map(|n| n as u32);
     let kind = text("type");
-    if matches!(
+    // Python's names say it; a JavaScript harness says so (a SyntaxError
+    // can also be thrown as the code runs: `JSON.parse("x")`).
+    let compile = e["compile"].as_bool().unwrap_or(matches!(
         kind.as_str(),
         "SyntaxError" | "IndentationError" | "TabError"
-    ) {
+    ));
+    if compile {
         return Some(Verdict::CompileError(CompileError {
             message: format!("{kind}: {}", text("message")),
             line: number("line"),
@@ -178,13 +182,22 @@ fn call_verdict(
     if let Some(name) = result["missing"].as_str() {
         return Verdict::Ended(End::MissingExport {
             name: name.to_string(),
-            wanted: Wanted::Definition,
+            // The harness may say how its language writes one.
+            wanted: match result["how"].as_str() {
+                Some(how) => Wanted::Written {
+                    how: how.to_string(),
+                },
+                None => Wanted::Definition,
+            },
         });
     }
     if let Some(code) = result["exit"].as_i64() {
         return Verdict::Ended(End::Trapped {
             kind: TrapKind::Other,
-            message: format!("the code called sys.exit({code}) instead of returning"),
+            message: format!(
+                "the code called {}({code}) instead of returning",
+                result["by"].as_str().unwrap_or("sys.exit")
+            ),
         });
     }
     // Without an expectation (a budget check alone) any value passes.
@@ -214,6 +227,7 @@ impl Rules for ScriptCall {
 
     fn runs(&self) -> Vec<Request> {
         let job = call_job(
+            self.module,
             &self.function,
             &self.args,
             Some(&self.expect),
@@ -260,7 +274,14 @@ impl Rules for ScriptRandom {
             .iter()
             .zip(expected.iter())
             .map(|(input, text)| {
-                let job = call_job(&self.function, input, None, Some(text), self.tolerance);
+                let job = call_job(
+                    self.module,
+                    &self.function,
+                    input,
+                    None,
+                    Some(text),
+                    self.tolerance,
+                );
                 job_request(job, BTreeMap::new())
             })
             .collect()
@@ -325,7 +346,12 @@ impl Rules for ScriptTest {
                 failed["line"].as_u64().unwrap_or(0),
                 self.file
             ),
-            expected: format!("assert {}", failed["assertion"].as_str().unwrap_or("?")),
+            // The failing statement as written (Python's harness sends
+            // the assertion's expression alone).
+            expected: match failed["statement"].as_str() {
+                Some(statement) => statement.to_string(),
+                None => format!("assert {}", failed["assertion"].as_str().unwrap_or("?")),
+            },
             actual: if values.is_empty() {
                 "the assertion failed".into()
             } else {

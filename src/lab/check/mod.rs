@@ -141,6 +141,7 @@ pub(crate) struct Build<'a, 'r> {
     pub tolerance: f64,
     /// Set by a `budget` check's builder.
     pub budget: Option<u64>,
+    pub language: Language,
     pub defaults: &'a Defaults,
     pub r: &'a mut Reporter<'r>,
 }
@@ -266,6 +267,7 @@ pub(crate) fn build_check(
         limits,
         tolerance,
         budget: None,
+        language,
         defaults,
         r: &mut *r,
     };

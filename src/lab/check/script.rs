@@ -26,6 +26,8 @@ pub type Literal = Json;
 /// Call a function of the learner's module.
 #[derive(Clone, Debug)]
 pub struct ScriptCall {
+    /// The learner's file (the language's `main`), which defines it.
+    pub module: &'static str,
     pub function: String,
     pub args: Vec<Literal>,
     pub expect: ScriptExpect,
@@ -44,6 +46,8 @@ pub enum ScriptExpect {
 /// Call a function on seeded random numbers, expecting the solution's results.
 #[derive(Clone, Debug)]
 pub struct ScriptRandom {
+    /// The learner's file (the language's `main`), which defines it.
+    pub module: &'static str,
     pub function: String,
     pub count: u32,
     pub seed: u64,
@@ -222,6 +226,7 @@ pub(super) fn build_call(b: &mut Build<'_, '_>, c: &raw::Check, kind: &str) -> O
         }
     };
     Some(ScriptCall {
+        module: main(b.language),
         function,
         args,
         expect,
@@ -276,6 +281,7 @@ fn build_random(b: &mut Build<'_, '_>, c: &raw::Check) -> Option<ScriptRandom> {
         }
     }
     (ranges.len() == list.get_ref().len()).then_some(ScriptRandom {
+        module: main(b.language),
         function,
         count,
         seed,
@@ -283,6 +289,11 @@ fn build_random(b: &mut Build<'_, '_>, c: &raw::Check) -> Option<ScriptRandom> {
         tolerance,
         expected: None,
     })
+}
+
+/// The learner's file in a lab of `language`.
+fn main(language: crate::language::Language) -> &'static str {
+    language.spec().main.unwrap_or("main")
 }
 
 fn as_f64(v: &toml::Value) -> Option<f64> {
@@ -296,9 +307,12 @@ fn as_f64(v: &toml::Value) -> Option<f64> {
 fn build_test(b: &mut Build<'_, '_>, c: &raw::Check) -> Option<ScriptTest> {
     let (files, dir, r) = (b.files, b.dir, &mut *b.r);
     let Some(file) = &c.file else {
+        let extension = main(b.language).rsplit('.').next().unwrap_or("py");
         r.at(
             c.kind.span().start,
-            "a `test` check needs `file = \"tests.py\"`: the test file in the lab folder",
+            format!(
+                "a `test` check needs `file = \"tests.{extension}\"`: the test file in the lab folder"
+            ),
         );
         return None;
     };
@@ -311,9 +325,12 @@ fn build_test(b: &mut Build<'_, '_>, c: &raw::Check) -> Option<ScriptTest> {
     };
     let source = r.lab_file(files, dir, Some(file), "", "test file", true)?;
     let name = test.get_ref();
+    let definitions = b.language.spec().definitions;
     let defined = String::from_utf8_lossy(&source).lines().any(|line| {
-        line.strip_prefix("def ")
-            .is_some_and(|rest| rest.starts_with(&format!("{name}(")))
+        definitions.iter().any(|keyword| {
+            line.strip_prefix(keyword)
+                .is_some_and(|rest| rest.starts_with(&format!("{name}(")))
+        })
     });
     if !defined {
         r.at(

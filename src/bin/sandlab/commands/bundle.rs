@@ -94,8 +94,9 @@ fn write_runtimes(folder: &Path, courses: &[lab::Course]) -> Result<Vec<RuntimeF
     for language in languages {
         let Some(runtime) = io::runtime(language)? else {
             return Err(CliError::Unusable(format!(
-                "the {} runtime is not installed: run scripts/python-runtime",
-                language.spec().title
+                "the {} runtime is not installed: run scripts/{}-runtime",
+                language.spec().title,
+                language.name()
             )));
         };
         let file = RuntimeFile::path(language.name(), &runtime.id);

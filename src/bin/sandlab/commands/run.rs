@@ -53,8 +53,9 @@ pub fn exec(args: Args) -> CliResult {
     let runtime = io::runtime(submission.language)?;
     if submission.language.needs_runtime() && runtime.is_none() {
         return Err(CliError::Unusable(format!(
-            "{name}: the {} runtime is not installed: run scripts/python-runtime",
-            submission.language.spec().title
+            "{name}: the {} runtime is not installed: run scripts/{}-runtime",
+            submission.language.spec().title,
+            submission.language.name()
         )));
     }
     let runnable = language::build(submission.language, &submission, runtime.as_deref())
