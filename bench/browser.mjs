@@ -58,8 +58,10 @@ const percentile = (xs, p) => {
 const out = {};
 
 // 1. Execution speed: sandbox in the page against the browser's engine.
-// (ONLY=python measures Pyodide and the Python labs alone.)
-if (only !== "python") {
+// (ONLY=python measures Pyodide and the Python labs alone, ONLY=javascript
+// the JavaScript labs alone, ONLY=scripts both.)
+const scriptsOnly = only === "python" || only === "javascript" || only === "scripts";
+if (!scriptsOnly) {
   const { server, base } = await serve(benchDist);
   const page = await (await browser.newContext()).newPage();
   await page.goto(base + "#/bench");
@@ -73,7 +75,7 @@ if (only !== "python") {
 }
 
 // 1b. Python's fib(27) in Pyodide, in the same Chromium, for scale.
-if (pyodideDir && fs.existsSync(path.join(pyodideDir, "pyodide.mjs"))) {
+if (only !== "javascript" && pyodideDir && fs.existsSync(path.join(pyodideDir, "pyodide.mjs"))) {
   const { server, base } = await serve(pyodideDir);
   const page = await (await browser.newContext()).newPage();
   await page.goto(base + "__blank");
@@ -108,7 +110,7 @@ const { server, base } = await serve(dist);
 
 console.error("load: measuring");
 // 5. Load: bytes over the wire, and navigation to an interactive catalog.
-if (only !== "python") {
+if (!scriptsOnly) {
   const files = [];
   for (const name of fs.readdirSync(dist)) {
     const full = path.join(dist, name);
@@ -157,7 +159,7 @@ async function checkLatency(query, course = "wasm-from-scratch") {
     if (query !== "?engine=page") await page.waitForSelector("body[data-worker=ready]");
     await page.waitForSelector(".lab-page:is([data-runtime=ready], [data-runtime=none])", { timeout: 300_000 });
     const wasm = path.join(root, "labs", course, dir, "solution.wasm");
-    const python = /language = "python"/.test(labToml);
+    const language = labToml.match(/^language = "(\w+)"/m)?.[1] ?? "wat";
     if (/language = "wasm"/.test(labToml)) {
       await page.setInputFiles("input[type=file]", wasm);
       await page.waitForSelector("text=Uploaded: solution.wasm");
@@ -166,7 +168,7 @@ async function checkLatency(query, course = "wasm-from-scratch") {
       await page.click(".cm-content");
       await page.keyboard.press("Control+A");
       await page.keyboard.press("Delete");
-      const solution = python ? "solution.py" : "solution.wat";
+      const solution = { python: "solution.py", javascript: "solution.js" }[language] ?? "solution.wat";
       await page.keyboard.insertText(fs.readFileSync(path.join(root, "labs", course, dir, solution), "utf8"));
     }
     const ms = [];
@@ -203,20 +205,19 @@ async function checkLatency(query, course = "wasm-from-scratch") {
   await context.close();
   return rows;
 }
-if (only !== "python") {
+if (!scriptsOnly) {
   out.check = await checkLatency("");
   out.check_fast = await checkLatency("?engine=browser");
   out.check_page = await checkLatency("?engine=page");
 }
 
-// 7. Python. The first verdict of a Python lab after navigating to it, with
-// nothing cached (the runtime downloads) and again in the same context (the
-// runtime from Cache Storage, the app from the HTTP cache): the starter as
-// it is, Check pressed as soon as the button allows. Then Check latency for
-// every lab of the Python course, and recursive fib(27) by Run, the first
-// run of a page and later ones.
-{
-  const PY = "python-from-scratch";
+// 7. Script languages (Python, JavaScript). The first verdict of a lab
+// after navigating to it, with nothing cached (the runtime downloads) and
+// again in the same context (the runtime from Cache Storage, the app from
+// the HTTP cache): the starter as it is, Check pressed as soon as the button
+// allows. Then Check latency for every lab of the course, and recursive
+// fib(27) by Run, the first run of a page and later ones.
+async function scriptLanguage({ language, course, lab, fibLab, fib, print }) {
   const firstVerdict = async (context) => {
     const page = await context.newPage();
     await page.addInitScript(() => {
@@ -235,7 +236,7 @@ if (only !== "python") {
       };
       requestAnimationFrame(tick);
     });
-    await page.goto(`${base}#/lab/${PY}/functions`);
+    await page.goto(`${base}#/lab/${course}/${lab}`);
     await page.waitForFunction(() => window.__verdict !== undefined, null, { timeout: 300_000 });
     const t = await page.evaluate(() => ({ ready_ms: window.__clicked, verdict_ms: window.__verdict }));
     await page.close();
@@ -247,7 +248,7 @@ if (only !== "python") {
     cold.push(await firstVerdict(context));
     warm.push(await firstVerdict(context));
     await context.close();
-    console.error(`python first verdict: cold ${cold.at(-1).verdict_ms.toFixed(0)} ms, warm ${warm.at(-1).verdict_ms.toFixed(0)} ms`);
+    console.error(`${language} first verdict: cold ${cold.at(-1).verdict_ms.toFixed(0)} ms, warm ${warm.at(-1).verdict_ms.toFixed(0)} ms`);
   }
   // A learner who reads for a moment first: Check pressed 3 s after the
   // runtime is ready, in a fresh context, timed from the click.
@@ -255,7 +256,7 @@ if (only !== "python") {
   for (let i = 0; i < LOAD_RUNS; i++) {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${base}#/lab/${PY}/functions`);
+    await page.goto(`${base}#/lab/${course}/${lab}`);
     await page.waitForSelector(".lab-page[data-runtime=ready]", { timeout: 300_000 });
     await page.waitForTimeout(3000);
     afterReading.push(
@@ -277,24 +278,27 @@ if (only !== "python") {
     await context.close();
   }
   const runtimes = fs.existsSync(path.join(dist, "runtimes")) ? fs.readdirSync(path.join(dist, "runtimes")) : [];
-  const runtime = runtimes.find((f) => /^python-.*\.wasm\.gz$/.test(f));
-  out.python = {
+  const runtime = runtimes.find((f) => new RegExp(`^${language}-.*\\.wasm\\.gz$`).test(f));
+  const result = {
     first_verdict: { cold, warm },
     first_check_after_reading_ms: afterReading,
     runtime_gz: runtime ? fs.statSync(path.join(dist, "runtimes", runtime)).size : null,
   };
-  out.python.check = await checkLatency("", PY);
+  result.check = await checkLatency("", course);
 
   // fib(27) by Run: the first Run of a fresh page, then five more.
   const context = await browser.newContext();
   const page = await context.newPage();
-  await page.goto(`${base}#/lab/${PY}/recursion`);
+  await page.goto(`${base}#/lab/${course}/${fibLab}`);
   await page.waitForSelector(".lab-page[data-runtime=ready]", { timeout: 300_000 });
   await page.waitForSelector("body[data-worker=ready]");
-  await page.click(".cm-content");
-  await page.keyboard.press("Control+A");
-  await page.keyboard.press("Delete");
-  await page.keyboard.insertText("def fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\n\nprint(fib(27))\n");
+  const type = async (code) => {
+    await page.click(".cm-content");
+    await page.keyboard.press("Control+A");
+    await page.keyboard.press("Delete");
+    await page.keyboard.insertText(code);
+  };
+  await type(fib);
   const run = () =>
     page.evaluate(
       () =>
@@ -314,22 +318,54 @@ if (only !== "python") {
   const runs = [];
   for (let i = 0; i < 6; i++) runs.push(await run());
   const printed = (await page.textContent(".console .stdout")).trim();
-  if (printed !== "196418") throw new Error(`fib(27) printed ${printed}`);
+  if (printed !== "196418") throw new Error(`${language} fib(27) printed ${printed}`);
   const engine = await page.getAttribute("body", "data-engine");
   // What a Run costs around the program: the same print without fib.
-  await page.click(".cm-content");
-  await page.keyboard.press("Control+A");
-  await page.keyboard.press("Delete");
-  await page.keyboard.insertText("print(196418)\n");
+  await type(print);
   const empty = [];
   for (let i = 0; i < 6; i++) empty.push(await run());
-  out.python.fib27 = { first_ms: runs[0], later_ms: runs.slice(1), empty_ms: empty.slice(1), engine };
+  result.fib27 = { first_ms: runs[0], later_ms: runs.slice(1), empty_ms: empty.slice(1), engine };
   await context.close();
+  return result;
+}
+if (only !== "javascript") {
+  out.python = await scriptLanguage({
+    language: "python",
+    course: "python-from-scratch",
+    lab: "functions",
+    fibLab: "recursion",
+    fib: "def fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\n\nprint(fib(27))\n",
+    print: "print(196418)\n",
+  });
+}
+if (only !== "python") {
+  out.javascript = await scriptLanguage({
+    language: "javascript",
+    course: "javascript-from-scratch",
+    lab: "functions",
+    fibLab: "recursion",
+    fib: "function fib(n) {\n  return n < 2 ? n : fib(n - 1) + fib(n - 2);\n}\nconsole.log(fib(27));\n",
+    print: "console.log(196418);\n",
+  });
+  // The browser's own JavaScript, for scale: fib(27) in the page's V8.
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(base);
+  out.javascript.native_fib27_ms = await page.evaluate(() => {
+    const fib = (n) => (n < 2 ? n : fib(n - 1) + fib(n - 2));
+    const ms = [];
+    for (let i = 0; i < 7; i++) {
+      const t0 = performance.now();
+      if (fib(27) !== 196418) throw new Error("fib");
+      ms.push(performance.now() - t0);
+    }
+    return ms.sort((a, b) => a - b)[3];
+  });
+  await page.context().close();
 }
 
 // 4. Responsiveness: the longest main-thread task while an endless loop runs
 // to its fuel limit.
-if (only !== "python") {
+if (!scriptsOnly) {
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(`${base}#/lab/wasm-from-scratch/add`);

@@ -168,6 +168,33 @@ if (browser.python) {
   const later = median(py.fib27.later_ms), empty = median(py.fib27.empty_ms);
   p(`**fib(27).** Recursive \`fib(27)\` in a Python lab by Run, on the ${py.fib27.engine} engine, metering included: the first Run of the page ${f(py.fib27.first_ms, 0)} ms, later Runs a median ${f(later, 0)} ms (a Run of \`print\` alone: ${f(empty, 0)} ms)${browser.pyodide ? `; Pyodide's fib(27) in the same Chromium ${f(browser.pyodide.fib27_ms, 0)} ms: x${f(later / browser.pyodide.fib27_ms, 2)} (first Run x${f(py.fib27.first_ms / browser.pyodide.fib27_ms, 2)})` : ""}.`);
 }
+if (browser.javascript) {
+  const js = browser.javascript;
+  p();
+  p("### 7b. JavaScript labs (Chromium)");
+  p();
+  const appGz = browser.load ? browser.load.files.reduce((a, b) => a + b.gzip, 0) : null;
+  p(`**Download.** The JavaScript runtime (QuickJS-NG 0.17 with sandlab's harness, started and snapshotted) is one file served gzipped: ${kb(js.runtime_gz)}, fetched only when a JavaScript lab opens${appGz ? `; with the app (${kb(appGz)}) a JavaScript lab downloads ${kb(js.runtime_gz + appGz)}` : ""}${browser.python ? ` (a Python lab: ${kb(browser.python.runtime_gz)} of runtime)` : ""}.`);
+  p();
+  const cold = js.first_verdict.cold.map((x) => x.verdict_ms), warm = js.first_verdict.warm.map((x) => x.verdict_ms);
+  const coldReady = js.first_verdict.cold.map((x) => x.ready_ms);
+  p(`**First verdict.** Navigation to the \`functions\` lab until the first Check's verdicts show (Check pressed as soon as it is enabled; served from localhost, ${cold.length} runs): nothing cached, median ${f(median(cold), 0)} ms (${cold.map((x) => f(x, 0)).join(", ")}; Check enabled at ${f(median(coldReady), 0)} ms); the runtime cached, median ${f(median(warm), 0)} ms (${warm.map((x) => f(x, 0)).join(", ")})${browser.python ? `; the Python course's, ${f(median(browser.python.first_verdict.cold.map((x) => x.verdict_ms)), 0)} and ${f(median(browser.python.first_verdict.warm.map((x) => x.verdict_ms)), 0)} ms` : ""}.`);
+  p();
+  const r = js.first_check_after_reading_ms;
+  p(`A learner who reads for a moment: the first Check of a fresh page pressed 3 s after the runtime is ready takes a median ${f(median(r), 0)} ms from click to verdicts (${r.map((x) => f(x, 0)).join(", ")}).`);
+  p();
+  p(`**Check latency**, every lab of the JavaScript course with its reference solution, as shipped (${js.check[0].runs} Checks after a warm-up):`);
+  p();
+  p("| lab | p50 | p95 | engines |");
+  p("| --- | ---: | ---: | --- |");
+  for (const c of js.check) p(`| ${c.lab} | ${f(c.p50)} ms | ${f(c.p95)} ms | ${c.engine} |`);
+  const w = worst(js.check);
+  p(`| **worst p95** | | **${f(w.p95)} ms** (${w.lab}) | |`);
+  p();
+  const later = median(js.fib27.later_ms), empty = median(js.fib27.empty_ms);
+  const py = browser.python ? median(browser.python.fib27.later_ms) : null;
+  p(`**fib(27).** Recursive \`fib(27)\` in a JavaScript lab by Run, on the ${js.fib27.engine} engine, metering included: the first Run of the page ${f(js.fib27.first_ms, 0)} ms, later Runs a median ${f(later, 0)} ms (a Run of \`console.log\` alone: ${f(empty, 0)} ms). The browser's own JavaScript (V8, the page) runs fib(27) in ${f(js.native_fib27_ms, 1)} ms: x${f(later / js.native_fib27_ms, 0)}${py ? `; the Python course's fib(27) in the same run ${f(py, 0)} ms (JavaScript x${f(py / later, 2)} faster)` : ""}.`);
+}
 if (author) {
   p();
   p("### 8. The instructor's tool");

@@ -307,6 +307,7 @@ fn lab_calling(program: &Program, wasm: &[u8], seed: &[u8]) -> Lab {
         requires: Vec::new(),
         requires_line: 0,
         runtime: None,
+        interpreter: None,
     }
 }
 

@@ -11,6 +11,8 @@
 //! - `hostile`: hostile submissions beyond the grading fixtures (see
 //!   docs/reliability.md).
 //! - `lrs`: xAPI statements posted to a real LRS (Ralph) on loopback.
+//! - `interpreter`: interpreters a course brings (`[interpreter]`): the
+//!   tour's Lua, each way of passing the code, modules refused.
 //! - `javascript`: JavaScript labs graded in the real runtime (QuickJS-NG),
 //!   as `python` does, against `fixtures/labs/javascript`.
 //! - `python`: Python labs graded in the real runtime (every script check
@@ -33,6 +35,7 @@ mod docs;
 mod fuzz_corpus;
 mod grading;
 mod hostile;
+mod interpreter;
 mod javascript;
 mod lrs;
 mod python;

@@ -349,6 +349,30 @@
     call(push, timers, { id, due: now + delay, fn, args, every: every ? delay : null });
     return id;
   }
+  // The clocks a program reads move with the timers: after
+  // `await new Promise((r) => setTimeout(r, 1000))`, Date.now() is 1000 on.
+  // (The engine's Date.now cannot be redefined: Date is replaced by a
+  // function that makes the engine's dates, with its prototype and statics.)
+  const RealDate = Date;
+  const dateNow = Date.now;
+  const later = { writable: true, configurable: true, enumerable: false };
+  function VirtualDate(...args) {
+    if (new.target === undefined) return new RealDate(dateNow() + now).toString();
+    return Reflect.construct(RealDate, args.length ? args : [dateNow() + now], new.target);
+  }
+  VirtualDate.prototype = RealDate.prototype;
+  Object.setPrototypeOf(VirtualDate, RealDate);
+  defineProperty(VirtualDate, "now", { ...later, value: () => dateNow() + now });
+  defineProperty(VirtualDate, "name", { value: "Date", configurable: true });
+  defineProperty(globalThis, "Date", { ...later, value: VirtualDate });
+  if (typeof performance === "object" && typeof performance.now === "function") {
+    const performanceNow = performance.now.bind(performance);
+    try {
+      defineProperty(performance, "now", { ...later, value: () => performanceNow() + now });
+    } catch (e) {
+      // Left as the engine has it.
+    }
+  }
   globalThis.setTimeout = (fn, ms, ...args) => addTimer(fn, ms, args, false);
   globalThis.setInterval = (fn, ms, ...args) => addTimer(fn, ms, args, true);
   globalThis.clearTimeout = globalThis.clearInterval = (id) => {

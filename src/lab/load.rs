@@ -5,8 +5,9 @@ use super::check::{Defaults, LabScope, build_check, compares, unknown_show};
 use super::course::{Course, help_settings, schedule_settings, xapi_settings};
 use super::question::build_question;
 use super::raw::{self, S};
-use super::reader::{Reporter, join, parent, read_text, whole};
+use super::reader::{Reporter, clean_path, join, parent, read_text, whole};
 use super::{Check, Diagnostic, Files, Lab, Question, content_hash};
+use crate::language::interpreter::Interpreter;
 use crate::language::{Language, Runtime, Submission};
 use crate::vocab::{FuncSig, Show};
 use std::collections::BTreeMap;
@@ -30,10 +31,14 @@ impl Catalog {
 }
 
 impl Lab {
-    /// Gives the lab `runtime`, if the lab is in its language.
+    /// Gives the lab `runtime`, if the lab is in its language (told how
+    /// the lab's course runs it, for a course's own interpreter).
     pub fn attach(&mut self, runtime: &Arc<Runtime>) {
         if self.language == runtime.language {
-            self.runtime = Some(runtime.clone());
+            self.runtime = Some(match (&self.interpreter, &runtime.interpreter) {
+                (Some(interpreter), None) => runtime.with_interpreter(interpreter.clone()),
+                _ => runtime.clone(),
+            });
         }
     }
 }
@@ -200,6 +205,15 @@ fn load_course(
             }
         }
     }
+    // The course's own interpreter: checked once, shared by its labs.
+    if let Some(raw) = &raw.interpreter
+        && let Some((_, Some(runtime))) =
+            super::interpreter::settings(&mut r, raw, files, dir, mode)
+    {
+        for lab in labs.iter_mut().filter(|l| l.language == Language::Custom) {
+            lab.runtime = Some(runtime.clone());
+        }
+    }
     let schedule = schedule_settings(&mut r, raw.schedule, &labs);
     let xapi = xapi_settings(&mut r, raw.xapi, raw.id.get_ref());
     let help = help_settings(&mut r, raw.help);
@@ -225,7 +239,17 @@ fn load_course(
 ///
 /// Every problem found in the lab's files.
 pub fn load_lab(files: &Files, dir: &str) -> Result<Lab, Vec<Diagnostic>> {
-    load_lab_in(files, dir, Mode::Full)
+    let mut lab = load_lab_in(files, dir, Mode::Full)?;
+    // Its course's interpreter, when `files` holds the course (unchecked
+    // here: a module that cannot run fails its checks, saying why; `sandlab
+    // check` says so of the course).
+    if let Some(interpreter) = &lab.interpreter {
+        let module = join(&parent(dir), &interpreter.file);
+        if let Some(bytes) = clean_path(&module).and_then(|p| files.get(&p)) {
+            lab.runtime = Some(Runtime::brought(bytes.to_vec(), interpreter.clone()));
+        }
+    }
+    Ok(lab)
 }
 
 fn load_lab_in(files: &Files, dir: &str, mode: Mode) -> Result<Lab, Vec<Diagnostic>> {
@@ -267,7 +291,9 @@ fn build_lab(
         None => 15,
     };
     let has_code = !raw.checks.is_empty() || raw.questions.is_empty();
-    let language = language(&raw, has_code, r);
+    let course_interpreter = super::interpreter::of_course(files, &parent(dir));
+    let language = language(&raw, has_code, course_interpreter.as_deref(), r);
+    let interpreter = course_interpreter.filter(|_| language == Language::Custom);
     let instructions = r
         .lab_file(
             files,
@@ -288,7 +314,15 @@ fn build_lab(
             }
         })
         .unwrap_or_default();
-    let (starter, solution) = code_files(files, dir, &raw, language, has_code, mode, r);
+    let (starter, solution) = code_files(
+        files,
+        dir,
+        &raw,
+        (language, interpreter.as_deref()),
+        has_code,
+        mode,
+        r,
+    );
     let mut hints = Vec::new();
     for hint in &raw.hints {
         r.non_empty(hint, "a hint");
@@ -341,11 +375,18 @@ fn build_lab(
             .as_ref()
             .map_or(0, |q| r.line_of(q.span().start)),
         runtime: None,
+        interpreter,
     })
 }
 
-/// `language`: required unless the lab is questions alone.
-fn language(raw: &raw::Lab, has_code: bool, r: &mut Reporter<'_>) -> Language {
+/// `language`: required unless the lab is questions alone; the name of its
+/// course's `[interpreter]` is the language of that interpreter.
+fn language(
+    raw: &raw::Lab,
+    has_code: bool,
+    interpreter: Option<&Interpreter>,
+    r: &mut Reporter<'_>,
+) -> Language {
     match &raw.language {
         None => {
             if has_code {
@@ -356,17 +397,24 @@ fn language(raw: &raw::Lab, has_code: bool, r: &mut Reporter<'_>) -> Language {
             }
             Language::Wat
         }
-        Some(name) => Language::parse(name.get_ref()).unwrap_or_else(|| {
-            r.at(
-                name.span().start,
-                format!(
-                    "language `{}` is not known: use {}",
-                    name.get_ref(),
-                    Language::choices()
-                ),
-            );
-            Language::Wat
-        }),
+        Some(name) if interpreter.is_some_and(|i| &i.name == name.get_ref()) => Language::Custom,
+        Some(name) => match Language::parse(name.get_ref()) {
+            Some(language) if language != Language::Custom => language,
+            _ => {
+                let own = interpreter
+                    .map(|i| format!(", or \"{}\" (the course's interpreter)", i.name))
+                    .unwrap_or_default();
+                r.at(
+                    name.span().start,
+                    format!(
+                        "language `{}` is not known: use {}{own}",
+                        name.get_ref(),
+                        Language::choices()
+                    ),
+                );
+                Language::Wat
+            }
+        },
     }
 }
 
@@ -378,12 +426,21 @@ fn code_files(
     files: &Files,
     dir: &str,
     raw: &raw::Lab,
-    language: Language,
+    (language, interpreter): (Language, Option<&Interpreter>),
     has_code: bool,
     mode: Mode,
     r: &mut Reporter<'_>,
 ) -> (Option<Submission>, Option<Option<Submission>>) {
     let spec = language.spec();
+    // A course's interpreter names its files as its `main` does:
+    // starter.lua and solution.lua beside main.lua.
+    let extension = interpreter
+        .and_then(|i| i.main.rsplit_once('.'))
+        .map(|(_, e)| e);
+    let (starter_name, solution_name) = match extension {
+        Some(e) => (Some(format!("starter.{e}")), format!("solution.{e}")),
+        None => (spec.starter.map(str::to_string), spec.solution.to_string()),
+    };
     let solution = match mode {
         _ if !has_code => Some(None),
         Mode::Full => r
@@ -391,7 +448,7 @@ fn code_files(
                 files,
                 dir,
                 raw.solution.as_ref(),
-                spec.solution,
+                &solution_name,
                 "solution",
                 false,
             )
@@ -399,19 +456,19 @@ fn code_files(
                 Some(submission(
                     language,
                     raw.solution.as_ref(),
-                    spec.solution,
+                    &solution_name,
                     bytes,
                 ))
             }),
         Mode::Bundle => Some(None),
     };
-    let starter = match (&raw.starter, spec.starter) {
+    let starter = match (&raw.starter, starter_name) {
         _ if !has_code => None,
         (None, None) => None,
         (named, default) => {
-            let default = default.unwrap_or(spec.solution);
-            r.lab_file(files, dir, named.as_ref(), default, "starter", true)
-                .map(|bytes| submission(language, named.as_ref(), default, bytes))
+            let default = default.unwrap_or(solution_name);
+            r.lab_file(files, dir, named.as_ref(), &default, "starter", true)
+                .map(|bytes| submission(language, named.as_ref(), &default, bytes))
         }
     };
     (starter, solution)

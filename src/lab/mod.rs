@@ -17,6 +17,7 @@
 mod bundle;
 mod check;
 mod course;
+mod interpreter;
 mod load;
 mod question;
 mod raw;
@@ -120,11 +121,43 @@ pub struct Lab {
     /// Line of `requires` in lab.toml, for messages to the author.
     pub requires_line: u32,
     /// The interpreter a lab in a script language runs in: not a lab file,
-    /// so the edge that has it attaches it ([`Catalog::attach`]).
+    /// so the edge that has it attaches it ([`Catalog::attach`]); a course's
+    /// own, the loader attaches from the course folder.
     pub runtime: Option<Arc<Runtime>>,
+    /// Its course's interpreter, for a lab in that interpreter's language
+    /// ([`Language::Custom`]): its title, editor mode and how it runs.
+    pub interpreter: Option<Arc<crate::language::interpreter::Interpreter>>,
 }
 
 impl Lab {
+    /// How learners know the lab's language (`Python`, or the title of its
+    /// course's interpreter).
+    pub fn language_title(&self) -> &str {
+        match &self.interpreter {
+            Some(i) => &i.title,
+            None => self.language.spec().title,
+        }
+    }
+
+    /// The editor's highlighting mode for the lab's code, if typed.
+    pub fn editor_mode(&self) -> Option<&str> {
+        match (&self.interpreter, self.language.spec().input) {
+            (Some(i), _) => Some(&i.mode),
+            (None, crate::language::Input::Editor { mode }) => Some(mode),
+            (None, crate::language::Input::Upload { .. }) => None,
+        }
+    }
+
+    /// The name the bundle lists the lab's runtime under: its language's
+    /// (`python`), or for a course's own interpreter `custom:` and the
+    /// course folder, for each course brings its own.
+    pub fn runtime_key(&self) -> String {
+        match self.language {
+            Language::Custom => format!("custom:{}", reader::parent(&self.dir)),
+            language => language.name().to_string(),
+        }
+    }
+
     /// The most points a submission can score.
     pub fn max_score(&self) -> u32 {
         self.checks.iter().map(|c| c.points).sum::<u32>()

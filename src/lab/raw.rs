@@ -24,6 +24,29 @@ pub(super) struct Course {
     pub xapi: Option<Xapi>,
     pub help: Option<Help>,
     pub schedule: Option<Schedule>,
+    pub interpreter: Option<Interpreter>,
+}
+
+/// `[interpreter]`: a course's own interpreter (see
+/// [`crate::language::interpreter`]).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(super) struct Interpreter {
+    pub name: S<String>,
+    pub title: Option<S<String>>,
+    pub file: S<String>,
+    pub main: Option<S<String>>,
+    #[serde(default)]
+    pub args: Vec<S<String>>,
+    pub pass: Option<S<String>>,
+    pub mode: Option<S<String>>,
+}
+
+/// A course.toml read for its `[interpreter]` alone (by a lab, which needs
+/// to know its course's language; the course's own load reports problems).
+#[derive(Deserialize)]
+pub(super) struct CourseInterpreter {
+    pub interpreter: Option<Interpreter>,
 }
 
 #[derive(Deserialize)]

@@ -11,6 +11,7 @@
 //! records and the app read its spec.
 
 pub mod harness;
+pub mod interpreter;
 pub mod javascript;
 mod module;
 pub mod python;
@@ -32,6 +33,9 @@ pub enum Language {
     Python,
     /// JavaScript, run by QuickJS-NG compiled to WebAssembly (a [`Runtime`]).
     JavaScript,
+    /// The language of an interpreter a course brings
+    /// ([`interpreter::Interpreter`]): its labs name it, records say `custom`.
+    Custom,
 }
 
 /// Everything sandlab knows of a language.
@@ -181,8 +185,28 @@ const JAVASCRIPT: Spec = Spec {
     warm_up: Some(javascript::WARM_UP),
 };
 
+/// An interpreter's language: what the course's `[interpreter]` says of it
+/// (title, editor mode, file name) overrides this wherever a lab is at hand.
+const CUSTOM: Spec = Spec {
+    name: "custom",
+    title: "the course's language",
+    input: Input::Editor { mode: "plain" },
+    starter: Some("starter.txt"),
+    solution: "solution.txt",
+    kinds: &["run", "budget"],
+    accepts: &[Language::Custom],
+    family: Family::Script,
+    limits: interpreter::LIMITS,
+    main: None,
+    definitions: &[],
+    build: interpreter::build,
+    runtime_check: None,
+    warm_up: None,
+};
+
 impl Language {
-    /// Every language, in the order messages list them.
+    /// Every language a lab file may name, in the order messages list them
+    /// (a course's own interpreter is named by its course).
     pub const ALL: [Language; 4] = [
         Language::Wat,
         Language::Wasm,
@@ -196,6 +220,7 @@ impl Language {
             Language::Wasm => &WASM,
             Language::Python => &PYTHON,
             Language::JavaScript => &JAVASCRIPT,
+            Language::Custom => &CUSTOM,
         }
     }
 
@@ -203,9 +228,13 @@ impl Language {
         self.spec().name
     }
 
-    /// The language named `name` in a lab file or record.
+    /// The language named `name` in a record (`custom` included) or a
+    /// lab file (where the loader refuses `custom`).
     pub fn parse(name: &str) -> Option<Language> {
-        Language::ALL.into_iter().find(|l| l.name() == name)
+        Language::ALL
+            .into_iter()
+            .chain([Language::Custom])
+            .find(|l| l.name() == name)
     }
 
     /// Whether the learner types code in the browser (otherwise they upload it).
@@ -354,6 +383,9 @@ pub struct Runnable {
     pub args: Vec<String>,
     /// `argv[0]`, when the language names it (the interpreter's name).
     pub program_name: Option<String>,
+    /// Standard input before the run's own (a program an interpreter
+    /// reads from stdin).
+    pub stdin: Vec<u8>,
 }
 
 /// An interpreter every learner of a language shares: a module that starts
@@ -365,6 +397,8 @@ pub struct Runtime {
     pub binary: Binary,
     /// `sha256:` of the module.
     pub id: String,
+    /// How to run it, for an interpreter a course brings.
+    pub interpreter: Option<Arc<interpreter::Interpreter>>,
 }
 
 impl Runtime {
@@ -388,6 +422,7 @@ impl Runtime {
             language,
             binary: Binary::hashed(bytes, id.clone()),
             id,
+            interpreter: None,
         })
     }
 
@@ -399,6 +434,30 @@ impl Runtime {
             language,
             id: binary.id(),
             binary,
+            interpreter: None,
+        })
+    }
+
+    /// The interpreter a course brings, in `bytes` (checked by the caller
+    /// with [`interpreter::check_module`]).
+    pub fn brought(bytes: Vec<u8>, interpreter: Arc<interpreter::Interpreter>) -> Arc<Runtime> {
+        let binary = Binary::new(bytes);
+        Arc::new(Runtime {
+            language: Language::Custom,
+            id: binary.id(),
+            binary,
+            interpreter: Some(interpreter),
+        })
+    }
+
+    /// This runtime, told how its course runs it (the browser downloads
+    /// the bytes; the lab knows the rest).
+    pub fn with_interpreter(&self, interpreter: Arc<interpreter::Interpreter>) -> Arc<Runtime> {
+        Arc::new(Runtime {
+            language: self.language,
+            binary: self.binary.clone(),
+            id: self.id.clone(),
+            interpreter: Some(interpreter),
         })
     }
 }
@@ -419,6 +478,11 @@ impl Runnable {
         }
         if let Some(name) = &self.program_name {
             request.world.program_name = name.clone();
+        }
+        if !self.stdin.is_empty() {
+            let mut stdin = self.stdin.clone();
+            stdin.append(&mut request.world.stdin);
+            request.world.stdin = stdin;
         }
     }
 }
@@ -454,6 +518,7 @@ fn script_runnable(
         files: BTreeMap::from([(main.to_string(), source.clone().into_bytes())]),
         args: vec![main.to_string()],
         program_name: Some(program.into()),
+        stdin: Vec::new(),
     })
 }
 

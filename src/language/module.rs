@@ -18,5 +18,6 @@ pub(super) fn build(
         files: BTreeMap::new(),
         args: Vec::new(),
         program_name: None,
+        stdin: Vec::new(),
     })
 }

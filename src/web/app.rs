@@ -15,7 +15,6 @@ use super::workspace;
 use crate::lab::{
     Course, Credentials, Lab, RuntimeFile, bundle_preview, bundle_runtimes, read_bundle,
 };
-use crate::language::Language;
 use crate::record::{self, Record};
 use crate::web::lms::session::{LmsView, use_lms};
 use crate::web::progress::lab_key;
@@ -142,9 +141,11 @@ impl Catalog {
         Some((c, c.labs.iter().find(|l| l.id == lab)?))
     }
 
-    /// Where the runtime of `language` is, if its labs need one.
-    pub fn runtime_file(&self, language: Language) -> Option<&RuntimeFile> {
-        self.runtimes.iter().find(|r| r.language == language.name())
+    /// Where the runtime of `lab` is (its language's, or its course's own
+    /// interpreter), if it needs one.
+    pub fn runtime_file(&self, lab: &Lab) -> Option<&RuntimeFile> {
+        let key = lab.runtime_key();
+        self.runtimes.iter().find(|r| r.language == key)
     }
 
     /// The completion record of everything the learner attempted, re-graded
@@ -162,10 +163,10 @@ impl Catalog {
                 if !attempted || !lab.language.needs_runtime() {
                     continue;
                 }
-                let Some(file) = self.runtime_file(lab.language) else {
+                let Some(file) = self.runtime_file(lab) else {
                     return Err(format!(
                         "this build has no {} runtime, so {} cannot be re-graded",
-                        lab.language.spec().title,
+                        lab.language_title(),
                         lab.title
                     ));
                 };

@@ -59,7 +59,9 @@ pub fn help_text(h: &HelpRequest<'_>) -> String {
         t.push_str(&format!(
             "\nMy code ({} lines):\n```{}\n",
             lines.len(),
-            lab.language.name()
+            lab.interpreter
+                .as_ref()
+                .map_or(lab.language.name(), |i| i.name.as_str())
         ));
         for line in lines.iter().take(MAX_CODE_LINES) {
             t.push_str(line);

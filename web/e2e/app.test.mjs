@@ -11,6 +11,7 @@ import http from "node:http";
 import fs from "node:fs";
 import path from "node:path";
 import os from "node:os";
+import crypto from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { execFileSync, spawnSync } from "node:child_process";
 import { chromium } from "playwright-core";
@@ -762,7 +763,10 @@ function solutionOf(course, lab) {
   const toml = fs.readFileSync(path.join(dir, "lab.toml"), "utf8");
   const language = toml.match(/^language\s*=\s*"(\w+)"/m)?.[1] ?? "wat";
   const named = toml.match(/^solution\s*=\s*"([^"]+)"/m)?.[1];
-  const file = { wasm: "solution.wasm", python: "solution.py" }[language] ?? "solution.wat";
+  // A course's own interpreter (the tour's Lua) names its files by its `main`.
+  const file =
+    { wasm: "solution.wasm", python: "solution.py", javascript: "solution.js", lua: "solution.lua" }[language] ??
+    "solution.wat";
   return [language, path.join(dir, named ?? file)];
 }
 
@@ -812,7 +816,10 @@ function assertSameAsCli(record, expectLabs) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sandlab-determinism-"));
   for (const entry of record.labs) {
     const where = `${entry.course}/${entry.lab}`;
-    const file = path.join(dir, entry.lab + ({ wasm: ".wasm", python: ".py" }[entry.submission.kind] ?? ".wat"));
+    const file = path.join(
+      dir,
+      entry.lab + ({ wasm: ".wasm", python: ".py", javascript: ".js", custom: ".txt" }[entry.submission.kind] ?? ".wat"),
+    );
     fs.writeFileSync(
       file,
       entry.submission.kind === "wasm" ? Buffer.from(entry.submission.base64, "base64") : entry.submission.source,
@@ -837,7 +844,7 @@ test("the browser and the CLI give the same verdicts and fuel, check by check", 
   // Every built-in lab's reference solution...
   const context = await isolated();
   let labs = 0;
-  for (const course of ["wasm-from-scratch", "feature-tour", "python-from-scratch"]) {
+  for (const course of ["wasm-from-scratch", "feature-tour", "python-from-scratch", "javascript-from-scratch"]) {
     for (const lab of labsOf(course)) {
       // A lab of questions alone runs no code: the quiz test covers it.
       const toml = fs.readFileSync(path.join(root, "labs", course, lab, "lab.toml"), "utf8");
@@ -1247,6 +1254,127 @@ test("a Python lab: the interpreter downloads once and is kept, failures point a
   const tampered = path.join(shots, "python-record-tampered.json");
   fs.writeFileSync(tampered, JSON.stringify(record));
   assert.throws(() => verify(tampered), (e) => e.status === 1 && /DIFFERS/.test(e.stdout));
+  await context.close();
+});
+
+test("a JavaScript lab: QuickJS downloads once, errors point at the learner's line, hostile code gets clear verdicts, and the record verifies", async () => {
+  const context = await isolated();
+  const lab = "#/lab/javascript-from-scratch/functions";
+  let { page, errors, requests } = await open(lab, context);
+  const runtimeRequests = () => requests.filter((u) => /\/runtimes\/javascript-[0-9a-f]{16,}\.wasm\.gz$/.test(u));
+  await page.waitForSelector(".lab-page[data-runtime=ready]", { timeout: 120_000 });
+  assert.equal(runtimeRequests().length, 1, "the runtime is downloaded once");
+  // The editor highlights JavaScript.
+  await page.waitForSelector(".cm-content[data-language=javascript]");
+
+  // An error: its type, message and the learner's own line.
+  await typeCode(page, 'function greet(name, greeting = "Hello") {\n  const shout = null;\n  return shout.toUpperCase();\n}\n');
+  assert.match(await check(page), /checks (and questions )?failed/);
+  const report = await page.textContent(".report");
+  assert.match(report, /TypeError/);
+  assert.match(report, /line 3/);
+  assert.doesNotMatch(report, /<sandlab>/);
+  await shot(page, "javascript-exception");
+
+  // A syntax error is a compile error, marked in the editor.
+  await typeCode(page, "function greet(name {\n  return name;\n}\n");
+  await check(page);
+  assert.match(await page.textContent(".compile-error"), /SyntaxError/);
+  await page.waitForSelector(".cm-lintRange-error");
+
+  // Run runs the file as a program and shows what it printed.
+  await typeCode(page, 'console.log("hello from", 6 * 7, [1, "two"]);\n');
+  await finish(page, "button.run");
+  assert.equal((await page.textContent(".console .stdout")).trim(), 'hello from 42 [1, "two"]');
+
+  // Hostile code: each ends in a verdict that says what happened, and the
+  // page goes on working.
+  for (const [code, verdict] of [
+    ["while (true) {}\n", /out of fuel/],
+    ["function greet() { return greet() + 1; }\n", /RangeError/],
+    ["const all = [];\nwhile (true) all.push(new Array(100000).fill(1));\n", /memory/],
+    ['while (true) console.log("spam");\n', /output limit/],
+  ]) {
+    await typeCode(page, code);
+    assert.match(await check(page), /checks (and questions )?failed/, code);
+    assert.match(await page.textContent(".report"), verdict, code);
+  }
+
+  // The reference solution passes.
+  // (Its questions, left unanswered here, are all that fails.)
+  await typeCode(page, fs.readFileSync(path.join(root, "labs/javascript-from-scratch/functions/solution.js"), "utf8"));
+  const questions = fs
+    .readFileSync(path.join(root, "labs/javascript-from-scratch/functions/lab.toml"), "utf8")
+    .match(/^\[\[question\]\]/gm).length;
+  assert.match(await check(page), new RegExp(`^${questions} of \\d+ checks and questions failed`));
+  await page.waitForSelector(".storage.saved");
+  assert.deepEqual(errors, []);
+  await page.close();
+
+  // Another visit takes the runtime from the browser's Cache Storage.
+  ({ page, errors, requests } = await open(lab, context));
+  await page.waitForSelector(".lab-page[data-runtime=ready]", { timeout: 60_000 });
+  assert.deepEqual(runtimeRequests(), [], "the runtime came from the cache");
+  assert.deepEqual(errors, []);
+  await page.close();
+
+  // The record names the runtime and verifies with the CLI; edited, it does not.
+  const record = await exportRecord(context, "javascript-record.json");
+  const entry = record.labs.find((l) => l.lab === "functions");
+  assert.match(entry.runtime, /^sha256:[0-9a-f]{64}$/);
+  assert.equal(entry.submission.kind, "javascript");
+  const sandlab = path.join(root, "target/debug/sandlab");
+  const verify = (f) =>
+    execFileSync(sandlab, ["verify", f, "--labs", path.join(root, "labs")], { encoding: "utf8", stdio: "pipe" });
+  assert.match(verify(path.join(shots, "javascript-record.json")), /javascript-from-scratch\/functions: verified/);
+  entry.checks[0].fuel += 1;
+  const tampered = path.join(shots, "javascript-record-tampered.json");
+  fs.writeFileSync(tampered, JSON.stringify(record));
+  assert.throws(() => verify(tampered), (e) => e.status === 1 && /DIFFERS/.test(e.stdout));
+  await context.close();
+});
+
+test("a lab in a language the course brings (the tour's Lua): its interpreter downloads, runs the learner's program, and the record verifies", async () => {
+  const context = await isolated();
+  const lab = "#/lab/feature-tour/interpreter";
+  const { page, errors, requests } = await open(lab, context);
+  await page.waitForSelector(".lab-page[data-runtime=ready]", { timeout: 60_000 });
+  assert.equal(requests.filter((u) => /\/runtimes\/custom-[0-9a-f]{16,}\.wasm\.gz$/.test(u)).length, 1);
+  // Highlighted as the course's [interpreter] says, and named by its title.
+  await page.waitForSelector(".cm-content[data-language=lua]");
+  assert.match(await page.getAttribute(".cm-content", "aria-label"), /Lua 5\.4/);
+
+  // A Lua error ends the program: its message is shown, the check fails.
+  await typeCode(page, "local t = nil\nprint(t.x)\n");
+  assert.match(await check(page), /checks (and questions )?failed/);
+  assert.match(await page.textContent(".report"), /attempt to index a nil value/);
+  // An endless loop runs out of fuel.
+  await typeCode(page, "while true do end\n");
+  await check(page);
+  assert.match(await page.textContent(".report"), /out of fuel/);
+  // Run shows what it printed.
+  await typeCode(page, 'print("hello from Lua", 6 * 7)\n');
+  await finish(page, "button.run");
+  assert.equal((await page.textContent(".console .stdout")).trim(), "hello from Lua\t42");
+
+  await typeCode(page, fs.readFileSync(path.join(root, "labs/feature-tour/interpreter/solution.lua"), "utf8"));
+  assert.match(await check(page), /Lab passed/);
+  await page.waitForSelector(".storage.saved");
+  await shot(page, "interpreter-passed");
+  assert.deepEqual(errors, []);
+  await page.close();
+
+  const record = await exportRecord(context, "interpreter-record.json");
+  const entry = record.labs.find((l) => l.lab === "interpreter");
+  assert.equal(entry.submission.kind, "custom");
+  // The record names the interpreter by the hash of the course's module.
+  const module = fs.readFileSync(path.join(root, "labs/feature-tour/lua.wasm"));
+  assert.equal(entry.runtime, "sha256:" + crypto.createHash("sha256").update(module).digest("hex"));
+  const sandlab = path.join(root, "target/debug/sandlab");
+  const out = execFileSync(sandlab, ["verify", path.join(shots, "interpreter-record.json"), "--labs", path.join(root, "labs")], {
+    encoding: "utf8",
+  });
+  assert.match(out, /feature-tour\/interpreter: verified/);
   await context.close();
 });
 

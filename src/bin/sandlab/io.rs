@@ -114,17 +114,25 @@ pub fn located(file: &Path, d: &lab::Diagnostic) -> String {
 /// values cannot be computed.
 pub fn load_lab(dir: &Path) -> Result<Lab, CliError> {
     let load = || {
-        let files = read_tree(dir)?;
-        if files.get("lab.toml").is_none() {
+        if !dir.join("lab.toml").is_file() {
             return Err(CliError::Unusable(format!(
                 "{} holds no lab.toml: give the folder of a lab",
                 dir.display()
             )));
         }
-        let mut lab = lab::load_lab(&files, "").map_err(|ds| {
+        // Read with its course when it has one: the course may bring the
+        // interpreter the lab's language runs in.
+        let (root, name) = match (dir.parent(), dir.file_name().and_then(|n| n.to_str())) {
+            (Some(course), Some(name)) if course.join("course.toml").is_file() => {
+                (course.to_path_buf(), name.to_string())
+            }
+            _ => (dir.to_path_buf(), String::new()),
+        };
+        let files = read_tree(&root)?;
+        let mut lab = lab::load_lab(&files, &name).map_err(|ds| {
             CliError::Unusable(
                 ds.iter()
-                    .map(|d| prefixed(dir, d))
+                    .map(|d| prefixed(&root, d))
                     .collect::<Vec<_>>()
                     .join("\n"),
             )
@@ -227,7 +235,8 @@ pub fn runtime(language: Language) -> Result<Option<Arc<Runtime>>, CliError> {
 
 /// Gives each lab the runtime its language runs in, where one is installed.
 pub fn attach_runtimes<'l>(labs: impl Iterator<Item = &'l mut Lab>) -> Result<(), CliError> {
-    for lab in labs {
+    // A course's own interpreter came with the course.
+    for lab in labs.filter(|l| l.interpreter.is_none()) {
         if let Some(runtime) = runtime(lab.language)? {
             lab.attach(&runtime);
         }

@@ -7,9 +7,10 @@ use crate::error::CliError;
 use crate::io::{self, located};
 use sandlab::grade;
 use sandlab::lab::{self, Course, Files, Lab, Preview, RuntimeFile};
-use sandlab::language::Language;
+use sandlab::language::Runtime;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::app::app_file;
 
@@ -206,28 +207,44 @@ fn join(dir: &str, name: &str) -> String {
     }
 }
 
-/// The runtimes the courses' labs download, as the app has them.
-pub fn runtimes(courses: &[Course]) -> Result<Vec<RuntimeFile>, CliError> {
-    let mut out: Vec<RuntimeFile> = Vec::new();
+/// The runtimes the courses' labs download, as the app has them, each
+/// with the runtime itself (the labs have them attached).
+///
+/// # Errors
+///
+/// A lab needs a runtime that is not installed.
+pub fn runtimes(courses: &[Course]) -> Result<Vec<(RuntimeFile, Arc<Runtime>)>, CliError> {
+    let mut out: Vec<(RuntimeFile, Arc<Runtime>)> = Vec::new();
     for lab in courses.iter().flat_map(|c| &c.labs) {
         let Some(runtime) = &lab.runtime else {
+            if lab.language.needs_runtime() && lab.interpreter.is_none() {
+                return Err(CliError::Unusable(format!(
+                    "the {} runtime is not installed: run scripts/{}-runtime",
+                    lab.language.spec().title,
+                    lab.language.name()
+                )));
+            }
             continue;
         };
-        if out.iter().any(|r| r.id == runtime.id) {
+        let key = lab.runtime_key();
+        if out.iter().any(|(r, _)| r.language == key) {
             continue;
         }
-        out.push(RuntimeFile {
-            language: lab.language.name().to_string(),
-            file: RuntimeFile::path(lab.language.name(), &runtime.id),
-            id: runtime.id.clone(),
-        });
+        out.push((
+            RuntimeFile {
+                file: RuntimeFile::path(lab.language.name(), &runtime.id),
+                language: key,
+                id: runtime.id.clone(),
+            },
+            runtime.clone(),
+        ));
     }
     Ok(out)
 }
 
 /// The gzipped runtime a [`RuntimeFile`] names: the app's own copy when it
-/// is that one, else the installed runtime gzipped here.
-pub fn runtime_bytes(file: &RuntimeFile) -> Result<Vec<u8>, CliError> {
+/// is that one, else `runtime` gzipped here.
+pub fn runtime_bytes(file: &RuntimeFile, runtime: &Runtime) -> Result<Vec<u8>, CliError> {
     if let Some(bytes) = app_file(&file.file) {
         return Ok(bytes.to_vec());
     }
@@ -241,14 +258,6 @@ pub fn runtime_bytes(file: &RuntimeFile) -> Result<Vec<u8>, CliError> {
     if let Some(bytes) = gzipped.get(&file.id) {
         return Ok(bytes.clone());
     }
-    let language = Language::parse(&file.language)
-        .ok_or_else(|| CliError::Unusable(format!("no language `{}`", file.language)))?;
-    let Some(runtime) = io::runtime(language)? else {
-        return Err(CliError::Unusable(format!(
-            "the {} runtime is not installed",
-            language.spec().title
-        )));
-    };
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     let bytes = std::io::Write::write_all(&mut gz, &runtime.binary.bytes)
         .and_then(|()| gz.finish())
@@ -270,7 +279,8 @@ pub fn site_files(
 ) -> Result<Vec<(String, Vec<u8>)>, CliError> {
     let app = crate::app::files()?;
     let runtimes = runtimes(courses)?;
-    let bundle = bundle(files, courses, &runtimes, None);
+    let listed: Vec<RuntimeFile> = runtimes.iter().map(|(f, _)| f.clone()).collect();
+    let bundle = bundle(files, courses, &listed, None);
     let mut out: Vec<(String, Vec<u8>)> = Vec::new();
     for (name, bytes) in app {
         // Runtimes go in only for the languages the courses use.
@@ -282,8 +292,8 @@ pub fn site_files(
     let mut origins = connect_origins(&bundle);
     origins.extend(connect.iter().cloned());
     out.push(("index.html".into(), index_html(&origins)));
-    for runtime in &runtimes {
-        out.push((runtime.file.clone(), runtime_bytes(runtime)?));
+    for (file, runtime) in &runtimes {
+        out.push((file.file.clone(), runtime_bytes(file, runtime)?));
     }
     for (path, bytes) in course_files(files, courses) {
         out.push((format!("files/{path}"), bytes));

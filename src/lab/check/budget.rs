@@ -34,6 +34,14 @@ pub(super) const SCRIPT_BUDGET: Kind = Kind {
     },
     build: |b, c| {
         budget(b, c);
+        if let (Some(f), crate::language::Language::Custom) = (&c.function, b.language) {
+            b.r.at(
+                f.span().start,
+                "a budget check in the language its course brings runs the program: \
+                 give its stdin or args, not a `function`",
+            );
+            return None;
+        }
         if c.function.is_some() {
             script::build_call(b, c, "budget").map(CheckKind::ScriptCall)
         } else {

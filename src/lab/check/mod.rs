@@ -225,8 +225,11 @@ pub(crate) fn build_check(
         r.at(
             c.kind.span().start,
             format!(
-                "a {} lab has no `{name}` checks: use {}",
-                language.name(),
+                "{} has no `{name}` checks: use {}",
+                match language {
+                    Language::Custom => "a lab in the language its course brings (sandlab grades what its programs do)".to_string(),
+                    other => format!("a {} lab", other.name()),
+                },
                 kind_list(offered)
             ),
         );

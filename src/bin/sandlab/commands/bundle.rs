@@ -3,10 +3,9 @@
 
 use crate::error::{CliError, CliResult};
 use crate::io::{self, prefixed};
+use crate::site;
 use sandlab::lab::RuntimeFile;
-use sandlab::language::Language;
 use sandlab::{grade, lab};
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 /// Write the browser bundle: the labs under DIR without their reference
@@ -74,49 +73,26 @@ pub fn exec(args: Args) -> CliResult {
     Ok(())
 }
 
-/// Writes, gzipped, the runtime of every language the courses' labs use,
-/// into `folder` (whose old runtimes are left alone: a page still open may
-/// want them).
+/// Writes, gzipped, the runtime every lab of the courses uses (its
+/// language's, or its course's own interpreter), into `folder` (whose old
+/// runtimes are left alone: a page still open may want them).
 fn write_runtimes(folder: &Path, courses: &[lab::Course]) -> Result<Vec<RuntimeFile>, CliError> {
-    let mut languages: Vec<Language> = courses
-        .iter()
-        .flat_map(|c| &c.labs)
-        .map(|l| l.language)
-        .filter(|l| l.needs_runtime())
-        .collect();
-    languages.sort();
-    languages.dedup();
     std::fs::create_dir_all(folder).map_err(|error| CliError::Io {
         path: folder.to_path_buf(),
         error,
     })?;
     let mut out = Vec::new();
-    for language in languages {
-        let Some(runtime) = io::runtime(language)? else {
-            return Err(CliError::Unusable(format!(
-                "the {} runtime is not installed: run scripts/{}-runtime",
-                language.spec().title,
-                language.name()
-            )));
-        };
-        let file = RuntimeFile::path(language.name(), &runtime.id);
-        let name = file.rsplit('/').next().unwrap_or(&file);
+    for (file, runtime) in site::runtimes(courses)? {
+        let name = file.file.rsplit('/').next().unwrap_or(&file.file);
         let path = folder.join(name);
         if !path.is_file() {
-            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-            gz.write_all(&runtime.binary.bytes)
-                .and_then(|()| gz.finish())
-                .and_then(|bytes| std::fs::write(&path, bytes))
-                .map_err(|error| CliError::Io {
-                    path: path.clone(),
-                    error,
-                })?;
+            let bytes = site::runtime_bytes(&file, &runtime)?;
+            std::fs::write(&path, bytes).map_err(|error| CliError::Io {
+                path: path.clone(),
+                error,
+            })?;
         }
-        out.push(RuntimeFile {
-            language: language.name().to_string(),
-            file,
-            id: runtime.id.clone(),
-        });
+        out.push(file);
     }
     Ok(out)
 }

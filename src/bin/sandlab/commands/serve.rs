@@ -182,10 +182,11 @@ impl Watcher {
         if !prepared.problems.is_empty() {
             return Ok(prepared.problems);
         }
-        let runtime_files = site::runtimes(&prepared.courses)?;
+        let mut runtime_files = Vec::new();
         let mut runtimes = BTreeMap::new();
-        for file in &runtime_files {
-            runtimes.insert(file.file.clone(), site::runtime_bytes(file)?);
+        for (file, runtime) in site::runtimes(&prepared.courses)? {
+            runtimes.insert(file.file.clone(), site::runtime_bytes(&file, &runtime)?);
+            runtime_files.push(file);
         }
         let bundle = site::bundle(&files, &prepared.courses, &runtime_files, None);
         let images = site::course_files(&files, &prepared.courses)

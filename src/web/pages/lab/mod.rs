@@ -57,11 +57,9 @@ pub fn LabPage(props: &LabProps) -> Html {
     let found = ctx.catalog.find(&props.course, &props.lab).is_some();
     let key = lab_key(&props.course, &props.lab);
     let on_input = use_active_time(&ctx.progress, key.clone(), found);
-    let language = ctx
-        .catalog
-        .find(&props.course, &props.lab)
-        .map(|(_, lab)| lab.language);
-    let runtime_file = language.and_then(|l| ctx.catalog.runtime_file(l).cloned());
+    let listed = ctx.catalog.find(&props.course, &props.lab);
+    let language = listed.map(|(_, lab)| (lab.language, lab.language_title().to_string()));
+    let runtime_file = listed.and_then(|(_, lab)| ctx.catalog.runtime_file(lab).cloned());
     let runtime = use_runtime(language, runtime_file);
 
     let Some((course, found_lab)) = ctx.catalog.find(&props.course, &props.lab) else {
@@ -162,7 +160,7 @@ pub fn LabPage(props: &LabProps) -> Html {
                     } else if lab.language.has_editor() {
                         <Editor code={AttrValue::from(code.clone())} on_change={to.edit(&lab.content_hash)}
                             error={error_mark(&check.report)} dark={dark}
-                            label={format!("{} editor", lab.language.spec().title)}
+                            label={format!("{} editor", lab.language_title())}
                             mode={editor_mode(lab)} />
                         <p class="keys" id="editor-keys">{ keys_hint() }</p>
                     } else {
@@ -180,7 +178,7 @@ pub fn LabPage(props: &LabProps) -> Html {
                             question={(*help_question).clone()} {on_question}
                             report={(*check.report).clone()} />
                     }
-                    { runtime::status(&runtime, lab.language) }
+                    { runtime::status(&runtime, lab.language_title()) }
                     <BusyView busy={*check.busy} />
                     <div class="results" aria-live="polite" data-finished={check.finished.to_string()}>
                         if let Some(r) = &*check.report { <ReportView report={r.clone()} /> }
@@ -214,10 +212,7 @@ fn keys_hint() -> String {
 
 /// CodeMirror's mode for the lab's language.
 fn editor_mode(lab: &crate::lab::Lab) -> AttrValue {
-    match lab.language.spec().input {
-        crate::language::Input::Editor { mode } => AttrValue::Static(mode),
-        crate::language::Input::Upload { .. } => AttrValue::Static("wat"),
-    }
+    AttrValue::from(lab.editor_mode().unwrap_or("wat").to_string())
 }
 
 /// Marks where a compile error is, for the editor.

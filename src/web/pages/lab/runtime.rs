@@ -61,7 +61,15 @@ impl RuntimeState {
 /// Loads the runtime of `language` (from `file`) for the page; `None` for
 /// a page without a lab.
 #[hook]
-pub fn use_runtime(language: Option<Language>, file: Option<RuntimeFile>) -> RuntimeState {
+pub fn use_runtime(
+    language: Option<(Language, String)>,
+    file: Option<RuntimeFile>,
+) -> RuntimeState {
+    let title = language
+        .as_ref()
+        .map(|(_, t)| t.clone())
+        .unwrap_or_default();
+    let language = language.map(|(l, _)| l);
     let initial = {
         let file = file.clone();
         move || match (language, &file) {
@@ -70,9 +78,8 @@ pub fn use_runtime(language: Option<Language>, file: Option<RuntimeFile>) -> Run
             (Some(_), Some(f)) => {
                 runtime::loaded(f).map_or(RuntimeState::Loading, RuntimeState::Ready)
             }
-            (Some(l), None) => RuntimeState::Failed(format!(
-                "this build of the app has no {} runtime, so this lab cannot run: tell the instructor",
-                l.spec().title
+            (Some(_), None) => RuntimeState::Failed(format!(
+                "this build of the app has no {title} runtime, so this lab cannot run: tell the instructor"
             )),
         }
     };
@@ -140,11 +147,11 @@ fn warm_up(language: Language, runtime: &Arc<Runtime>) {
 const WARM_UP_RUNS: u32 = 4;
 
 /// What the page says while the runtime loads, or why it could not.
-pub fn status(state: &RuntimeState, language: Language) -> Html {
+pub fn status(state: &RuntimeState, title: &str) -> Html {
     match state {
         RuntimeState::Loading => html! {
             <p class="runtime-status" role="status">
-                { format!("Loading {} (once; it stays in this browser)…", language.spec().title) }
+                { format!("Loading {title} (once; it stays in this browser)…") }
             </p>
         },
         RuntimeState::Failed(why) => html! {

@@ -1,0 +1,58 @@
+// A pretend price server: each answer arrives 100 ms after the question.
+// (Keep this as it is: the checks use it.)
+const PRICES = { apple: 0.5, bread: 2.25, cheese: 4.8, dates: 3.2 };
+
+function fetchPrice(item) {
+  return new Promise((resolve, reject) => {
+    setTimeout(() => {
+      if (Object.hasOwn(PRICES, item)) {
+        resolve(PRICES[item]);
+      } else {
+        reject(new Error(`no price for ${item}`));
+      }
+    }, 100);
+  });
+}
+
+// A promise that is fulfilled after ms milliseconds.
+function delay(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+// The sum of the items' prices.
+async function orderTotal(items) {
+  let total = 0;
+  for (const item of items) {
+    total += await fetchPrice(item);
+  }
+  return total;
+}
+
+// The item's price, or 0 if the server has none.
+async function priceOrZero(item) {
+  try {
+    return await fetchPrice(item);
+  } catch (error) {
+    return 0;
+  }
+}
+
+// The items' prices, in their order, all asked for at once.
+async function allPrices(items) {
+  return Promise.all(items.map((item) => fetchPrice(item)));
+}
+
+// Says from, from - 1, ..., 1, one a second, then "Liftoff!".
+async function countdown(from) {
+  for (let n = from; n >= 1; n--) {
+    console.log(n);
+    await delay(1000);
+  }
+  console.log("Liftoff!");
+}
+
+// The program. Run shows what it prints; keep these lines as they are.
+countdown(3);
+setTimeout(() => console.log("(half a second)"), 500);
+setTimeout(() => console.log("(two and a half seconds)"), 2500);
+console.log("Counting down...");
