@@ -501,3 +501,68 @@ fn a_runtime_built_by_another_sandlab_is_refused() {
     let why = sandlab::language::javascript::check_runtime(&python).unwrap_err();
     assert!(why.contains("another"), "{why}");
 }
+
+#[test]
+fn an_unhandled_rejection_is_an_error_and_a_missing_method_is_named() {
+    let v = sandbox(
+        "async function go() {\n  throw new Error(\"boom\");\n}\ngo();\nconsole.log('done');\n",
+    );
+    assert!(
+        matches!(&v, Verdict::Exception { kind, message, line: Some(2), .. } if kind == "Error" && message == "boom"),
+        "{v:?}"
+    );
+    // A rejection handled later is no error.
+    let report = grade(
+        "sandbox",
+        "const p = Promise.reject(new Error('late'));\nsetTimeout(() => p.catch(() => console.log('done')), 0);\n",
+    );
+    assert!(report.passed, "{:?}", report.checks[0].verdict);
+    // The engine says "not a function"; the learner reads which.
+    let v = sandbox("const word = 'x';\nconsole.log(word.toUppercase());\n");
+    assert!(
+        matches!(&v, Verdict::Exception { message, line: Some(2), .. } if message == "word.toUppercase is not a function"),
+        "{v:?}"
+    );
+}
+
+#[test]
+fn the_learners_own_assert_or_a_caught_exit_changes_nothing_of_the_grading() {
+    // An `assert` of the learner's own does not replace the tests' one.
+    let own = format!(
+        "{}\nfunction assert(ok) {{\n  return ok;\n}}\n",
+        solution("funcs")
+    );
+    let report = grade("funcs", &own);
+    assert!(
+        verdict(&report, "the tests' add").is_pass(),
+        "{:?}",
+        verdict(&report, "the tests' add")
+    );
+    // process.exit inside a try still ends the program with its code.
+    let caught = "try {\n  process.exit(3);\n} catch (e) {}\nconsole.log('done');\n";
+    assert!(matches!(
+        sandbox(caught),
+        Verdict::ExitCode {
+            expected: 0,
+            actual: 3
+        }
+    ));
+    // Lines ending in \r\n read as lines (the prog lab's "greets, from a
+    // file saved on Windows").
+    let report = grade("prog", &solution("prog"));
+    assert!(verdict(&report, "greets, from a file saved on Windows").is_pass());
+}
+
+#[test]
+fn console_log_writes_values_as_javascript_does() {
+    let report = grade(
+        "sandbox",
+        "console.log('%s is %d', 'Ada', 36, [1, 'a', {x: 1}], new Map([[1, 2]]), -0);\n\
+         console.log(new Date(0), /ab+c/g, new Uint8Array([1, 2]), null, undefined, 10n);\n",
+    );
+    assert_eq!(
+        report.checks[0].stdout,
+        "Ada is 36 [1, \"a\", {x: 1}] new Map([[1, 2]]) -0\n\
+         1970-01-01T00:00:00.000Z /ab+c/g Uint8Array [1, 2] null undefined 10n\n"
+    );
+}

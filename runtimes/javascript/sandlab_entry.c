@@ -19,7 +19,8 @@
  * to stdout/stderr, read a line of stdin, read, write and remove a file,
  * make a folder,
  * read the fuel spent (the sandbox's CPU clock), evaluate a script under a
- * file name, and run the engine's pending jobs (promises). Learners never
+ * file name, run the engine's pending jobs (promises), and hear of promises
+ * rejected with no handler. Learners never
  * see them: the harness keeps them in a closure.
  */
 #include "quickjs.h"
@@ -42,6 +43,9 @@
 static JSRuntime *rt;
 static JSContext *ctx;
 static JSValue harness_run;
+/* The harness's function told of each promise rejected with no handler,
+ * and of each that gets one later (see trackRejections). */
+static JSValue rejection_handler;
 
 static void fail(const char *what) {
     fprintf(stderr, "sandlab javascript runtime: %s\n", what);
@@ -249,6 +253,29 @@ static JSValue host_run_jobs(JSContext *c, JSValueConst this, int argc, JSValueC
     }
 }
 
+static void track_rejection(JSContext *c, JSValueConst promise, JSValueConst reason,
+                            bool is_handled, void *opaque) {
+    if (!JS_IsFunction(c, rejection_handler)) {
+        return;
+    }
+    JSValueConst args[3] = {promise, reason, JS_NewBool(c, is_handled)};
+    JSValue r = JS_Call(c, rejection_handler, JS_UNDEFINED, 3, args);
+    if (JS_IsException(r)) {
+        JS_FreeValue(c, JS_GetException(c));
+    }
+    JS_FreeValue(c, r);
+}
+
+/* trackRejections(fn): fn(promise, reason, handled) is called as the
+ * engine learns of a rejection without a handler (handled false) and of a
+ * handler added later (true). */
+static JSValue host_track_rejections(JSContext *c, JSValueConst this, int argc, JSValueConst *argv) {
+    JS_FreeValue(c, rejection_handler);
+    rejection_handler = JS_DupValue(c, argv[0]);
+    JS_SetHostPromiseRejectionTracker(JS_GetRuntime(c), track_rejection, NULL);
+    return JS_UNDEFINED;
+}
+
 static const JSCFunctionListEntry host_functions[] = {
     JS_CFUNC_DEF("write", 2, host_write),
     JS_CFUNC_DEF("readLine", 0, host_read_line),
@@ -259,6 +286,7 @@ static const JSCFunctionListEntry host_functions[] = {
     JS_CFUNC_DEF("fuel", 0, host_fuel),
     JS_CFUNC_DEF("evalScript", 2, host_eval_script),
     JS_CFUNC_DEF("runJobs", 0, host_run_jobs),
+    JS_CFUNC_DEF("trackRejections", 1, host_track_rejections),
 };
 
 __attribute__((export_name("sandlab_init"))) void sandlab_init(void) {
@@ -267,6 +295,7 @@ __attribute__((export_name("sandlab_init"))) void sandlab_init(void) {
         fail("no memory for the runtime");
     }
     JS_SetMaxStackSize(rt, ENGINE_STACK);
+    rejection_handler = JS_UNDEFINED;
     ctx = JS_NewContext(rt);
     if (!ctx) {
         fail("no memory for the context");

@@ -53,9 +53,23 @@
   const objectIs = Object.is;
   const apply = Reflect.apply;
   const Error_ = Error;
+  const RealDate = Date;
+  const getTime = Date.prototype.getTime;
+  const toISOString = Date.prototype.toISOString;
+  const replace = String.prototype.replace;
 
   let token = null;
   let fuel = null;
+  // The learner's file this run (argv[1]).
+  let mainFile = "main.js";
+
+  // `list` without the items `drop` picks: an index loop, for a learner's
+  // own Array.prototype.filter (a classic exercise) must not break timers.
+  function without(list, drop) {
+    const kept = [];
+    for (let i = 0; i < list.length; i++) if (!drop(list[i])) kept[kept.length] = list[i];
+    return kept;
+  }
 
   // --- Showing values -------------------------------------------------------
 
@@ -149,11 +163,28 @@
         state.literal = false;
         return value.name + ": " + value.message;
       }
+      // Dates, regular expressions and typed arrays as Node shows them;
+      // none reads back as the same value, so none is a literal here.
+      if (value instanceof RealDate) {
+        state.literal = false;
+        const time = call(getTime, value);
+        return isNaN_(time) ? "Invalid Date" : call(toISOString, value);
+      }
+      if (value instanceof RegExp) {
+        state.literal = false;
+        return "" + value;
+      }
+      if (ArrayBuffer.isView(value) && typeof value.length === "number") {
+        state.literal = false;
+        for (let i = 0; i < value.length; i++) call(push, parts, show(value[i], state));
+        return className(value) + " [" + call(join, parts, ", ") + "]";
+      }
       if (proto === PromiseProto) {
         state.literal = false;
         return "Promise { … }";
       }
-      for (const k of keys(value)) call(push, parts, key(k) + ": " + show(value[k], state));
+      const names = keys(value);
+      for (let i = 0; i < names.length; i++) call(push, parts, key(names[i]) + ": " + show(value[names[i]], state));
       const body = parts.length ? "{" + call(join, parts, ", ") + "}" : "{}";
       if (isPlainObject(value)) return body;
       state.literal = false;
@@ -166,14 +197,33 @@
 
   // How console.log writes a value: strings as they are at the top level,
   // everything else as a literal.
+  // A first string argument with `%s`, `%d`, `%i`, `%f`, `%o`, `%O`, `%j`
+  // takes the next arguments into it, as in browsers and Node.
   function print(args) {
     const parts = [];
-    for (let i = 0; i < args.length; i++) {
+    let from = 0;
+    if (typeof args[0] === "string" && call(test, /%[sdifoOjc%]/, args[0])) {
+      let next = 1;
+      call(push, parts, call(replace, args[0], /%([sdifoOjc%])/g, (all, kind) => {
+        if (kind === "%") return "%";
+        if (next >= args.length) return all;
+        const a = args[next++];
+        if (kind === "c") return "";
+        if (kind === "s") return typeof a === "string" ? a : show(a);
+        if (kind === "d" || kind === "i") return typeof a === "bigint" ? a + "n" : number(kind === "i" ? Math.trunc(Number(a)) : Number(a));
+        if (kind === "f") return number(Number(a));
+        return show(a);
+      }));
+      from = next;
+    }
+    for (let i = from; i < args.length; i++) {
       const a = args[i];
       call(push, parts, typeof a === "string" ? a : a instanceof Error_ && typeof a.stack === "string" ? errorText(a) : show(a));
     }
-    return call(join, parts, " ") + "\n";
+    return indent + call(join, parts, " ") + "\n";
   }
+  // console.group's indentation.
+  let indent = "";
 
   // --- Values of the lab file, and comparing ---------------------------------
 
@@ -189,7 +239,7 @@
         return { nan: NaN, inf: Infinity, "-inf": -Infinity }[value.$float];
       }
       const out = {};
-      for (const k of names) out[k] = fromJson(value[k]);
+      for (let i = 0; i < names.length; i++) out[names[i]] = fromJson(value[names[i]]);
       return out;
     }
     return value;
@@ -223,7 +273,8 @@
       const want = keys(expected);
       const got = keys(actual);
       if (want.length !== got.length) return false;
-      for (const k of want) {
+      for (let i = 0; i < want.length; i++) {
+        const k = want[i];
         if (!(k in actual) || !same(actual[k], expected[k], tolerance)) return false;
       }
       return true;
@@ -239,8 +290,9 @@
   function frames(error) {
     const found = [];
     const stack = error !== null && typeof error === "object" && typeof error.stack === "string" ? error.stack : "";
-    for (const line of call(split, stack, "\n")) {
-      const m = call(exec, FRAME, line);
+    const lines = call(split, stack, "\n");
+    for (let i = 0; i < lines.length; i++) {
+      const m = call(exec, FRAME, lines[i]);
       if (!m || m[2] === HARNESS || m[2][0] === "<" || m[2] === "native") continue;
       // The engine names a script's top level `<eval>`: Node leaves it unnamed.
       const name = m[1] === "<eval>" ? "" : m[1] || "";
@@ -249,9 +301,31 @@
     return found;
   }
 
+  // The engine says only "not a function": the call it failed on names
+  // what was not (`s.toUppercase is not a function`), read from the source
+  // at the error's place, as Node says it.
+  const explained = new WeakSet();
+  function explain(error) {
+    if (!(error instanceof TypeError) || error.message !== "not a function" || explained.has(error)) return;
+    explained.add(error);
+    const at = frames(error)[0];
+    const source = at && host.readFile(at.file);
+    if (!source) return;
+    const line = call(split, source, "\n")[at.line - 1] || "";
+    const name = call(exec, /^[A-Za-z_$][\w$]*/, call(slice, line, at.column - 1));
+    if (!name) return;
+    const before = call(exec, /([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\s*\.\s*$/, call(slice, line, 0, at.column - 1));
+    try {
+      error.message = (before ? before[1] + "." : "") + name[0] + " is not a function";
+    } catch (e) {
+      // A frozen error keeps the engine's words.
+    }
+  }
+
   // The error as Node prints an uncaught one, the harness's frames left
   // out, a run of the same frame cut after three.
   function errorText(error) {
+    explain(error);
     const head = error instanceof Error_ || (error && typeof error === "object" && "message" in error)
       ? (error.name || "Error") + (error.message ? ": " + error.message : "")
       : "Uncaught " + show(error);
@@ -263,7 +337,9 @@
       repeated = 0;
     };
     let run = 0;
-    for (const f of frames(error)) {
+    const found = frames(error);
+    for (let i = 0; i < found.length; i++) {
+      const f = found[i];
       const text = "    at " + (f.name ? f.name + " (" + f.file + ":" + f.line + ":" + f.column + ")" : f.file + ":" + f.line + ":" + f.column);
       run = text === last ? run + 1 : 1;
       if (text !== last) flush();
@@ -283,12 +359,21 @@
     host.write(2, text + "\n");
     const found = frames(error);
     const isError = error instanceof Error_;
+    // The line a verdict names (and the editor marks) is in the learner's
+    // file: the innermost frame there, else the innermost of all.
+    let at = found[0] || null;
+    for (let i = 0; i < found.length; i++) {
+      if (found[i].file === mainFile) {
+        at = found[i];
+        break;
+      }
+    }
     const exception = {
       type: isError ? error.name || "Error" : "Uncaught",
       message: isError ? "" + error.message : show(error),
-      line: found.length ? found[0].line : null,
-      column: found.length ? found[0].column : null,
-      file: found.length ? found[0].file : null,
+      line: at && at.file === mainFile ? at.line : null,
+      column: at && at.file === mainFile ? at.column : null,
+      file: at ? at.file : null,
       traceback: text + "\n",
       // Said always: a SyntaxError thrown as the code runs
       // (`JSON.parse("x")`) is an error of the run, not of the source.
@@ -311,17 +396,91 @@
 
   const out = (...args) => host.write(1, print(args));
   const err = (...args) => host.write(2, print(args));
-  const console = { log: out, info: out, debug: out, error: err, warn: err, trace: err };
+  const counts = new Map();
+  const started = new Map();
+  const console = {
+    log: out,
+    info: out,
+    debug: out,
+    dir: (value) => out(value),
+    table: (value) => out(value),
+    error: err,
+    warn: err,
+    trace: err,
+    assert: (ok, ...args) => {
+      if (!ok) err("Assertion failed" + (args.length ? ":" : ""), ...args);
+    },
+    count: (label = "default") => {
+      const n = (counts.get(label) || 0) + 1;
+      counts.set(label, n);
+      out(label + ": " + n);
+    },
+    countReset: (label = "default") => counts.delete(label),
+    group: (...args) => {
+      if (args.length) out(...args);
+      indent += "  ";
+    },
+    groupEnd: () => {
+      indent = call(slice, indent, 2);
+    },
+    // On the run's own clock: what the timers moved it by.
+    time: (label = "default") => started.set(label, now),
+    timeEnd: (label = "default") => {
+      if (started.has(label)) out(label + ": " + (now - started.get(label)) + "ms");
+      started.delete(label);
+    },
+  };
+  console.groupCollapsed = console.group;
+  console.timeLog = (label = "default") => {
+    if (started.has(label)) out(label + ": " + (now - started.get(label)) + "ms");
+  };
   defineProperty(globalThis, "console", { value: console, writable: true, configurable: true });
-  globalThis.readline = () => host.readLine();
+  // A line of stdin without its end (`\r\n` too), or null at the end.
+  const readLine = () => {
+    const line = host.readLine();
+    return line !== null && line[line.length - 1] === "\r" ? call(slice, line, 0, -1) : line;
+  };
+  globalThis.readline = readLine;
   globalThis.prompt = (message) => {
     if (message !== undefined) host.write(1, "" + message);
-    return host.readLine();
+    return readLine();
+  };
+  globalThis.alert = (message) => host.write(1, (message === undefined ? "" : "" + message) + "\n");
+  // A deep copy of data: arrays, plain objects, maps, sets, dates.
+  globalThis.structuredClone = function structuredClone(value, seen = new Map()) {
+    if (value === null || typeof value !== "object") {
+      if (typeof value === "function" || typeof value === "symbol") throw new TypeError(show(value) + " could not be cloned");
+      return value;
+    }
+    if (seen.has(value)) return seen.get(value);
+    let copy;
+    if (isArray(value)) {
+      copy = [];
+      seen.set(value, copy);
+      for (let i = 0; i < value.length; i++) copy[i] = structuredClone(value[i], seen);
+    } else if (value instanceof RealDate) {
+      copy = new RealDate(call(getTime, value));
+    } else if (getPrototypeOf(value) === MapProto) {
+      copy = new Map();
+      seen.set(value, copy);
+      for (const [k, v] of call(mapEntries, value)) copy.set(structuredClone(k, seen), structuredClone(v, seen));
+    } else if (getPrototypeOf(value) === SetProto) {
+      copy = new Set();
+      seen.set(value, copy);
+      for (const v of call(setValues, value)) copy.add(structuredClone(v, seen));
+    } else {
+      copy = {};
+      seen.set(value, copy);
+      const names = keys(value);
+      for (let i = 0; i < names.length; i++) copy[names[i]] = structuredClone(value[names[i]], seen);
+    }
+    return copy;
   };
 
   // What Node programs reach for most: their arguments, exiting with a
   // code, writing without a newline. `process.exit` unwinds to the harness
   // (an Exit no learner's catch sees as an Error).
+  let exiting = null;
   class Exit {
     constructor(code) {
       this.code = code;
@@ -331,7 +490,10 @@
     argv: ["qjs", "main.js"],
     env: {},
     exit(code = 0) {
-      throw new Exit((code | 0) & 0xff);
+      // Remembered, for a catch around it cannot undo it: the run ends
+      // with this code when the script is done.
+      exiting = (code | 0) & 0xff;
+      throw new Exit(exiting);
     },
     stdout: { write: (text) => (host.write(1, "" + text), true) },
     stderr: { write: (text) => (host.write(2, "" + text), true) },
@@ -353,7 +515,6 @@
   // `await new Promise((r) => setTimeout(r, 1000))`, Date.now() is 1000 on.
   // (The engine's Date.now cannot be redefined: Date is replaced by a
   // function that makes the engine's dates, with its prototype and statics.)
-  const RealDate = Date;
   const dateNow = Date.now;
   const later = { writable: true, configurable: true, enumerable: false };
   function VirtualDate(...args) {
@@ -376,7 +537,7 @@
   globalThis.setTimeout = (fn, ms, ...args) => addTimer(fn, ms, args, false);
   globalThis.setInterval = (fn, ms, ...args) => addTimer(fn, ms, args, true);
   globalThis.clearTimeout = globalThis.clearInterval = (id) => {
-    timers = timers.filter((t) => t.id !== id);
+    timers = without(timers, (t) => t.id === id);
   };
   globalThis.queueMicrotask = (fn) => {
     call(then, Promise.resolve(), fn);
@@ -393,7 +554,7 @@
         if (t.due < f.due || (t.due === f.due && t.id < f.id)) first = i;
       }
       const timer = timers[first];
-      timers = timers.filter((t) => t !== timer);
+      timers = without(timers, (t) => t === timer);
       now = timer.due;
       if (timer.every !== null) {
         call(push, timers, { id: timer.id, due: now + timer.every, fn: timer.fn, args: timer.args, every: timer.every });
@@ -478,6 +639,27 @@
     return host.evalScript(source, path);
   }
 
+  // Promises rejected with no handler (yet), as the engine reports them:
+  // after a script has settled, the first left is an uncaught error, as
+  // in Node, not silence.
+  const rejections = new Map();
+  const mapSet = Map.prototype.set;
+  const mapDelete = Map.prototype.delete;
+  const mapClear = Map.prototype.clear;
+  host.trackRejections((promise, reason, handled) => {
+    if (handled) call(mapDelete, rejections, promise);
+    else call(mapSet, rejections, promise, reason);
+  });
+
+  // The script's promises and timers run out; an exit or an unhandled
+  // rejection on the way ends it.
+  function settleAll() {
+    settle();
+    if (exiting !== null) throw new Exit(exiting);
+    const first = call(mapEntries, rejections).next();
+    if (!first.done) throw first.value[1];
+  }
+
   function timed(fn, args) {
     const start = host.fuel();
     try {
@@ -490,9 +672,9 @@
   function runScript(path) {
     try {
       load(path);
-      settle();
+      settleAll();
     } catch (e) {
-      if (e instanceof Exit) return e.code;
+      if (e instanceof Exit || exiting !== null) return exiting !== null ? exiting : e.code;
       return report(e);
     }
     return 0;
@@ -509,24 +691,34 @@
     }
   }
 
-  function callJob(job) {
+  // The learner's script, run before a check calls into it; true if it ran
+  // to its end (else the result says why).
+  function loaded(path) {
     try {
-      load(job.module);
-      settle();
+      load(path);
+      settleAll();
+      return true;
     } catch (e) {
-      if (e instanceof Exit) {
-        writeResult({ exit: e.code, by: "process.exit" });
-        return 0;
+      if (e instanceof Exit || exiting !== null) {
+        writeResult({ exit: exiting !== null ? exiting : e.code, by: "process.exit" });
+        return false;
       }
-      return report(e);
+      report(e);
+      return false;
     }
+  }
+
+  function callJob(job) {
+    if (!loaded(job.module)) return 0;
     const fn = lookUp(job.function);
     if (typeof fn !== "function") {
       writeResult({ missing: job.function, how: "function " + job.function + "(...) { ... }" });
       return 0;
     }
     const args = fromJson(job.args);
-    const shown = job.function + "(" + call(join, args.map((a) => show(a)), ", ") + ")";
+    const shownArgs = [];
+    for (let i = 0; i < args.length; i++) shownArgs[i] = show(args[i]);
+    const shown = job.function + "(" + call(join, shownArgs, ", ") + ")";
     let expected;
     if ("expect" in job) expected = fromJson(job.expect);
     else if ("expect_text" in job) expected = host.evalScript("(" + job.expect_text + ")", HARNESS);
@@ -534,9 +726,10 @@
     let actual;
     try {
       actual = timed(fn, args);
+      if (exiting !== null) throw new Exit(exiting);
     } catch (e) {
-      if (e instanceof Exit) {
-        writeResult({ exit: e.code, by: "process.exit", call: shown });
+      if (e instanceof Exit || exiting !== null) {
+        writeResult({ exit: exiting !== null ? exiting : e.code, by: "process.exit", call: shown });
         return 0;
       }
       const name = e instanceof Error_ ? e.name : undefined;
@@ -570,22 +763,35 @@
     return 0;
   }
 
-  function testJob(job, main) {
+  // The test file runs in a scope of its own, given the harness's assert:
+  // a learner's script that defines an `assert` of its own (a habit from
+  // Python) does not replace the one the tests use. Its first line holds
+  // the opening, so its lines keep their numbers.
+  function testFunction(path, name) {
+    const source = host.readFile(path);
+    if (source === null) throw new Error_("cannot read " + path);
+    const scope = host.evalScript(
+      "(function (assert) {" + source + "\n;return function (name) { try { return eval(name); } catch (e) { return undefined; } };\n})",
+      path,
+    );
+    const found = call(test, IDENTIFIER, name) ? scope(assert)(name) : undefined;
+    if (typeof found !== "function") throw new Error_("the test file has no function " + name);
+    return found;
+  }
+
+  function testJob(job) {
     const path = job.file;
+    if (!loaded(mainFile)) return 0;
     try {
-      load(main);
-      settle();
-      load(path);
-      const fn = lookUp(job.test);
-      if (typeof fn !== "function") throw new Error_("the test file has no function " + job.test);
-      timed(fn, []);
+      timed(testFunction(path, job.test), []);
+      if (exiting !== null) throw new Exit(exiting);
     } catch (e) {
-      if (e instanceof Exit) {
-        writeResult({ exit: e.code, by: "process.exit" });
+      if (e instanceof Exit || exiting !== null) {
+        writeResult({ exit: exiting !== null ? exiting : e.code, by: "process.exit" });
         return 0;
       }
       if (e instanceof AssertionError) {
-        const at = frames(e).filter((f) => f.file === path);
+        const at = without(frames(e), (f) => f.file !== path);
         const line = at.length ? at[0].line : 0;
         const source = host.readFile(path) || "";
         let statement = line ? call(trim, call(split, source, "\n")[line - 1] || "") : "";
@@ -600,11 +806,17 @@
   }
 
   return function run(argv) {
-    process.argv = ["qjs"].concat(argv.slice(1));
+    const args = ["qjs"];
+    for (let i = 1; i < argv.length; i++) args[i] = argv[i];
+    process.argv = args;
+    mainFile = argv[1] || "main.js";
     token = null;
     fuel = null;
     timers = [];
     now = 0;
+    exiting = null;
+    indent = "";
+    call(mapClear, rejections);
     const text = host.readFile(JOB);
     let job = null;
     if (text !== null) {
@@ -612,9 +824,9 @@
       job = parse(text);
       token = job.token === undefined ? null : job.token;
     }
-    if (job === null) return runScript(argv[1] || "main.js");
+    if (job === null) return runScript(mainFile);
     if (job.kind === "call") return callJob(job);
-    if (job.kind === "test") return testJob(job, argv[1] || "main.js");
+    if (job.kind === "test") return testJob(job);
     throw new Error_("unknown job kind " + job.kind);
   };
 })

@@ -16,7 +16,7 @@ pub(super) const MAIN: &str = "main.js";
 
 /// A JavaScript lab's limits unless it sets its own: as Python's. The
 /// engine spends a few thousand WebAssembly instructions per call of a
-/// small function (recursive `fib(20)`, 21,891 calls: about 80M fuel), so
+/// small function (recursive `fib(20)`, 21,891 calls: about 100M fuel), so
 /// 10G fuel stops an endless loop in a second or two in the browser's
 /// engine. Recursion ends in the engine's own RangeError ("Maximum call
 /// stack size exceeded", with the learner's line) well before the call

@@ -1165,11 +1165,11 @@ test("pacing: due dates, the learner's weekly plan and prerequisites", async () 
   assert.match(await row("calls").textContent(), /due in 2 days/);
   assert.match(await row("upload").textContent(), /due 2026-12-22/);
   assert.match(await row("commands").textContent(), /Best after Calls, traps and memory/);
-  assert.match(await page.textContent(".pace"), /The course suggests 60 min a week: about 1\.0 weeks for the 60 min left\./);
+  assert.match(await page.textContent(".pace"), /The course suggests 60 min a week: about 1\.3 weeks for the 80 min left\./);
   await page.fill("input.weekly-plan", "20");
   await page.press("input.weekly-plan", "Tab");
   await page.waitForSelector(".pace .plan");
-  assert.match(await page.textContent(".pace .plan"), /At your 20 min a week: about 3\.0 weeks\./);
+  assert.match(await page.textContent(".pace .plan"), /At your 20 min a week: about 4\.0 weeks\./);
   await page.waitForSelector(".storage.saved");
   await page.reload();
   await page.waitForSelector(".pace .plan");

@@ -43,8 +43,13 @@ async function countdown(from) {
   console.log("Liftoff!");
 }
 
-// The program. Run shows what it prints; keep these lines as they are.
-countdown(3);
-setTimeout(() => console.log("(half a second)"), 500);
-setTimeout(() => console.log("(two and a half seconds)"), 2500);
-console.log("Counting down...");
+// The program: a countdown from the number in the input (Run gives it 3).
+// The checks that call your functions give it no input: then readline()
+// is null, and the program does nothing. Keep these lines as they are.
+const start = readline();
+if (start !== null) {
+  countdown(Number(start));
+  setTimeout(() => console.log("(half a second)"), 500);
+  setTimeout(() => console.log("(two and a half seconds)"), 2500);
+  console.log("Counting down...");
+}

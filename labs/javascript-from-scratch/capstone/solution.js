@@ -17,7 +17,11 @@ function parsePoints(text) {
 
 // Adds points to name's score (from 0 for a new name); returns the new score.
 function addPoints(scores, name, points) {
-  scores[name] = (scores[name] ?? 0) + points;
+  if (Object.hasOwn(scores, name)) {
+    scores[name] += points;
+  } else {
+    scores[name] = points;
+  }
   return scores[name];
 }
 
@@ -47,7 +51,7 @@ function runCommand(scores, line) {
   }
   if (command === "remove") {
     const name = words[1];
-    if (!(name in scores)) {
+    if (!Object.hasOwn(scores, name)) {
       throw new CommandError(`no player named ${name}`);
     }
     delete scores[name];

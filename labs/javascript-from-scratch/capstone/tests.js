@@ -16,6 +16,13 @@ function testAddPoints() {
   assert.deepEqual(scores, { ada: 25, bob: 5 });
 }
 
+function testRankingTies() {
+  // Written in this order on purpose: bo was added before al.
+  const scores = { bo: 5, cy: 9, al: 5, di: 5 };
+  assert.deepEqual(ranking(scores, 3), ["1. cy 9", "2. al 5", "3. bo 5"]);
+  assert.deepEqual(ranking({ zed: 1, amy: 1 }, 2), ["1. amy 1", "2. zed 1"]);
+}
+
 function testRunCommandAdd() {
   const scores = {};
   assert.equal(runCommand(scores, "add ada 10"), "ada: 10");

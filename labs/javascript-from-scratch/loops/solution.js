@@ -39,9 +39,7 @@ function staircase(n) {
     if (row > 1) {
       text += "\n";
     }
-    for (let i = 0; i < row; i++) {
-      text += "#";
-    }
+    text += "#".repeat(row);
   }
   return text;
 }

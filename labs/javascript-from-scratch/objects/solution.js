@@ -3,7 +3,11 @@ function wordCounts(text) {
   const counts = {};
   for (const word of text.toLowerCase().split(" ")) {
     if (word !== "") {
-      counts[word] = (counts[word] ?? 0) + 1;
+      if (Object.hasOwn(counts, word)) {
+        counts[word] += 1;
+      } else {
+        counts[word] = 1;
+      }
     }
   }
   return counts;
@@ -14,7 +18,7 @@ function groupByLength(words) {
   const groups = {};
   for (const word of words) {
     const length = word.length;
-    if (!(length in groups)) {
+    if (!Object.hasOwn(groups, length)) {
       groups[length] = [];
     }
     groups[length].push(word);
@@ -35,7 +39,11 @@ function cartTotal(cart, prices) {
 function orderTotals(json) {
   const totals = {};
   for (const order of JSON.parse(json)) {
-    totals[order.customer] = (totals[order.customer] ?? 0) + order.amount;
+    if (Object.hasOwn(totals, order.customer)) {
+      totals[order.customer] += order.amount;
+    } else {
+      totals[order.customer] = order.amount;
+    }
   }
   return totals;
 }

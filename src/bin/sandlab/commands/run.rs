@@ -11,13 +11,13 @@ use std::io::{Read as _, Write as _};
 use std::path::PathBuf;
 
 /// Run a program in the sandbox with its language's default limits: a
-/// WASI command's `_start` (a Python script's code), or the function named
+/// WASI command's `_start` (a Python or JavaScript script's code), or the function named
 /// by --invoke with ARGS as its arguments. Prints its stdout and stderr as they are, then the exit
 /// code and fuel on stderr. Exits with the program's exit code, 125 if
 /// it trapped or hit a limit, 2 if the file could not be used.
 #[derive(clap::Args)]
 pub struct Args {
-    /// The program: .wat, .wasm or .py.
+    /// The program: .wat, .wasm, .py or .js.
     file: PathBuf,
     /// A file to use as stdin (default: this tool's own stdin).
     #[arg(long)]
