@@ -15,7 +15,9 @@ let record;
 for (const dir of dirs) {
   const labToml = fs.readFileSync(path.join(courseDir, dir, "lab.toml"), "utf8");
   const id = labToml.match(/^id = "([^"]+)"/m)[1];
-  const solution = ["solution.wat", "solution.wasm", "solution.py"].map((f) => path.join(courseDir, dir, f)).find(fs.existsSync);
+  const solution = ["solution.wat", "solution.wasm", "solution.py", "solution.js", "solution.lua"]
+    .map((f) => path.join(courseDir, dir, f))
+    .find(fs.existsSync);
   // A lab of questions alone has no submission to re-grade.
   if (!solution) continue;
   const one = JSON.parse(

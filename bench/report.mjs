@@ -14,6 +14,8 @@ const authorFile = path.join(dir, "author.json");
 const author = fs.existsSync(authorFile) ? JSON.parse(fs.readFileSync(authorFile, "utf8")) : null;
 const pyVerifyFile = path.join(dir, "verify-python.json");
 const pyVerify = fs.existsSync(pyVerifyFile) ? JSON.parse(fs.readFileSync(pyVerifyFile, "utf8")) : null;
+const jsVerifyFile = path.join(dir, "verify-javascript.json");
+const jsVerify = fs.existsSync(jsVerifyFile) ? JSON.parse(fs.readFileSync(jsVerifyFile, "utf8")) : null;
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const f = (x, d = 1) => x.toFixed(d);
@@ -193,6 +195,10 @@ if (browser.javascript) {
   p();
   const later = median(js.fib27.later_ms), empty = median(js.fib27.empty_ms);
   const py = browser.python ? median(browser.python.fib27.later_ms) : null;
+  if (jsVerify) {
+    p(`**\`sandlab verify\`** of ${jsVerify.records} records of the JavaScript course (every lab, its reference solution; ${jsVerify.verified} verified): ${f(jsVerify.records / jsVerify.one, 2)} records/s on 1 thread, ${f(jsVerify.records / jsVerify.two, 2)} on 2${pyVerify ? ` (the Python course's: ${f(pyVerify.records / pyVerify.one, 2)} and ${f(pyVerify.records / pyVerify.two, 2)})` : ""}.`);
+    p();
+  }
   p(`**fib(27).** Recursive \`fib(27)\` in a JavaScript lab by Run, on the ${js.fib27.engine} engine, metering included: the first Run of the page ${f(js.fib27.first_ms, 0)} ms, later Runs a median ${f(later, 0)} ms (a Run of \`console.log\` alone: ${f(empty, 0)} ms). The browser's own JavaScript (V8, the page) runs fib(27) in ${f(js.native_fib27_ms, 1)} ms: x${f(later / js.native_fib27_ms, 0)}${py ? `; the Python course's fib(27) in the same run ${f(py, 0)} ms (JavaScript x${f(py / later, 2)} faster)` : ""}.`);
 }
 if (author) {
