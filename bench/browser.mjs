@@ -60,7 +60,7 @@ const out = {};
 // 1. Execution speed: sandbox in the page against the browser's engine.
 // (ONLY=python measures Pyodide and the Python labs alone, ONLY=javascript
 // the JavaScript labs alone, ONLY=scripts both.)
-const scriptsOnly = only === "python" || only === "javascript" || only === "scripts";
+const scriptsOnly = only === "python" || only === "javascript" || only === "scripts" || only === "longtasks";
 if (!scriptsOnly) {
   const { server, base } = await serve(benchDist);
   const page = await (await browser.newContext()).newPage();
@@ -75,7 +75,7 @@ if (!scriptsOnly) {
 }
 
 // 1b. Python's fib(27) in Pyodide, in the same Chromium, for scale.
-if (only !== "javascript" && pyodideDir && fs.existsSync(path.join(pyodideDir, "pyodide.mjs"))) {
+if (only !== "javascript" && only !== "longtasks" && pyodideDir && fs.existsSync(path.join(pyodideDir, "pyodide.mjs"))) {
   const { server, base } = await serve(pyodideDir);
   const page = await (await browser.newContext()).newPage();
   await page.goto(base + "__blank");
@@ -107,6 +107,85 @@ if (only === "speed") {
 }
 
 const { server, base } = await serve(dist);
+
+// 4b. Long tasks of a first Check: every lab of every built-in course with
+// code, each in a fresh browser context (nothing compiled, nothing cached):
+// the longest main-thread task while the page loads (navigation until the
+// lab is ready to check), and from the click of the first Check until its
+// verdicts show, its reference solution typed in. (ONLY=longtasks runs this
+// alone.)
+async function firstCheckTasks(course) {
+  const toml = fs.readFileSync(path.join(root, "labs", course, "course.toml"), "utf8");
+  const labs = JSON.parse(toml.match(/labs = (\[[\s\S]*?\])/)[1].replace(/,\s*\]/, "]"));
+  const rows = [];
+  for (const dir of labs) {
+    const labToml = fs.readFileSync(path.join(root, "labs", course, dir, "lab.toml"), "utf8");
+    if (!/^\[\[check\]\]/m.test(labToml)) continue;
+    const id = labToml.match(/^id = "([^"]+)"/m)[1];
+    const language = labToml.match(/^language = "(\w+)"/m)?.[1] ?? "wat";
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.addInitScript(() => {
+      window.__tasks = [];
+      new PerformanceObserver((list) => window.__tasks.push(...list.getEntries().map((e) => ({ at: e.startTime, ms: e.duration })))).observe({
+        type: "longtask",
+        buffered: true,
+      });
+    });
+    await page.goto(`${base}#/lab/${course}/${id}`);
+    await page.waitForSelector(".lab-page:is([data-runtime=ready], [data-runtime=none])", { timeout: 300_000 });
+    await page.waitForSelector("body[data-worker=ready]");
+    if (language === "wasm") {
+      await page.setInputFiles("input[type=file]", path.join(root, "labs", course, dir, "solution.wasm"));
+      await page.waitForSelector("text=Uploaded: solution.wasm");
+    } else {
+      await page.waitForSelector(".cm-content");
+      await page.click(".cm-content");
+      await page.keyboard.press("Control+A");
+      await page.keyboard.press("Delete");
+      const named = labToml.match(/^solution = "([^"]+)"/m)?.[1];
+      const solution = named ?? { python: "solution.py", javascript: "solution.js", lua: "solution.lua" }[language] ?? "solution.wat";
+      await page.keyboard.insertText(fs.readFileSync(path.join(root, "labs", course, dir, solution), "utf8"));
+    }
+    await page.waitForTimeout(300);
+    const result = await page.evaluate(
+      () =>
+        new Promise((resolve) => {
+          const t0 = performance.now();
+          const load = window.__tasks.reduce((m, t) => Math.max(m, t.ms), 0);
+          const results = document.querySelector(".results");
+          const before = Number(results.dataset.finished);
+          new MutationObserver((_, obs) => {
+            if (Number(results.dataset.finished) > before) {
+              obs.disconnect();
+              setTimeout(() => {
+                const during = window.__tasks.filter((t) => t.at + t.ms >= t0).reduce((m, t) => Math.max(m, t.ms), 0);
+                resolve({ load_ms: load, check_ms: during, verdict_ms: performance.now() - t0 - 100 });
+              }, 100);
+            }
+          }).observe(results, { attributes: true });
+          document.querySelector("button.primary").click();
+        }),
+    );
+    const engine = await page.getAttribute("body", "data-engine");
+    rows.push({ course, lab: id, engine, ...result });
+    console.error(`first check: ${course}/${id}: load ${result.load_ms.toFixed(0)} ms, check ${result.check_ms.toFixed(0)} ms (${engine})`);
+    await context.close();
+  }
+  return rows;
+}
+if (only === undefined || only === "longtasks") {
+  out.first_check_tasks = [];
+  for (const course of ["wasm-from-scratch", "feature-tour", "python-from-scratch", "javascript-from-scratch"]) {
+    out.first_check_tasks.push(...(await firstCheckTasks(course)));
+  }
+}
+if (only === "longtasks") {
+  server.close();
+  await browser.close();
+  console.log(JSON.stringify(out));
+  process.exit(0);
+}
 
 console.error("load: measuring");
 // 5. Load: bytes over the wire, and navigation to an interactive catalog.

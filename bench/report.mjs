@@ -85,6 +85,22 @@ const describe = (lt) => {
 };
 p(`An endless loop checked in the \`add\` lab, every check running to its fuel limit (on the fast path: in the worker). First Check after the page loaded: ${describe(browser.longtask[0])}. The same Check again: ${describe(browser.longtask[1])}.`);
 p();
+if (browser.first_check_tasks) {
+  p("### 4b. Long tasks of the first Check of every lab (Chromium)");
+  p();
+  p("Every lab of the built-in courses with code, each in a fresh browser context: the longest main-thread task while the page loads, and from the click of the first Check until its verdicts show, its reference solution typed in.");
+  p();
+  p("| course | labs | longest task while the page loads: median (max) | longest task during the first Check: median (max) | first Checks with a task over 50 ms | engines |");
+  p("| --- | ---: | ---: | ---: | ---: | --- |");
+  const by = {};
+  for (const r of browser.first_check_tasks) (by[r.course] ??= []).push(r);
+  for (const [course, rows] of Object.entries(by)) {
+    const load = rows.map((r) => r.load_ms), check = rows.map((r) => r.check_ms);
+    const engines = [...new Set(rows.map((r) => r.engine))].join(", ");
+    p(`| ${course} | ${rows.length} | ${f(median(load), 0)} ms (${f(Math.max(...load), 0)}) | ${f(median(check), 0)} ms (${f(Math.max(...check), 0)}) | ${check.filter((x) => x > 50).length} | ${engines} |`);
+  }
+  p();
+}
 p("### 5. Load");
 p();
 p("| file | raw | gzip -9 |");
