@@ -122,7 +122,6 @@ async function firstCheckTasks(course) {
     const labToml = fs.readFileSync(path.join(root, "labs", course, dir, "lab.toml"), "utf8");
     if (!/^\[\[check\]\]/m.test(labToml)) continue;
     const id = labToml.match(/^id = "([^"]+)"/m)[1];
-    const language = labToml.match(/^language = "(\w+)"/m)?.[1] ?? "wat";
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.addInitScript(() => {
@@ -135,18 +134,7 @@ async function firstCheckTasks(course) {
     await page.goto(`${base}#/lab/${course}/${id}`);
     await page.waitForSelector(".lab-page:is([data-runtime=ready], [data-runtime=none])", { timeout: 300_000 });
     await page.waitForSelector("body[data-worker=ready]");
-    if (language === "wasm") {
-      await page.setInputFiles("input[type=file]", path.join(root, "labs", course, dir, "solution.wasm"));
-      await page.waitForSelector("text=Uploaded: solution.wasm");
-    } else {
-      await page.waitForSelector(".cm-content");
-      await page.click(".cm-content");
-      await page.keyboard.press("Control+A");
-      await page.keyboard.press("Delete");
-      const named = labToml.match(/^solution = "([^"]+)"/m)?.[1];
-      const solution = named ?? { python: "solution.py", javascript: "solution.js", lua: "solution.lua" }[language] ?? "solution.wat";
-      await page.keyboard.insertText(fs.readFileSync(path.join(root, "labs", course, dir, solution), "utf8"));
-    }
+    await enterSolution(page, course, dir, labToml);
     await page.waitForTimeout(300);
     const result = await page.evaluate(
       () =>
@@ -218,6 +206,24 @@ if (!scriptsOnly) {
   out.load = { files, interactive_ms: times };
 }
 
+/// Puts a lab's reference solution where the learner's code goes: the
+/// upload of a wasm lab, else typed into the editor.
+async function enterSolution(page, course, dir, labToml) {
+  const language = labToml.match(/^language = "(\w+)"/m)?.[1] ?? "wat";
+  if (language === "wasm") {
+    await page.setInputFiles("input[type=file]", path.join(root, "labs", course, dir, "solution.wasm"));
+    await page.waitForSelector("text=Uploaded: solution.wasm");
+    return;
+  }
+  await page.waitForSelector(".cm-content");
+  await page.click(".cm-content");
+  await page.keyboard.press("Control+A");
+  await page.keyboard.press("Delete");
+  const named = labToml.match(/^solution = "([^"]+)"/m)?.[1];
+  const solution = named ?? { python: "solution.py", javascript: "solution.js", lua: "solution.lua" }[language] ?? "solution.wat";
+  await page.keyboard.insertText(fs.readFileSync(path.join(root, "labs", course, dir, solution), "utf8"));
+}
+
 // 3. Check latency for every lab of the built-in course, reference solution:
 // as shipped (each run tried on the page first, then the worker), with every
 // run in the worker (`?engine=browser`) and with every run on the page's
@@ -237,19 +243,7 @@ async function checkLatency(query, course = "wasm-from-scratch") {
     await page.waitForSelector(".lab-page");
     if (query !== "?engine=page") await page.waitForSelector("body[data-worker=ready]");
     await page.waitForSelector(".lab-page:is([data-runtime=ready], [data-runtime=none])", { timeout: 300_000 });
-    const wasm = path.join(root, "labs", course, dir, "solution.wasm");
-    const language = labToml.match(/^language = "(\w+)"/m)?.[1] ?? "wat";
-    if (/language = "wasm"/.test(labToml)) {
-      await page.setInputFiles("input[type=file]", wasm);
-      await page.waitForSelector("text=Uploaded: solution.wasm");
-    } else {
-      await page.waitForSelector(".cm-content");
-      await page.click(".cm-content");
-      await page.keyboard.press("Control+A");
-      await page.keyboard.press("Delete");
-      const solution = { python: "solution.py", javascript: "solution.js" }[language] ?? "solution.wat";
-      await page.keyboard.insertText(fs.readFileSync(path.join(root, "labs", course, dir, solution), "utf8"));
-    }
+    await enterSolution(page, course, dir, labToml);
     const ms = [];
     for (let i = 0; i < CHECK_RUNS + 1; i++) {
       const t = await page.evaluate(

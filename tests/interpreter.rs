@@ -5,7 +5,7 @@
 //! learner's code, and the course files sandlab refuses, with why.
 
 use crate::cli::{sandlab, text};
-use crate::support::read_tree;
+use crate::support::{read_tree, verdict};
 use sandlab::grade::{self, Report, Verdict};
 use sandlab::lab::{self, Files, Lab};
 use sandlab::language::{Language, Submission};
@@ -36,15 +36,6 @@ fn lua_lab() -> Lab {
 
 fn lua(source: &str) -> Report {
     grade::grade(&lua_lab(), &Submission::text(Language::Custom, source))
-}
-
-fn verdict<'r>(report: &'r Report, check: &str) -> &'r Verdict {
-    &report
-        .checks
-        .iter()
-        .find(|c| c.name == check)
-        .unwrap_or_else(|| panic!("no check `{check}`"))
-        .verdict
 }
 
 #[test]

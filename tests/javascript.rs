@@ -5,48 +5,17 @@
 //! which must end in a clear verdict, never a hang, a crash or a pass.
 
 use crate::cli::{sandlab, text};
-use crate::support::{fixtures, read_tree};
+use crate::support::{fixtures, read_tree, runtime, runtime_path, verdict};
 use sandlab::grade::{self, Report, Verdict};
 use sandlab::lab::{self, Lab};
-use sandlab::language::{Language, Runtime, Submission};
+use sandlab::language::{Language, Submission};
 use sandlab::sandbox::{End, Wanted};
-use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
-
-/// The runtime where the CLI finds it. Missing, the test fails and says how
-/// to build it: a test that skipped itself would hide a broken build.
-pub fn runtime() -> Arc<Runtime> {
-    static RUNTIME: OnceLock<Arc<Runtime>> = OnceLock::new();
-    RUNTIME
-        .get_or_init(|| {
-            let path = runtime_path();
-            let bytes = std::fs::read(&path).unwrap_or_else(|e| {
-                panic!(
-                    "{}: {e}: build the JavaScript runtime with scripts/javascript-runtime \
-                     (scripts/test does)",
-                    path.display()
-                )
-            });
-            Runtime::load(Language::JavaScript, bytes)
-                .unwrap_or_else(|why| panic!("{}: {why}", path.display()))
-        })
-        .clone()
-}
-
-fn runtime_path() -> PathBuf {
-    std::env::var_os("SANDLAB_RUNTIMES")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(std::env::var_os("HOME").expect("HOME")).join(".cache/sandlab/runtimes")
-        })
-        .join("javascript.wasm")
-}
 
 /// A lab of the JavaScript fixture course, with the runtime, prepared.
 fn js_lab(name: &str) -> Lab {
     let files = read_tree(&fixtures().join("labs/javascript"));
     let mut lab = lab::load_lab(&files, name).unwrap_or_else(|e| panic!("{name}: {e:?}"));
-    lab.attach(&runtime());
+    lab.attach(&runtime(Language::JavaScript));
     grade::compute_expected(&mut lab).expect("the reference solutions run");
     lab
 }
@@ -56,15 +25,6 @@ fn grade(lab: &str, source: &str) -> Report {
         &js_lab(lab),
         &Submission::text(Language::JavaScript, source),
     )
-}
-
-fn verdict<'r>(report: &'r Report, check: &str) -> &'r Verdict {
-    &report
-        .checks
-        .iter()
-        .find(|c| c.name == check)
-        .unwrap_or_else(|| panic!("no check `{check}`"))
-        .verdict
 }
 
 /// The one run check of the `sandbox` lab (wants `done` printed).
@@ -495,9 +455,10 @@ fn the_cli_grades_and_runs_javascript_as_the_library_does() {
 
 #[test]
 fn a_runtime_built_by_another_sandlab_is_refused() {
-    let real = std::fs::read(runtime_path()).expect("the runtime");
+    let real = std::fs::read(runtime_path(Language::JavaScript)).expect("the runtime");
     assert_eq!(sandlab::language::javascript::check_runtime(&real), Ok(()));
-    let python = std::fs::read(runtime_path().with_file_name("python.wasm")).expect("python");
+    let python = std::fs::read(runtime_path(Language::JavaScript).with_file_name("python.wasm"))
+        .expect("python");
     let why = sandlab::language::javascript::check_runtime(&python).unwrap_err();
     assert!(why.contains("another"), "{why}");
 }

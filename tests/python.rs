@@ -5,39 +5,17 @@
 //! must end in a clear verdict, never a hang, a crash or a pass.
 
 use crate::cli::{sandlab, text};
-use crate::support::{fixtures, read_tree};
+use crate::support::{fixtures, read_tree, runtime, runtime_path, verdict};
 use sandlab::grade::{self, Report, Verdict};
 use sandlab::lab::{self, Lab};
-use sandlab::language::{Language, Runtime, Submission};
+use sandlab::language::{Language, Submission};
 use sandlab::sandbox::{End, Wanted};
-use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
-
-/// The runtime where the CLI finds it. Missing, the test fails and says how
-/// to build it: a Python test that skipped itself would hide a broken build.
-pub fn runtime() -> Arc<Runtime> {
-    static RUNTIME: OnceLock<Arc<Runtime>> = OnceLock::new();
-    RUNTIME
-        .get_or_init(|| {
-            let path = runtime_path();
-            let bytes = std::fs::read(&path).unwrap_or_else(|e| {
-                panic!(
-                    "{}: {e}: build the Python runtime with scripts/python-runtime \
-                     (scripts/test does)",
-                    path.display()
-                )
-            });
-            Runtime::load(Language::Python, bytes)
-                .unwrap_or_else(|why| panic!("{}: {why}", path.display()))
-        })
-        .clone()
-}
 
 /// A lab of the Python fixture course, with the runtime, prepared.
 fn python_lab(name: &str) -> Lab {
     let files = read_tree(&fixtures().join("labs/python"));
     let mut lab = lab::load_lab(&files, name).unwrap_or_else(|e| panic!("{name}: {e:?}"));
-    lab.attach(&runtime());
+    lab.attach(&runtime(Language::Python));
     grade::compute_expected(&mut lab).expect("the reference solutions run");
     lab
 }
@@ -47,15 +25,6 @@ fn grade(lab: &str, source: &str) -> Report {
         &python_lab(lab),
         &Submission::text(Language::Python, source),
     )
-}
-
-fn verdict<'r>(report: &'r Report, check: &str) -> &'r Verdict {
-    &report
-        .checks
-        .iter()
-        .find(|c| c.name == check)
-        .unwrap_or_else(|| panic!("no check `{check}`"))
-        .verdict
 }
 
 /// The one run check of the `sandbox` lab (wants `done` printed).
@@ -480,14 +449,6 @@ fn time_randomness_and_hashing_are_the_same_in_every_run() {
 }
 
 /// Where the runtime the tests use is installed.
-fn runtime_path() -> PathBuf {
-    std::env::var_os("SANDLAB_RUNTIMES")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(std::env::var_os("HOME").expect("HOME")).join(".cache/sandlab/runtimes")
-        })
-        .join("python.wasm")
-}
 
 #[test]
 fn the_cli_grades_and_runs_python_as_the_library_does() {
@@ -539,7 +500,7 @@ fn the_cli_grades_and_runs_python_as_the_library_does() {
 
 #[test]
 fn a_runtime_built_by_another_sandlab_is_refused_with_what_to_do() {
-    let real = std::fs::read(runtime_path()).expect("the runtime");
+    let real = std::fs::read(runtime_path(Language::Python)).expect("the runtime");
     assert_eq!(sandlab::language::python::check_runtime(&real), Ok(()));
     // The same runtime, its harness key changed: another sandlab's.
     let key = sandlab::language::python::harness_key(

@@ -1,7 +1,9 @@
-use sandlab::grade::{self, Report};
+use sandlab::grade::{self, Report, Verdict};
 use sandlab::lab::{self, Files, Lab};
-use sandlab::language::Submission;
+use sandlab::language::{Language, Runtime, Submission};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
@@ -45,4 +47,48 @@ pub fn submission(file: &str) -> Submission {
 
 pub fn grade_fixture(lab: &str, file: &str) -> Report {
     grade::grade(&fixture_lab(lab), &submission(file))
+}
+
+/// Where the CLI finds `language`'s installed runtime (`$SANDLAB_RUNTIMES`,
+/// else `~/.cache/sandlab/runtimes`).
+pub fn runtime_path(language: Language) -> PathBuf {
+    std::env::var_os("SANDLAB_RUNTIMES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("HOME").expect("HOME")).join(".cache/sandlab/runtimes")
+        })
+        .join(format!("{}.wasm", language.name()))
+}
+
+/// `language`'s runtime where the CLI finds it, loaded once. Missing, the
+/// test fails and says how to build it: a test that skipped itself would
+/// hide a broken build.
+pub fn runtime(language: Language) -> Arc<Runtime> {
+    static LOADED: Mutex<BTreeMap<Language, Arc<Runtime>>> = Mutex::new(BTreeMap::new());
+    let mut loaded = LOADED.lock().unwrap_or_else(|p| p.into_inner());
+    loaded
+        .entry(language)
+        .or_insert_with(|| {
+            let path = runtime_path(language);
+            let bytes = std::fs::read(&path).unwrap_or_else(|e| {
+                panic!(
+                    "{}: {e}: build the {} runtime with scripts/{}-runtime (scripts/test does)",
+                    path.display(),
+                    language.spec().title,
+                    language.name()
+                )
+            });
+            Runtime::load(language, bytes).unwrap_or_else(|why| panic!("{}: {why}", path.display()))
+        })
+        .clone()
+}
+
+/// The verdict of the check named `check`.
+pub fn verdict<'r>(report: &'r Report, check: &str) -> &'r Verdict {
+    &report
+        .checks
+        .iter()
+        .find(|c| c.name == check)
+        .unwrap_or_else(|| panic!("no check `{check}`"))
+        .verdict
 }

@@ -75,13 +75,8 @@ pub const MODES: &[&str] = &[
 ];
 
 /// The limits of a brought interpreter's labs unless they set their own:
-/// as Python's (an interpreter spends thousands of instructions a line).
-pub(super) const LIMITS: Limits = Limits {
-    fuel: 10_000_000_000,
-    memory_pages: 1024,
-    stack_depth: 10_000,
-    output_bytes: 64 * 1024,
-};
+/// Python's (an interpreter spends thousands of instructions a line).
+pub(super) const LIMITS: Limits = super::python::LIMITS;
 
 pub(super) fn build(
     submission: &Submission,
