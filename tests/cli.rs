@@ -17,6 +17,25 @@ pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// Grades `answer` (a file that fails some checks) against the lab in
+/// `lab_dir` with the real CLI, and asserts it gives `library`'s verdicts
+/// and fuel, check by check.
+pub fn assert_cli_grades_as(
+    lab_dir: &str,
+    answer: &std::path::Path,
+    library: &sandlab::grade::Report,
+) {
+    let out = sandlab(&["grade", lab_dir, answer.to_str().expect("utf-8"), "--json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let cli: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let checks = cli["checks"].as_array().expect("checks");
+    assert_eq!(checks.len(), library.checks.len());
+    for (c, l) in checks.iter().zip(&library.checks) {
+        assert_eq!(c["verdict"], l.verdict.name(), "{}", l.name);
+        assert_eq!(c["fuel"], l.fuel, "{}", l.name);
+    }
+}
+
 const CALC: &str = "tests/fixtures/labs/course/calc";
 const SUBS: &str = "tests/fixtures/labs/submissions";
 

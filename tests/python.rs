@@ -4,7 +4,7 @@
 //! learner sees when their code fails, and hostile programs, each of which
 //! must end in a clear verdict, never a hang, a crash or a pass.
 
-use crate::cli::{sandlab, text};
+use crate::cli::{assert_cli_grades_as, sandlab, text};
 use crate::support::{fixtures, read_tree, runtime, runtime_path, verdict};
 use sandlab::grade::{self, Report, Verdict};
 use sandlab::lab::{self, Lab};
@@ -460,21 +460,8 @@ fn the_cli_grades_and_runs_python_as_the_library_does() {
         solution("funcs").replace("return a + b", "return a - b"),
     )
     .expect("written");
-    let out = sandlab(&[
-        "grade",
-        "tests/fixtures/labs/python/funcs",
-        answer.to_str().expect("utf-8"),
-        "--json",
-    ]);
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
-    let cli: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     let library = grade("funcs", &std::fs::read_to_string(&answer).expect("read"));
-    let checks = cli["checks"].as_array().expect("checks");
-    assert_eq!(checks.len(), library.checks.len());
-    for (c, l) in checks.iter().zip(&library.checks) {
-        assert_eq!(c["verdict"], l.verdict.name(), "{}", l.name);
-        assert_eq!(c["fuel"], l.fuel, "{}", l.name);
-    }
+    assert_cli_grades_as("tests/fixtures/labs/python/funcs", &answer, &library);
     // `run` passes stdin and arguments, and the program's exit code out.
     let program = dir.join("prog.py");
     std::fs::write(
